@@ -1,0 +1,5 @@
+export { inlineBackend } from './inline.ts';
+export { createBackend, type ParallelMapOptions, parallelMap } from './parallel-map.ts';
+export { decodeTaskError, type EncodedTaskError, encodeTaskError, isEncodedTaskError } from './task-error.ts';
+export { type ThreadsBackendOptions, threadsBackend } from './threads.ts';
+export type { BackendName, ComputeBackend, TaskMeta, TaskModule, TaskProgress } from './types.ts';
