@@ -1,0 +1,74 @@
+// A dense covariance operator for optimiser tests: naive Gaussian elimination, obviously correct, O(p³).
+import type { RiskOperator } from '../../src/portfolio/optimizer.ts';
+
+export function naiveSolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
+  const M = Float64Array.from(A);
+  const x = Float64Array.from(b);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]!) > Math.abs(M[piv * n + c]!)) piv = r;
+    if (piv !== c) {
+      for (let k = 0; k < n; k++) [M[c * n + k], M[piv * n + k]] = [M[piv * n + k]!, M[c * n + k]!];
+      [x[c], x[piv]] = [x[piv]!, x[c]!];
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = M[r * n + c]! / M[c * n + c]!;
+      for (let k = c; k < n; k++) M[r * n + k] = M[r * n + k]! - f * M[c * n + k]!;
+      x[r] = x[r]! - f * x[c]!;
+    }
+  }
+  for (let r = n - 1; r >= 0; r--) {
+    let s = x[r]!;
+    for (let k = r + 1; k < n; k++) s -= M[r * n + k]! * x[k]!;
+    x[r] = s / M[r * n + r]!;
+  }
+  return x;
+}
+
+export function denseOperator(Sigma: Float64Array, p: number): RiskOperator {
+  const mul = (x: Float64Array, out = new Float64Array(p)) => {
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += Sigma[i * p + j]! * x[j]!;
+      out[i] = s;
+    }
+    return out;
+  };
+  return {
+    p,
+    mul,
+    quadForm: (w) => {
+      const v = mul(w);
+      let s = 0;
+      for (let i = 0; i < p; i++) s += w[i]! * v[i]!;
+      return s;
+    },
+    shiftedSolver: (a, rho) => {
+      const M = new Float64Array(p * p);
+      for (let k = 0; k < p * p; k++) M[k] = a * Sigma[k]!;
+      for (let i = 0; i < p; i++) M[i * p + i] = M[i * p + i]! + rho;
+      return {
+        solve: (b, out) => {
+          const x = naiveSolve(M, b, p);
+          if (out) {
+            out.set(x);
+            return out;
+          }
+          return x;
+        },
+      };
+    },
+  };
+}
+
+/** methods.md §7 common data: Σ = 0.03ββ′ + diag(0.04, 0.05, 0.03, 0.06, 0.045, 0.035). */
+export function r7Problem() {
+  const beta = Float64Array.of(1.1, 0.9, 1.2, 0.8, 1.0, 1.0);
+  const d = [0.04, 0.05, 0.03, 0.06, 0.045, 0.035];
+  const p = 6;
+  const Sigma = new Float64Array(p * p);
+  for (let i = 0; i < p; i++)
+    for (let j = 0; j < p; j++) Sigma[i * p + j] = 0.03 * beta[i]! * beta[j]! + (i === j ? d[i]! : 0);
+  const alpha = Float64Array.of(0.05, -0.02, 0.03, 0.01, -0.04, 0.02);
+  return { p, beta, Sigma, alpha, sectorOf: Int32Array.of(0, 0, 0, 1, 1, 1) };
+}
