@@ -49,5 +49,5 @@ export function proxTradeCost(
 }
 
 function clip(z: number, lo: number, hi: number): number {
-  return z < lo ? lo : z > hi ? hi : z;
+  return Math.min(hi, Math.max(lo, z));
 }

@@ -99,7 +99,7 @@ describe('turnover controls (methods.md §7)', () => {
   it('R7.5: EWMA smoothing with half-life 5', () => {
     const lambda = ewmaLambda(5);
     expect(lambda).toBeCloseTo(0.12944943670387588, 15);
-    let w = Float64Array.of(0);
+    let w: Float64Array = Float64Array.of(0);
     const target = Float64Array.of(0.04);
     const path: number[] = [];
     for (let k = 0; k < 3; k++) {
