@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/errors.ts';
+import {
+  type Matrix,
+  matrixFromRows,
+  symmetricEigen,
+  symmetricEigenRows,
+  symmetricEigenvalues,
+} from '../../src/linalg/index.ts';
+import {
+  frobenius,
+  maxAbsDiff,
+  naiveMatmul,
+  randomMatrix,
+  randomSymmetric,
+  symmetricWithSpectrum,
+} from './naive.ts';
+
+/** ‖AV − VΛ‖_F / ‖A‖_F and max |VᵀV − I|, computed naively. */
+function quality(A: Matrix, values: Float64Array, V: Matrix) {
+  const n = A.rows;
+  const AV = naiveMatmul(A, V).data;
+  const R = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) R[i * n + j] = AV[i * n + j]! - V.data[i * n + j]! * values[j]!;
+  const VtV = naiveMatmul(V, V, true, false).data;
+  let orth = 0;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) orth = Math.max(orth, Math.abs(VtV[i * n + j]! - (i === j ? 1 : 0)));
+  const scale = frobenius(A.data);
+  return { residual: scale === 0 ? frobenius(R) : frobenius(R) / scale, orth };
+}
+
+function expectGood(A: Matrix, tol = 1e-12) {
+  const { values, vectors } = symmetricEigen(A);
+  const q = quality(A, values, vectors);
+  expect(q.residual).toBeLessThan(tol);
+  expect(q.orth).toBeLessThan(tol);
+  for (let j = 1; j < values.length; j++) expect(values[j]!).toBeGreaterThanOrEqual(values[j - 1]!);
+  return values;
+}
+
+describe('symmetricEigen', () => {
+  it('hand case [[2,1],[1,2]]: λ = 1, 3', () => {
+    const { values, vectors } = symmetricEigen(
+      matrixFromRows([
+        [2, 1],
+        [1, 2],
+      ]),
+    );
+    expect(values[0]).toBeCloseTo(1, 15);
+    expect(values[1]).toBeCloseTo(3, 15);
+    expect(Math.abs(vectors.data[0]!)).toBeCloseTo(Math.SQRT1_2, 15);
+    expect(vectors.data[0]! * vectors.data[2]!).toBeLessThan(0); // (1, −1)/√2 for λ = 1
+  });
+
+  it('0 × 0 and 1 × 1', () => {
+    const e0 = symmetricEigen({ rows: 0, cols: 0, data: new Float64Array(0) });
+    expect(e0.values.length).toBe(0);
+    const e1 = symmetricEigen(matrixFromRows([[-3.5]]));
+    expect([...e1.values]).toEqual([-3.5]);
+    expect([...e1.vectors.data]).toEqual([1]);
+  });
+
+  it('random symmetric matrices: residual and orthogonality at 1e-12 relative', () => {
+    for (const n of [2, 3, 4, 10, 33, 120]) expectGood(randomSymmetric(n, n));
+  });
+
+  it('diagonal input returns the sorted diagonal and signed unit vectors', () => {
+    const d = [3, -1, 2, 2, 0];
+    const A = matrixFromRows(d.map((v, i) => d.map((_, j) => (i === j ? v : 0))));
+    const values = expectGood(A);
+    expect([...values]).toEqual([-1, 0, 2, 2, 3]);
+  });
+
+  it('known spectra with repeated eigenvalues and rank deficiency', () => {
+    const spectra = [
+      [1, 1, 1, 1, 1, 1],
+      [5, 5, 5, 2, 2, -1, -1, -1, 0],
+      [0, 0, 0, 0, 4, 9], // rank 2
+      Array.from({ length: 40 }, (_, i) => (i < 30 ? 0 : i)), // rank 10, 30-fold zero
+      [1e-8, 1, 1e8],
+    ];
+    spectra.forEach((lambda, s) => {
+      const A = symmetricWithSpectrum(lambda, 100 + s);
+      const values = expectGood(A, 1e-12);
+      const sorted = [...lambda].sort((a, b) => a - b);
+      const scale = Math.max(...lambda.map(Math.abs));
+      expect(maxAbsDiff(values, sorted)).toBeLessThan(1e-12 * scale * lambda.length);
+    });
+  });
+
+  it('rank-deficient Gram matrix XXᵀ (T < p) and a Gram matrix XᵀX with p > T', () => {
+    const X = randomMatrix(8, 30, 9);
+    expectGood(naiveMatmul(X, X, false, true));
+    const values = expectGood(naiveMatmul(X, X, true, false));
+    // 30 × 30 of rank 8: 22 eigenvalues at round-off level.
+    const zeros = values.filter((v) => Math.abs(v) < 1e-12 * values[29]!).length;
+    expect(zeros).toBe(22);
+  });
+
+  it('zero matrix and constant matrix', () => {
+    expectGood({ rows: 4, cols: 4, data: new Float64Array(16) });
+    const values = expectGood({ rows: 5, cols: 5, data: new Float64Array(25).fill(2) });
+    expect(values[4]).toBeCloseTo(10, 13);
+    expect(Math.abs(values[0]!)).toBeLessThan(1e-14);
+  });
+
+  it('row layout and values-only agree with the column layout', () => {
+    const A = randomSymmetric(25, 3);
+    const full = symmetricEigen(A);
+    const rows = symmetricEigenRows(A);
+    expect(maxAbsDiff(full.values, rows.values)).toBe(0);
+    for (let i = 0; i < 25; i++)
+      for (let j = 0; j < 25; j++)
+        expect(rows.vectorsByRow.data[j * 25 + i]).toBe(full.vectors.data[i * 25 + j]);
+    expect(maxAbsDiff(symmetricEigenvalues(A), full.values)).toBeLessThan(1e-13);
+  });
+
+  it('rejects non-symmetric, non-square and non-finite input', () => {
+    expect(() =>
+      symmetricEigen(
+        matrixFromRows([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toThrow(/not symmetric: \[1, 0\]/);
+    expect(() => symmetricEigen(matrixFromRows([[1, 2, 3]]))).toThrow(InvalidInputError);
+    expect(() =>
+      symmetricEigen(
+        matrixFromRows([
+          [1, Number.NaN],
+          [Number.NaN, 1],
+        ]),
+      ),
+    ).toThrow(/is NaN/);
+  });
+});
