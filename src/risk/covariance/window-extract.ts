@@ -1,0 +1,179 @@
+/**
+ * Cutting an estimation window out of a returns panel, with the missing-data policy of methods.md §0
+ * (decision record docs/decisions/risk-001-covariance-missing-data.md):
+ *
+ * 1. The window is the `lookback` dates ending at (and including) `end` — nothing after `end` is read,
+ *    so an estimate as of `end` is point-in-time by construction (architecture.md §4).
+ * 2. A stock enters if it has at least `minHistory` finite returns in the window (default: all of them).
+ *    Stocks below that are *excluded* — they get no row in Σ — and are reported with their count.
+ * 3. Among the stocks that entered, `missing: 'listwise'` (default) drops every date on which any of them
+ *    is NaN; `missing: 'impute-mean'` keeps every date, centres each stock on its own available-case
+ *    mean, sets its gaps to that mean (0 after centring) and rescales the column by √((T−1)/(n_j−1)) so
+ *    its variance equals the available-case variance. The imputed form is positive semi-definite by
+ *    construction (it is still XᵀX), unlike pairwise deletion; cross-covariances shrink by about the
+ *    share of jointly observed dates.
+ */
+import { InvalidInputError } from '../../core/errors.ts';
+import type { Panel } from '../../core/panel.ts';
+
+export type MissingPolicy = 'listwise' | 'impute-mean';
+
+export interface WindowOptions {
+  /** Number of dates in the window, ending at `end` (default 504). */
+  readonly lookback?: number;
+  /** Index of the last date in the window (inclusive); default the panel's last date. */
+  readonly end?: number;
+  /** Minimum finite returns a stock needs in the window to enter (default: the window length). */
+  readonly minHistory?: number;
+  readonly missing?: MissingPolicy;
+}
+
+export interface ExcludedStock {
+  readonly ticker: string;
+  /** Finite returns it had in the window. */
+  readonly observations: number;
+}
+
+/** The raw (not yet centred) window: T rows (dates kept) × p columns (stocks kept), row-major. */
+export interface RawWindow {
+  readonly dates: readonly string[];
+  readonly tickers: readonly string[];
+  /** Panel column of each kept stock. */
+  readonly columns: Int32Array;
+  /** Panel row of each kept date. */
+  readonly rows: Int32Array;
+  /** T × p, row-major; under 'impute-mean' gaps are still NaN here (filled when centring). */
+  readonly R: Float64Array;
+  readonly T: number;
+  readonly p: number;
+  readonly excluded: readonly ExcludedStock[];
+  /** Dates inside the window dropped by listwise deletion. */
+  readonly droppedDates: readonly string[];
+  readonly missing: MissingPolicy;
+}
+
+export const DEFAULT_LOOKBACK = 504;
+
+function checkInt(name: string, v: number, min: number, max: number): void {
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new InvalidInputError(`${name} must be an integer in [${min}, ${max}], got ${v}`, {
+      where: { field: name },
+    });
+  }
+}
+
+/** Resolves the window bounds, checking them against the panel. */
+export function windowBounds(panel: Panel, options: WindowOptions): { start: number; end: number } {
+  const Tall = panel.dates.length;
+  if (Tall === 0)
+    throw new InvalidInputError('the returns panel has no dates', { where: { field: 'returns' } });
+  const end = options.end ?? Tall - 1;
+  checkInt('end', end, 0, Tall - 1);
+  const lookback = options.lookback ?? DEFAULT_LOOKBACK;
+  checkInt('lookback', lookback, 1, Number.MAX_SAFE_INTEGER);
+  return { start: Math.max(0, end - lookback + 1), end };
+}
+
+/** Applies the stock and date rules above; see the module comment. */
+export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWindow {
+  const { start, end } = windowBounds(panel, options);
+  const N = panel.tickers.length;
+  const Tw = end - start + 1;
+  const minHistory = options.minHistory ?? Tw;
+  checkInt('minHistory', minHistory, 1, Number.MAX_SAFE_INTEGER);
+  const missing = options.missing ?? 'listwise';
+  const v = panel.values;
+
+  const counts = new Int32Array(N);
+  for (let t = start; t <= end; t++) {
+    const o = t * N;
+    for (let i = 0; i < N; i++) {
+      const x = v[o + i]!;
+      if (Number.isFinite(x)) counts[i]!++;
+      else if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+        throw new InvalidInputError(`return is ${x}`, {
+          where: { ticker: panel.tickers[i]!, date: panel.dates[t]! },
+        });
+      }
+    }
+  }
+  const keptCols: number[] = [];
+  const excluded: ExcludedStock[] = [];
+  for (let i = 0; i < N; i++) {
+    if (counts[i]! >= minHistory) keptCols.push(i);
+    else excluded.push({ ticker: panel.tickers[i]!, observations: counts[i]! });
+  }
+  const p = keptCols.length;
+  const keptRows: number[] = [];
+  const droppedDates: string[] = [];
+  for (let t = start; t <= end; t++) {
+    let complete = true;
+    if (missing === 'listwise') {
+      const o = t * N;
+      for (let j = 0; j < p; j++) {
+        if (Number.isNaN(v[o + keptCols[j]!]!)) {
+          complete = false;
+          break;
+        }
+      }
+    }
+    if (complete) keptRows.push(t);
+    else droppedDates.push(panel.dates[t]!);
+  }
+  const T = keptRows.length;
+  const R = new Float64Array(T * p);
+  for (let s = 0; s < T; s++) {
+    const o = keptRows[s]! * N;
+    const d = s * p;
+    for (let j = 0; j < p; j++) R[d + j] = v[o + keptCols[j]!]!;
+  }
+  return {
+    dates: keptRows.map((t) => panel.dates[t]!),
+    tickers: keptCols.map((i) => panel.tickers[i]!),
+    columns: Int32Array.from(keptCols),
+    rows: Int32Array.from(keptRows),
+    R,
+    T,
+    p,
+    excluded,
+    droppedDates,
+    missing,
+  };
+}
+
+/**
+ * Centres R column by column into X (T × p): X = R − 1r̄ᵀ over finite entries. Under 'impute-mean' a gap
+ * becomes 0 and the column is scaled by √((T−1)/(n_j−1)) (see the module comment); a column with fewer
+ * than 2 observations is left at 0. Returns the column means (NaN for an empty column).
+ */
+export function centreColumns(w: RawWindow, X: Float64Array): Float64Array {
+  const { T, p, R } = w;
+  const mean = new Float64Array(p);
+  const n = new Int32Array(p);
+  for (let s = 0; s < T; s++) {
+    const o = s * p;
+    for (let j = 0; j < p; j++) {
+      const x = R[o + j]!;
+      if (!Number.isNaN(x)) {
+        mean[j]! += x;
+        n[j]!++;
+      }
+    }
+  }
+  for (let j = 0; j < p; j++) mean[j] = n[j]! > 0 ? mean[j]! / n[j]! : Number.NaN;
+  for (let s = 0; s < T; s++) {
+    const o = s * p;
+    for (let j = 0; j < p; j++) {
+      const x = R[o + j]!;
+      X[o + j] = !Number.isNaN(x) ? x - mean[j]! : 0;
+    }
+  }
+  if (w.missing === 'impute-mean') {
+    for (let j = 0; j < p; j++) {
+      if (n[j] === T) continue;
+      const scale = n[j]! >= 2 ? Math.sqrt((T - 1) / (n[j]! - 1)) : 0;
+      for (let s = 0; s < T; s++) X[s * p + j]! *= scale;
+    }
+  }
+  return mean;
+}

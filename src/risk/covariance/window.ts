@@ -1,0 +1,273 @@
+/**
+ * CovarianceWindow: the shared work behind the five estimators of methods.md §5, done once per window.
+ *
+ * It holds the centred window X (T × p) and, lazily, the pieces the estimators need:
+ * - the cross-product of X on its small side — the T × T Gram matrix G = XXᵀ when T ≤ p, else the
+ *   p × p matrix XᵀX — and its full eigendecomposition (LW-2020 needs every eigenpair, PCA the top k);
+ * - the same for the standardised window Z = X·diag(1/σ) (RMT works on the correlation matrix);
+ * - the LW/OAS sufficient statistics tr S₀, ‖S₀‖²_F, Σ_k‖x_k‖⁴, which are O(T²) from G.
+ * No p × p matrix is formed when T < p. The raw Gram matrix can be carried from one window to the next
+ * (`slide`): only inner products involving new rows are computed, and centring is the O(T²) correction
+ * G = H − c1ᵀ/T − 1cᵀ/T + (1ᵀH1/T²)11ᵀ with c = H1 (H the Gram matrix of rows shifted by a fixed reference).
+ */
+import { InvalidInputError } from '../../core/errors.ts';
+import type { Panel } from '../../core/panel.ts';
+import { dgemm, dsyrk, symmetricEigenRows } from '../../linalg/index.ts';
+import { centreColumns, extractWindow, type RawWindow, type WindowOptions } from './window-extract.ts';
+
+/** Eigenpairs of MᵀM (M = X or Z) computed on M's small side. */
+export interface WindowSpectrum {
+  /** 'gram': eigenvectors live in T-space (of MMᵀ); 'primal': in p-space (of MᵀM). */
+  readonly side: 'gram' | 'primal';
+  /** Ascending eigenvalues of the small-side cross-product (equal to the non-zero ones of MᵀM). */
+  readonly values: Float64Array;
+  /** q × q, row j is the eigenvector of values[j] (q = T on the gram side, p on the primal side). */
+  readonly vectorsByRow: Float64Array;
+  readonly q: number;
+}
+
+/** Sufficient statistics of Ledoit–Wolf 2004 and OAS (methods.md §4–5), on S₀ = XᵀX/T. */
+export interface ShrinkageStatistics {
+  readonly T: number;
+  readonly p: number;
+  /** tr S₀. */
+  readonly traceS: number;
+  /** ‖S₀‖²_F = tr(S₀²). */
+  readonly frobeniusSqS: number;
+  /** Σ_k ‖x_k‖⁴ over the rows x_k of X. */
+  readonly sumRowNorm4: number;
+}
+
+export class CovarianceWindow {
+  readonly T: number;
+  readonly p: number;
+  readonly dates: readonly string[];
+  readonly tickers: readonly string[];
+  readonly excluded: RawWindow['excluded'];
+  readonly droppedDates: readonly string[];
+  /** Centred returns, T × p row-major. */
+  readonly X: Float64Array;
+  readonly mean: Float64Array;
+  /** Σ_t X_tj² per column (so S₁_jj = colSumSq_j/(T − 1)). */
+  readonly colSumSq: Float64Array;
+  readonly side: 'gram' | 'primal';
+  private readonly raw: RawWindow;
+  private rawGram: { H: Float64Array; ref: Float64Array } | undefined;
+  private cross: Float64Array | undefined;
+  private covSpec: WindowSpectrum | undefined;
+  private corrSpec: WindowSpectrum | undefined;
+
+  private constructor(raw: RawWindow, rawGram?: { H: Float64Array; ref: Float64Array }) {
+    this.raw = raw;
+    this.T = raw.T;
+    this.p = raw.p;
+    this.dates = raw.dates;
+    this.tickers = raw.tickers;
+    this.excluded = raw.excluded;
+    this.droppedDates = raw.droppedDates;
+    this.X = new Float64Array(raw.T * raw.p);
+    this.mean = centreColumns(raw, this.X);
+    this.colSumSq = new Float64Array(raw.p);
+    for (let s = 0; s < raw.T; s++) {
+      const o = s * raw.p;
+      for (let j = 0; j < raw.p; j++) this.colSumSq[j]! += this.X[o + j]! ** 2;
+    }
+    this.side = raw.T <= raw.p ? 'gram' : 'primal';
+    this.rawGram = rawGram;
+  }
+
+  /** The window of `returns` ending at `options.end` (see window-extract.ts for the missing-data policy). */
+  static fromPanel(returns: Panel, options: WindowOptions = {}): CovarianceWindow {
+    return new CovarianceWindow(extractWindow(returns, options));
+  }
+
+  /** A window on a complete T × p matrix (row-major), e.g. for tests and one-shot use. */
+  static fromMatrix(T: number, p: number, R: Float64Array, tickers?: readonly string[]): CovarianceWindow {
+    if (R.length !== T * p) {
+      throw new InvalidInputError(`returns matrix has length ${R.length}, expected T × p = ${T} × ${p}`);
+    }
+    const dates = Array.from({ length: T }, (_, t) => String(t));
+    const names = tickers ?? Array.from({ length: p }, (_, j) => String(j));
+    return CovarianceWindow.fromPanel({ dates, tickers: names, values: R }, { lookback: T, minHistory: 1 });
+  }
+
+  /**
+   * The window ending at `end` on the same panel, reusing this window's raw Gram inner products for the
+   * rows both windows share. Falls back to a fresh window when the stocks differ or on 'impute-mean'.
+   */
+  slide(returns: Panel, options: WindowOptions): CovarianceWindow {
+    const next = extractWindow(returns, options);
+    const sameStocks =
+      next.p === this.p &&
+      next.columns.every((c, j) => c === this.raw.columns[j]) &&
+      next.missing === 'listwise';
+    if (!sameStocks || this.raw.missing !== 'listwise' || next.T > next.p) return new CovarianceWindow(next);
+    const prev = this.rawGramMatrix();
+    const { T, p, R } = next;
+    const ref = prev.ref;
+    const Rs = new Float64Array(T * p);
+    for (let s = 0; s < T; s++) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
+    const H = new Float64Array(T * T);
+    const oldPos = new Map<number, number>();
+    this.raw.rows.forEach((row, s) => oldPos.set(row, s));
+    const fresh: number[] = [];
+    for (let s = 0; s < T; s++) if (!oldPos.has(next.rows[s]!)) fresh.push(s);
+    const Told = this.T;
+    for (let a = 0; a < T; a++) {
+      const oa = oldPos.get(next.rows[a]!);
+      if (oa === undefined) continue;
+      for (let b = 0; b < T; b++) {
+        const ob = oldPos.get(next.rows[b]!);
+        if (ob !== undefined) H[a * T + b] = prev.H[oa * Told + ob]!;
+      }
+    }
+    // New rows against every row: one gemm of the fresh rows (f × p) by all rows (T × p)ᵀ.
+    if (fresh.length > 0) {
+      const F = new Float64Array(fresh.length * p);
+      fresh.forEach((s, r) => F.set(Rs.subarray(s * p, (s + 1) * p), r * p));
+      const P = new Float64Array(fresh.length * T);
+      dgemm(false, true, fresh.length, T, p, 1, F, 0, p, Rs, 0, p, 0, P, 0, T);
+      fresh.forEach((s, r) => {
+        for (let b = 0; b < T; b++) {
+          H[s * T + b] = P[r * T + b]!;
+          H[b * T + s] = P[r * T + b]!;
+        }
+      });
+    }
+    return new CovarianceWindow(next, { H, ref });
+  }
+
+  private rawGramMatrix(): { H: Float64Array; ref: Float64Array } {
+    if (this.rawGram) return this.rawGram;
+    // The reference shift is this window's mean, so H is the centred Gram up to rounding.
+    const ref = this.mean.slice();
+    const H = new Float64Array(this.T * this.T);
+    dsyrk(true, false, this.T, this.p, 1, this.X, 0, this.p, 0, H, 0, this.T, true);
+    this.rawGram = { H, ref };
+    return this.rawGram;
+  }
+
+  /**
+   * XᵀX (p × p) on the primal side or XXᵀ (T × T) on the gram side, full symmetric. Shared, do not modify.
+   */
+  crossProduct(): Float64Array {
+    if (this.cross) return this.cross;
+    const { T, p } = this;
+    if (this.side === 'primal') {
+      const C = new Float64Array(p * p);
+      dsyrk(true, true, p, T, 1, this.X, 0, p, 0, C, 0, p, true);
+      this.cross = C;
+      return C;
+    }
+    const { H } = this.rawGramMatrix();
+    const c = new Float64Array(T);
+    let total = 0;
+    for (let a = 0; a < T; a++) {
+      let s = 0;
+      for (let b = 0; b < T; b++) s += H[a * T + b]!;
+      c[a] = s;
+      total += s;
+    }
+    const G = new Float64Array(T * T);
+    const tt = total / (T * T);
+    for (let a = 0; a < T; a++) {
+      for (let b = 0; b < T; b++) G[a * T + b] = H[a * T + b]! - c[a]! / T - c[b]! / T + tt;
+    }
+    this.cross = G;
+    return G;
+  }
+
+  /** Full eigendecomposition of the small-side cross-product of X (shared by LW-2020 and PCA). */
+  covarianceSpectrum(): WindowSpectrum {
+    this.covSpec ??= spectrumOf(this.crossProduct(), this.side, this.side === 'gram' ? this.T : this.p);
+    return this.covSpec;
+  }
+
+  /** σ_j = √(S₁_jj); NaN-free only for columns with variance (a constant column gives 0). */
+  sd(): Float64Array {
+    const s = new Float64Array(this.p);
+    for (let j = 0; j < this.p; j++) s[j] = Math.sqrt(this.colSumSq[j]! / (this.T - 1));
+    return s;
+  }
+
+  /** Z = X·diag(1/σ), the standardised window (columns with σ = 0 are left at 0). */
+  standardised(): Float64Array {
+    const { T, p } = this;
+    const inv = new Float64Array(p);
+    const sd = this.sd();
+    for (let j = 0; j < p; j++) inv[j] = sd[j]! > 0 ? 1 / sd[j]! : 0;
+    const Z = new Float64Array(T * p);
+    for (let s = 0; s < T; s++) for (let j = 0; j < p; j++) Z[s * p + j] = this.X[s * p + j]! * inv[j]!;
+    return Z;
+  }
+
+  /** Full eigendecomposition of the small-side cross-product of Z (RMT on the correlation matrix). */
+  correlationSpectrum(): WindowSpectrum {
+    if (this.corrSpec) return this.corrSpec;
+    const { T, p } = this;
+    const Z = this.standardised();
+    const q = this.side === 'gram' ? T : p;
+    const C = new Float64Array(q * q);
+    dsyrk(true, this.side === 'primal', q, this.side === 'gram' ? p : T, 1, Z, 0, p, 0, C, 0, q, true);
+    this.corrSpec = spectrumOf(C, this.side, q);
+    return this.corrSpec;
+  }
+
+  /** LW/OAS sufficient statistics from the small-side cross-product (methods.md §5, T < p bullets). */
+  shrinkageStatistics(): ShrinkageStatistics {
+    const { T, p } = this;
+    let traceS = 0;
+    for (let j = 0; j < p; j++) traceS += this.colSumSq[j]!;
+    traceS /= T;
+    const M = this.crossProduct();
+    const q = this.side === 'gram' ? T : p;
+    let frob = 0;
+    for (let k = 0; k < q * q; k++) frob += M[k]! * M[k]!;
+    let sumRowNorm4 = 0;
+    if (this.side === 'gram') {
+      for (let s = 0; s < T; s++) sumRowNorm4 += M[s * T + s]! ** 2;
+    } else {
+      for (let s = 0; s < T; s++) {
+        let n2 = 0;
+        for (let j = 0; j < p; j++) n2 += this.X[s * p + j]! ** 2;
+        sumRowNorm4 += n2 * n2;
+      }
+    }
+    return { T, p, traceS, frobeniusSqS: frob / (T * T), sumRowNorm4 };
+  }
+
+  /**
+   * p-space eigenvectors (p × k, row-major, unit columns) of MᵀM for the spectrum indices `idx`, where
+   * M = X (or Z when `M` is given). Gram side: v_j = Mᵀw_j/√λ_j, one gemm of p·T·k.
+   */
+  pSpaceVectors(spec: WindowSpectrum, idx: readonly number[], M: Float64Array = this.X): Float64Array {
+    const { T, p } = this;
+    const k = idx.length;
+    const V = new Float64Array(p * k);
+    if (k === 0) return V;
+    if (spec.side === 'primal') {
+      for (let c = 0; c < k; c++) {
+        const o = idx[c]! * p;
+        for (let j = 0; j < p; j++) V[j * k + c] = spec.vectorsByRow[o + j]!;
+      }
+      return V;
+    }
+    const W = new Float64Array(k * T);
+    for (let c = 0; c < k; c++) {
+      const scale = 1 / Math.sqrt(spec.values[idx[c]!]!);
+      const o = idx[c]! * T;
+      for (let s = 0; s < T; s++) W[c * T + s] = spec.vectorsByRow[o + s]! * scale;
+    }
+    // V (p × k) = Mᵀ (p × T) · Wᵀ (T × k)
+    dgemm(true, true, p, k, T, 1, M, 0, p, W, 0, T, 0, V, 0, k);
+    return V;
+  }
+}
+
+function spectrumOf(C: Float64Array, side: 'gram' | 'primal', q: number): WindowSpectrum {
+  const { values, vectorsByRow } = symmetricEigenRows(
+    { rows: q, cols: q, data: C },
+    { symmetryTolerance: Infinity },
+  );
+  return { side, values, vectorsByRow: vectorsByRow.data, q };
+}
