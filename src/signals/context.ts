@@ -1,0 +1,247 @@
+/**
+ * The work every signal shares, done once per run (architecture.md §5): log returns, forward returns for
+ * every horizon with the execution delay, their centred ranks, 60-day betas with intercept, log market cap
+ * and the sector structure. Every large array lives on a SharedArrayBuffer so worker threads read it
+ * without a copy. The per-date FWL neutralisers are built from it lazily in each thread (neutralize.ts).
+ */
+import { InvalidInputError } from '../core/errors.ts';
+import { allocFloat64 } from '../core/panel.ts';
+import type { Universe } from '../core/universe.ts';
+import { RankWorkspace, rankAverageTiesStrided, rollingBeta } from '../stats/index.ts';
+import { forwardReturnsInto } from './forward-returns.ts';
+
+export interface SignalContextOptions {
+  /** Forward-return horizons in bars; default [1, 5, 21, 63]. */
+  readonly horizons?: readonly number[];
+  /** Execution delay d in bars (architecture.md §4); default 1. */
+  readonly executionDelay?: number;
+  /** Rolling beta window and minimum pairs (methods.md §2); default 60 and 45. */
+  readonly betaWindow?: number;
+  readonly betaMinObs?: number;
+  /** Winsorisation multiple k (methods.md §1); default 3. */
+  readonly winsorizeK?: number;
+}
+
+export interface SignalContext {
+  readonly dates: readonly string[];
+  readonly tickers: readonly string[];
+  readonly T: number;
+  readonly N: number;
+  readonly horizons: readonly number[];
+  readonly executionDelay: number;
+  readonly winsorizeK: number;
+  /** Sector index per ticker and the number of sectors. */
+  readonly sectorOf: Int32Array;
+  readonly nSectors: number;
+  /** The universe's daily panels by field name (values only, T×N date-major). */
+  readonly fields: ReadonlyMap<string, Float64Array>;
+  /** Daily simple returns r_{t,i}. */
+  readonly returns: Float64Array;
+  /** ℓ_{t,i} = ln(1 + r_{t,i}). */
+  readonly logReturn: Float64Array;
+  /** Market return r_{m,t}: from the `market` series (index level) or the equal-weight mean. */
+  readonly marketReturn: Float64Array;
+  readonly marketSource: 'series:market' | 'equal_weight';
+  /** β_{t,i} over rows t−W+1..t with intercept (methods.md §2). */
+  readonly beta: Float64Array;
+  /** Continuous neutralisation regressors (ln market cap when available, then β), each T×N. */
+  readonly regressors: readonly Float64Array[];
+  readonly regressorNames: readonly string[];
+  /** Per horizon (same order as `horizons`): R^{(h)}_t, T×N. */
+  readonly forward: readonly Float64Array[];
+  /**
+   * Per horizon: the centred average rank rank − (n_t + 1)/2 of R^{(h)}_t among the n_t stocks with a
+   * label (NaN elsewhere). Half-integers, exact in float32, which halves the memory traffic of rank IC.
+   */
+  readonly forwardRank: readonly Float32Array[];
+  /** Per horizon and date: n_t and Σ (centred rank)² (exact). */
+  readonly forwardRankCount: readonly Int32Array[];
+  readonly forwardRankSS: readonly Float64Array[];
+  /** Things the user should know (e.g. which regressors were unavailable). */
+  readonly notes: readonly string[];
+}
+
+function checkHorizons(horizons: readonly number[]): void {
+  if (horizons.length === 0)
+    throw new InvalidInputError('at least one horizon is needed', { where: { field: 'horizons' } });
+  for (const h of horizons) {
+    if (!Number.isInteger(h) || h < 1)
+      throw new InvalidInputError(`horizons must be positive integers, got ${h}`, {
+        where: { field: 'horizons' },
+      });
+  }
+  if (new Set(horizons).size !== horizons.length) {
+    throw new InvalidInputError(`horizons repeat: ${horizons.join(', ')}`, { where: { field: 'horizons' } });
+  }
+}
+
+/** Simple returns of an index level series (NaN at t = 0 and next to a missing or non-positive level). */
+function levelReturns(level: Float64Array): Float64Array {
+  const r = new Float64Array(level.length).fill(Number.NaN);
+  for (let t = 1; t < level.length; t++) {
+    const a = level[t - 1]!;
+    const b = level[t]!;
+    if (a > 0 && b > 0) r[t] = b / a - 1;
+  }
+  return r;
+}
+
+/** Equal-weight mean of the available returns per date (includes each stock itself, as the seed does). */
+function equalWeightReturns(T: number, N: number, returns: Float64Array): Float64Array {
+  const r = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    let s = 0;
+    let n = 0;
+    for (let i = t * N, end = i + N; i < end; i++) {
+      const v = returns[i]!;
+      if (!Number.isNaN(v)) {
+        s += v;
+        n++;
+      }
+    }
+    r[t] = n > 0 ? s / n : Number.NaN;
+  }
+  return r;
+}
+
+/** Centred ranks of every row of `x` into `out` (float32), with per-row counts and sums of squares. */
+function centredRowRanks(
+  T: number,
+  N: number,
+  x: Float64Array,
+  out: Float32Array,
+  count: Int32Array,
+  ss: Float64Array,
+): void {
+  const ws = new RankWorkspace(N);
+  const row = new Float64Array(N);
+  for (let t = 0; t < T; t++) {
+    const n = rankAverageTiesStrided(N, x, t * N, 1, row, 0, 1, ws);
+    const c = (n + 1) / 2;
+    let s = 0;
+    const base = t * N;
+    for (let i = 0; i < N; i++) {
+      const v = row[i]! - c; // NaN stays NaN
+      out[base + i] = v;
+      if (!Number.isNaN(v)) s += v * v;
+    }
+    count[t] = n;
+    ss[t] = s;
+  }
+}
+
+/**
+ * Builds the shared context of a research run from a universe. Requires a `return` panel (the data layer
+ * derives it from `close`); uses `market_cap` and the `market` series when present and says so in `notes`
+ * when not.
+ */
+export function buildSignalContext(universe: Universe, options: SignalContextOptions = {}): SignalContext {
+  const horizons = [...(options.horizons ?? [1, 5, 21, 63])];
+  checkHorizons(horizons);
+  const d = options.executionDelay ?? 1;
+  if (!Number.isInteger(d) || d < 0) {
+    throw new InvalidInputError(`execution delay must be a non-negative integer, got ${d}`, {
+      where: { field: 'execution_delay' },
+    });
+  }
+  const k = options.winsorizeK ?? 3;
+  if (!(k > 0))
+    throw new InvalidInputError(`winsorize k must be positive, got ${k}`, {
+      where: { field: 'winsorize_k' },
+    });
+  const T = universe.dates.length;
+  const N = universe.tickers.length;
+  const retPanel = universe.panels.get('return');
+  if (!retPanel) {
+    throw new InvalidInputError(
+      `the universe has no 'return' field (it has: ${[...universe.panels.keys()].join(', ')})`,
+      {
+        where: { field: 'return' },
+      },
+    );
+  }
+  const notes: string[] = [];
+  const shared = (x: Float64Array): Float64Array => {
+    if (x.buffer instanceof SharedArrayBuffer) return x;
+    const s = allocFloat64(x.length, { shared: true });
+    s.set(x);
+    return s;
+  };
+  const fields = new Map<string, Float64Array>();
+  for (const [name, p] of universe.panels) fields.set(name, shared(p.values));
+  const returns = fields.get('return')!;
+
+  const logReturn = allocFloat64(T * N, { shared: true });
+  for (let j = 0; j < T * N; j++) logReturn[j] = Math.log1p(returns[j]!);
+
+  const marketLevel = universe.series.get('market');
+  const marketReturn = marketLevel ? levelReturns(marketLevel) : equalWeightReturns(T, N, returns);
+  if (!marketLevel)
+    notes.push("no 'market' series: betas use the equal-weight mean return (which includes each stock)");
+  const betaWindow = options.betaWindow ?? 60;
+  const betaMinObs = options.betaMinObs ?? Math.min(45, betaWindow);
+  const beta = shared(
+    rollingBeta(returns, marketReturn, { window: betaWindow, minObs: betaMinObs, columns: N }).beta,
+  );
+
+  const regressors: Float64Array[] = [];
+  const regressorNames: string[] = [];
+  const mcap = fields.get('market_cap');
+  if (mcap) {
+    const logMcap = allocFloat64(T * N, { shared: true });
+    for (let j = 0; j < T * N; j++) {
+      const m = mcap[j]!;
+      logMcap[j] = m > 0 ? Math.log(m) : Number.NaN;
+    }
+    regressors.push(logMcap);
+    regressorNames.push('log_market_cap');
+  } else {
+    notes.push("no 'market_cap' field: neutralisation uses sectors and beta only");
+  }
+  regressors.push(beta);
+  regressorNames.push('beta');
+
+  const forward: Float64Array[] = [];
+  const forwardRank: Float32Array[] = [];
+  const forwardRankCount: Int32Array[] = [];
+  const forwardRankSS: Float64Array[] = [];
+  const prefix = new Float64Array(T * N);
+  const suffix = new Float64Array(T * N);
+  for (const h of horizons) {
+    const f = allocFloat64(T * N, { shared: true });
+    forwardReturnsInto(T, N, returns, h, d, f, prefix, suffix);
+    const r = new Float32Array(new SharedArrayBuffer(T * N * 4));
+    const count = new Int32Array(new SharedArrayBuffer(T * 4));
+    const ss = allocFloat64(T, { shared: true });
+    centredRowRanks(T, N, f, r, count, ss);
+    forward.push(f);
+    forwardRank.push(r);
+    forwardRankCount.push(count);
+    forwardRankSS.push(ss);
+  }
+
+  return {
+    dates: universe.dates,
+    tickers: universe.tickers,
+    T,
+    N,
+    horizons,
+    executionDelay: d,
+    winsorizeK: k,
+    sectorOf: universe.sectorOf,
+    nSectors: universe.sectors.length,
+    fields,
+    returns,
+    logReturn,
+    marketReturn,
+    marketSource: marketLevel ? 'series:market' : 'equal_weight',
+    beta,
+    regressors,
+    regressorNames,
+    forward,
+    forwardRank,
+    forwardRankCount,
+    forwardRankSS,
+    notes,
+  };
+}

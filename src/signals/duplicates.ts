@@ -1,0 +1,70 @@
+/**
+ * Exact-duplicate detection (methods.md Appendix A item 11: in seed 002, MOM ≡ MOM6_v2 and QRE ≡ LOW_v2 bit
+ * for bit). Each signal's neutralised values are hashed as they stream by; equal hashes mean equal panels
+ * (64 bits from two independent 32-bit streams, so an accidental collision among 110 signals has
+ * probability ~ 10⁻¹⁵).
+ */
+
+/** Streaming 64-bit hash of float64 values: two FNV-1a-like 32-bit lanes over the IEEE-754 words. */
+export class ValueHasher {
+  private a = 0x811c9dc5;
+  private b = 0x6a09e667;
+  private readonly word = new Float64Array(1);
+  private readonly words = new Uint32Array(this.word.buffer);
+
+  /** Hashes `x` (NaN canonicalised, −0 as +0, so numerically equal panels hash equally). */
+  update(x: Float64Array): void {
+    let a = this.a;
+    let b = this.b;
+    const w = this.word;
+    const u = this.words;
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i]!;
+      w[0] = Number.isNaN(v) ? Number.NaN : v + 0;
+      const lo = u[0]!;
+      const hi = u[1]!;
+      a = Math.imul(a ^ lo, 0x01000193);
+      a = Math.imul(a ^ hi, 0x01000193);
+      b = Math.imul(b ^ hi, 0x5bd1e995);
+      b = Math.imul(b ^ (b >>> 15) ^ lo, 0x27d4eb2d);
+    }
+    this.a = a;
+    this.b = b;
+  }
+
+  /** 16 hex digits. */
+  digest(): string {
+    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
+  }
+}
+
+export interface DuplicateGroup {
+  readonly hash: string;
+  /** Signal names with identical neutralised values, in input order; the first is kept as canonical. */
+  readonly names: readonly string[];
+}
+
+/** Groups signals whose neutralised-value hashes are equal. Signals without a hash (skipped) are ignored. */
+export function findDuplicateSignals(
+  items: readonly { readonly name: string; readonly hash: string | undefined }[],
+): DuplicateGroup[] {
+  const byHash = new Map<string, string[]>();
+  for (const { name, hash } of items) {
+    if (hash === undefined) continue;
+    const list = byHash.get(hash);
+    if (list) list.push(name);
+    else byHash.set(hash, [name]);
+  }
+  return [...byHash].filter(([, names]) => names.length > 1).map(([hash, names]) => ({ hash, names }));
+}
+
+/** Human-readable note for each duplicate group, naming the pairs. */
+export function duplicateNotes(groups: readonly DuplicateGroup[]): string[] {
+  return groups.map(
+    (g) =>
+      `identical neutralised values (hash ${g.hash}): ${g.names
+        .slice(1)
+        .map((n) => `${g.names[0]} ≡ ${n}`)
+        .join(', ')}`,
+  );
+}
