@@ -28,7 +28,7 @@ describe.skipIf(reason !== undefined)('HTML tear sheet in headless Chromium', ()
         figs.map((f) => {
           const marks = [...f.querySelectorAll('.mark')];
           const drawn = marks.filter((m) => {
-            const b = (m as SVGGraphicsElement).getBBox();
+            const b = (m as unknown as { getBBox(): { width: number; height: number } }).getBBox();
             return b.width > 0 || b.height > 0;
           }).length;
           return { id: f.getAttribute('data-chart'), marks: marks.length, drawn };
