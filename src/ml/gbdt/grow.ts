@@ -1,0 +1,373 @@
+/**
+ * Depthwise growth of one histogram tree (methods.md §9.3 items 4–6): row-index partitions per node, the
+ * smaller child's histogram built from its rows and the sibling's obtained by subtraction from the parent.
+ * A node splits iff its best loss_chg > 1e-6 (kRtEps), loss_chg ≥ γ and depth < max_depth; a leaf is
+ * η·(−T(G)/(H + λ)).
+ */
+import {
+  accumulateEightFeatureHistograms,
+  accumulateFourFeatureHistograms,
+  gatherGradients,
+  subtractHistogramRange,
+} from './histogram.ts';
+import { type BinnedMatrix, numBins } from './quantize.ts';
+import { emptyCandidate, evaluateFeatureSplits, leafWeight, nodeGain, type SplitParams } from './split.ts';
+import type { Tree } from './tree.ts';
+
+/** XGBoost's kRtEps: a split must gain more than this. */
+export const MIN_SPLIT_GAIN_EPS = 1e-6;
+
+export interface GrowParams extends SplitParams {
+  readonly maxDepth: number;
+  readonly gamma: number;
+  readonly eta: number;
+}
+
+/** A grown tree plus what the trainer needs to update the training margins without re-traversal. */
+export interface GrownTree {
+  readonly tree: Tree;
+  /** Split bin per node (bins ≤ splitBin go left), for traversal on bin codes. */
+  readonly splitBin: Int32Array;
+  /** Leaf nodes and their row segments [segStart, segEnd) in `rows`. */
+  readonly leafNodes: number[];
+  readonly segStart: number[];
+  readonly segEnd: number[];
+}
+
+interface LevelNode {
+  id: number;
+  start: number;
+  end: number;
+  G: number;
+  H: number;
+  hist: Float64Array | null;
+}
+
+/** Grows trees on one binned training set; its buffers are reused from tree to tree. */
+export class TreeGrower {
+  readonly binned: BinnedMatrix;
+  private readonly slotOffset: Int32Array;
+  private readonly histLength: number;
+  /** Start of a scratch region after the last feature's slots, written by unused kernel lanes. */
+  private readonly scratchBase: number;
+  private readonly pool: Float64Array[] = [];
+  private readonly tmpRows: Int32Array;
+  private readonly ghNode: Float64Array;
+  private readonly colBase: Int32Array;
+  private readonly histBase: Int32Array;
+
+  constructor(binned: BinnedMatrix) {
+    this.binned = binned;
+    const p = binned.cols;
+    this.slotOffset = new Int32Array(p + 1);
+    for (let f = 0; f < p; f++) this.slotOffset[f + 1] = this.slotOffset[f]! + numBins(binned.cuts, f) + 1;
+    let maxSlots = 1;
+    for (let f = 0; f < p; f++) maxSlots = Math.max(maxSlots, numBins(binned.cuts, f) + 1);
+    this.scratchBase = 2 * this.slotOffset[p]!;
+    this.histLength = this.scratchBase + 2 * maxSlots;
+    this.tmpRows = new Int32Array(binned.rows);
+    this.colBase = new Int32Array(p);
+    this.histBase = new Int32Array(p);
+    this.ghNode = new Float64Array(2 * binned.rows);
+  }
+
+  private acquire(): Float64Array {
+    const h = this.pool.pop();
+    if (h) {
+      h.fill(0);
+      return h;
+    }
+    return new Float64Array(this.histLength);
+  }
+
+  private release(h: Float64Array | null): void {
+    if (h) this.pool.push(h);
+  }
+
+  /** Column and histogram bases of the tree's sampled features, so the kernels take them by position. */
+  private setFeatures(features: Int32Array): void {
+    const n = this.binned.rows;
+    for (let j = 0; j < features.length; j++) {
+      this.colBase[j] = features[j]! * n;
+      this.histBase[j] = 2 * this.slotOffset[features[j]!]!;
+    }
+  }
+
+  private build(
+    hist: Float64Array,
+    rows: Int32Array,
+    start: number,
+    end: number,
+    gh: Float64Array,
+    features: Int32Array,
+  ) {
+    const bins = this.binned.bins;
+    const c = this.colBase;
+    const b = this.histBase;
+    const ghNode = this.ghNode;
+    gatherGradients(rows, start, end, gh, ghNode);
+    const q = features.length;
+    let j = 0;
+    for (; j + 8 <= q; j += 8)
+      accumulateEightFeatureHistograms(bins, rows, start, end, ghNode, hist, c, b, j);
+    for (; j < q; j += 4) {
+      // Lanes past the last feature re-read the first column and write to the scratch tail of `hist`.
+      const s = this.scratchBase;
+      accumulateFourFeatureHistograms(
+        bins,
+        rows,
+        start,
+        end,
+        ghNode,
+        hist,
+        c[j]!,
+        j + 1 < q ? c[j + 1]! : c[0]!,
+        j + 2 < q ? c[j + 2]! : c[0]!,
+        j + 3 < q ? c[j + 3]! : c[0]!,
+        b[j]!,
+        j + 1 < q ? b[j + 1]! : s,
+        j + 2 < q ? b[j + 2]! : s,
+        j + 3 < q ? b[j + 3]! : s,
+      );
+    }
+  }
+
+  private subtract(parent: Float64Array, child: Float64Array, features: Int32Array) {
+    for (let j = 0; j < features.length; j++) {
+      const f = features[j]!;
+      subtractHistogramRange(parent, child, 2 * this.slotOffset[f]!, 2 * this.slotOffset[f + 1]!);
+    }
+  }
+
+  /**
+   * Grows one tree. `gh` holds (g, h) interleaved per training row; `rows[0..m)` are the sampled rows in
+   * increasing order (reordered in place into leaf segments); `features` the sampled features, increasing.
+   */
+  grow(
+    gh: Float64Array,
+    rows: Int32Array,
+    m: number,
+    features: Int32Array,
+    classIndex: number,
+    p: GrowParams,
+  ): GrownTree {
+    const { bins, cuts } = this.binned;
+    const n = this.binned.rows;
+    this.setFeatures(features);
+    const left: number[] = [];
+    const right: number[] = [];
+    const feature: number[] = [];
+    const threshold: number[] = [];
+    const defaultLeft: number[] = [];
+    const value: number[] = [];
+    const gain: number[] = [];
+    const cover: number[] = [];
+    const splitBin: number[] = [];
+    const leafNodes: number[] = [];
+    const segStart: number[] = [];
+    const segEnd: number[] = [];
+    const newNode = (H: number): number => {
+      left.push(-1);
+      right.push(-1);
+      feature.push(-1);
+      threshold.push(0);
+      defaultLeft.push(0);
+      value.push(0);
+      gain.push(0);
+      cover.push(H);
+      splitBin.push(0);
+      return left.length - 1;
+    };
+    const makeLeaf = (node: LevelNode) => {
+      value[node.id] = p.eta * leafWeight(node.G, node.H, p);
+      leafNodes.push(node.id);
+      segStart.push(node.start);
+      segEnd.push(node.end);
+      this.release(node.hist);
+      node.hist = null;
+    };
+    // Only a node with H ≥ 2·min_child_weight (and H > 0) can have a valid split; others need no histogram.
+    const canSplit = (H: number, depth: number) => depth < p.maxDepth && H >= 2 * p.minChildWeight && H > 0;
+
+    let G = 0;
+    let H = 0;
+    for (let k = 0; k < m; k++) {
+      G += gh[2 * rows[k]!]!;
+      H += gh[2 * rows[k]! + 1]!;
+    }
+    let level: LevelNode[] = [{ id: newNode(H), start: 0, end: m, G, H, hist: null }];
+    if (canSplit(H, 0)) {
+      level[0]!.hist = this.acquire();
+      this.build(level[0]!.hist!, rows, 0, m, gh, features);
+    }
+    for (let depth = 0; level.length > 0; depth++) {
+      const next: LevelNode[] = [];
+      for (const node of level) {
+        if (!node.hist) {
+          makeLeaf(node);
+          continue;
+        }
+        const best = emptyCandidate();
+        const parentGain = nodeGain(node.G, node.H, p);
+        for (let j = 0; j < features.length; j++) {
+          const f = features[j]!;
+          evaluateFeatureSplits(
+            node.hist,
+            2 * this.slotOffset[f]!,
+            numBins(cuts, f),
+            f,
+            node.G,
+            node.H,
+            parentGain,
+            p,
+            best,
+          );
+        }
+        if (!(best.feature >= 0 && best.lossChg > MIN_SPLIT_GAIN_EPS && best.lossChg >= p.gamma)) {
+          makeLeaf(node);
+          continue;
+        }
+        const f = best.feature;
+        const nb = numBins(cuts, f);
+        const mid = partitionRowsStable(
+          rows,
+          node.start,
+          node.end,
+          bins,
+          f * n,
+          best.splitBin,
+          nb,
+          best.defaultLeft,
+          this.tmpRows,
+        );
+        const id = node.id;
+        feature[id] = f;
+        splitBin[id] = best.splitBin;
+        threshold[id] =
+          best.splitBin >= 0 ? cuts.cutValues[cuts.cutPtr[f]! + best.splitBin]! : Number.NEGATIVE_INFINITY;
+        defaultLeft[id] = best.defaultLeft ? 1 : 0;
+        gain[id] = best.lossChg;
+        const L: LevelNode = {
+          id: newNode(best.HL),
+          start: node.start,
+          end: mid,
+          G: best.GL,
+          H: best.HL,
+          hist: null,
+        };
+        const R: LevelNode = {
+          id: newNode(best.HR),
+          start: mid,
+          end: node.end,
+          G: best.GR,
+          H: best.HR,
+          hist: null,
+        };
+        left[id] = L.id;
+        right[id] = R.id;
+        this.childHistograms(
+          node,
+          L,
+          R,
+          canSplit(L.H, depth + 1),
+          canSplit(R.H, depth + 1),
+          rows,
+          gh,
+          features,
+        );
+        next.push(L, R);
+      }
+      level = next;
+    }
+    const tree: Tree = {
+      classIndex,
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      feature: Int32Array.from(feature),
+      threshold: Float64Array.from(threshold),
+      defaultLeft: Uint8Array.from(defaultLeft),
+      value: Float64Array.from(value),
+      gain: Float64Array.from(gain),
+      cover: Float64Array.from(cover),
+    };
+    return { tree, splitBin: Int32Array.from(splitBin), leafNodes, segStart, segEnd };
+  }
+
+  /** Gives each child that may split a histogram, building the cheaper side and subtracting for the other. */
+  private childHistograms(
+    parent: LevelNode,
+    L: LevelNode,
+    R: LevelNode,
+    needL: boolean,
+    needR: boolean,
+    rows: Int32Array,
+    gh: Float64Array,
+    features: Int32Array,
+  ): void {
+    const ph = parent.hist!;
+    parent.hist = null;
+    if (!needL && !needR) {
+      this.release(ph);
+      return;
+    }
+    const small = L.end - L.start <= R.end - R.start ? L : R;
+    const big = small === L ? R : L;
+    const needSmall = small === L ? needL : needR;
+    const needBig = small === L ? needR : needL;
+    if (needBig) {
+      // Build the smaller child, then parent − small is the bigger one, in the parent's buffer.
+      const sh = this.acquire();
+      this.build(sh, rows, small.start, small.end, gh, features);
+      this.subtract(ph, sh, features);
+      big.hist = ph;
+      if (needSmall) small.hist = sh;
+      else this.release(sh);
+    } else {
+      ph.fill(0);
+      this.build(ph, rows, small.start, small.end, gh, features);
+      small.hist = ph;
+    }
+  }
+}
+
+/**
+ * Stable partition of rows[start..end) by the split (bins ≤ splitBin go left; the missing code follows
+ * `defaultLeft`). Returns the first index of the right part. Base kernel; `tmp` is scratch of length ≥ end − start.
+ */
+export function partitionRowsStable(
+  rows: Int32Array,
+  start: number,
+  end: number,
+  bins: Uint8Array | Uint16Array,
+  colBase: number,
+  splitBin: number,
+  missingCode: number,
+  defaultLeft: boolean,
+  tmp: Int32Array,
+): number {
+  let w = start;
+  let t = 0;
+  for (let k = start; k < end; k++) {
+    const r = rows[k]!;
+    const b = bins[colBase + r]!;
+    const goLeft = b === missingCode ? defaultLeft : b <= splitBin;
+    if (goLeft) rows[w++] = r;
+    else tmp[t++] = r;
+  }
+  rows.set(tmp.subarray(0, t), w);
+  return w;
+}
+
+/** Leaf reached by training row `r` on bin codes (equivalent to raw-value traversal on the training set). */
+export function leafOfBinnedRow(g: GrownTree, binned: BinnedMatrix, r: number): number {
+  const t = g.tree;
+  const n = binned.rows;
+  let node = 0;
+  while (t.feature[node]! >= 0) {
+    const f = t.feature[node]!;
+    const b = binned.bins[f * n + r]!;
+    const goLeft = b === numBins(binned.cuts, f) ? t.defaultLeft[node] === 1 : b <= g.splitBin[node]!;
+    node = goLeft ? t.left[node]! : t.right[node]!;
+  }
+  return node;
+}
