@@ -1,2 +1,3 @@
-/** data/: universe readers and writers (io). The synthetic market lives in ./synthetic. */
+/** data/: universe readers and writers (io) and the seeded synthetic market (synthetic). */
 export * from './io/index.ts';
+export * from './synthetic/index.ts';
