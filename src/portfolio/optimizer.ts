@@ -11,9 +11,9 @@
  * balancing of ρ; warm start from a previous solution.
  */
 import { InfeasibleError, InvalidInputError, NotConvergedError } from '../core/errors.ts';
+import { cholesky, choleskySolve, createMatrix, type Matrix } from '../linalg/index.ts';
 import { dropDependentRows, type EqualityConstraint } from './constraints.ts';
 import { proxTradeCost } from './prox.ts';
-import { factorSmallSpd, type SmallSpdFactor } from './small-spd.ts';
 
 /** What the optimiser needs of a covariance estimate (satisfied by linalg's StructuredCovariance). */
 export interface RiskOperator {
@@ -136,14 +136,16 @@ export function solvePortfolio(pr: PortfolioProblem, options: AdmmOptions = {}):
   // Factorisation for the current ρ: M⁻¹ through the operator, Y = M⁻¹Aᵀ and the Schur complement S = AY.
   let solver = pr.Sigma.shiftedSolver(pr.gamma, rho);
   let Y: Float64Array[] = [];
-  let S: SmallSpdFactor | undefined;
+  // Lower Cholesky factor of the m×m Schur complement S = A(γΣ + ρI)⁻¹Aᵀ (positive definite once dependent
+  // rows are dropped).
+  let schurL: Matrix | undefined;
   const factorise = () => {
     solver = pr.Sigma.shiftedSolver(pr.gamma, rho);
     Y = kept.map((c) => solver.solve(c.row));
     if (m > 0) {
-      const Sm = new Float64Array(m * m);
-      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) Sm[a * m + b] = dot(kept[a]!.row, Y[b]!);
-      S = factorSmallSpd(Sm, m);
+      const S = createMatrix(m, m);
+      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) S.data[a * m + b] = dot(kept[a]!.row, Y[b]!);
+      schurL = cholesky(S).L;
     }
   };
   factorise();
@@ -161,7 +163,7 @@ export function solvePortfolio(pr: PortfolioProblem, options: AdmmOptions = {}):
     solver.solve(q, w);
     if (m > 0) {
       for (let a = 0; a < m; a++) rhsNu[a] = dot(kept[a]!.row, w);
-      const nu = S!.solve(rhsNu);
+      const nu = choleskySolve(schurL!, rhsNu);
       for (let a = 0; a < m; a++) {
         const Ya = Y[a]!;
         const na = nu[a]!;

@@ -119,3 +119,20 @@ describe('volatility targeting (methods.md §7, R7.3)', () => {
     for (const x of sol.w) expect(Math.abs(x)).toBeLessThanOrEqual(0.01 + 1e-15);
   });
 });
+
+describe('optimiser through a StructuredCovariance (Woodbury)', () => {
+  it('gives R7.2 with Σ = D + βCβᵀ held as an operator', async () => {
+    const { StructuredCovariance } = await import('../../src/linalg/index.ts');
+    const { p, beta } = r7Problem();
+    const Sigma = new StructuredCovariance({
+      p,
+      k: 1,
+      diag: Float64Array.of(0.04, 0.05, 0.03, 0.06, 0.045, 0.035),
+      U: Float64Array.from(beta),
+      C: Float64Array.of(0.03),
+    });
+    const pr = { ...setup({ box: 0.08, kappa: 0.002, w0: [0.02, 0, 0, -0.02, 0, 0] }), Sigma };
+    const sol = solvePortfolio(pr, { epsAbs: 1e-14, epsRel: 1e-14, maxIterations: 100_000 });
+    sol.w.forEach((x, i) => expect(x).toBeCloseTo(R72[i]!, 9));
+  });
+});
