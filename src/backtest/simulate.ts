@@ -38,6 +38,8 @@ export interface Rebalance {
   readonly weights: Float64Array;
   /** Two-way turnover Σ|w_target − w_drifted| (methods.md §8). */
   readonly turnover: number;
+  /** Names whose weight changed by more than 1e-9. */
+  readonly traded: number;
   readonly cost: number;
   readonly info: Readonly<Record<string, unknown>>;
 }
@@ -126,7 +128,12 @@ export function simulateWalkForward(input: SimulationInput): SimulationResult {
       pending.delete(s);
       const target = Float64Array.from(exec.decision.weights);
       let to = 0;
-      for (let i = 0; i < N; i++) to += Math.abs(target[i]! - w[i]!);
+      let traded = 0;
+      for (let i = 0; i < N; i++) {
+        const dw = Math.abs(target[i]! - w[i]!);
+        to += dw;
+        if (dw > 1e-9) traded++;
+      }
       const c = input.cost ? input.cost(w, target, s) : 0;
       turnover[s] = to;
       cost[s] = c;
@@ -137,6 +144,7 @@ export function simulateWalkForward(input: SimulationInput): SimulationResult {
         date: u.dates[exec.t]!,
         weights: target,
         turnover: to,
+        traded,
         cost: c,
         info: exec.decision.info ?? {},
       });
