@@ -1,0 +1,15 @@
+export {
+  applyOneVsRestPlatt,
+  fitOneVsRestPlatt,
+  normaliseOneVsRestInPlace,
+  type OneVsRestCalibrator,
+} from './multiclass.ts';
+export { fitPlatt, PLATT_GRADIENT_TOLERANCE, type PlattScaler, plattProbability } from './platt.ts';
+export {
+  brierScoreMulticlass,
+  type CalibrationReport,
+  calibrationReport,
+  confidenceAndCorrect,
+  type ReliabilityBin,
+  reliabilityTable,
+} from './reliability.ts';
