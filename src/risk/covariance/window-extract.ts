@@ -4,8 +4,10 @@
  *
  * 1. The window is the `lookback` dates ending at (and including) `end` — nothing after `end` is read,
  *    so an estimate as of `end` is point-in-time by construction (architecture.md §4).
- * 2. A stock enters if it has at least `minHistory` finite returns in the window (default: all of them).
- *    Stocks below that are *excluded* — they get no row in Σ — and are reported with their count.
+ * 2. A stock enters if it has at least `minHistory` finite returns in the window (default: all of them)
+ *    and they are not all equal. Other stocks are *excluded* — they get no row in Σ — and are reported
+ *    with their count and the reason; a caller that must hold them needs its own fallback (e.g. the
+ *    factor model's Σ, which covers every stock with loadings).
  * 3. Among the stocks that entered, `missing: 'listwise'` (default) drops every date on which any of them
  *    is NaN; `missing: 'impute-mean'` keeps every date, centres each stock on its own available-case
  *    mean, sets its gaps to that mean (0 after centring) and rescales the column by √((T−1)/(n_j−1)) so
@@ -32,6 +34,8 @@ export interface ExcludedStock {
   readonly ticker: string;
   /** Finite returns it had in the window. */
   readonly observations: number;
+  /** Fewer than `minHistory` returns, or every return in the window equal (no variance to estimate). */
+  readonly reason: 'insufficient-history' | 'constant';
 }
 
 /** The raw (not yet centred) window: T rows (dates kept) × p columns (stocks kept), row-major. */
@@ -85,12 +89,17 @@ export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWin
   const v = panel.values;
 
   const counts = new Int32Array(N);
+  const lo = new Float64Array(N).fill(Number.POSITIVE_INFINITY);
+  const hi = new Float64Array(N).fill(Number.NEGATIVE_INFINITY);
   for (let t = start; t <= end; t++) {
     const o = t * N;
     for (let i = 0; i < N; i++) {
       const x = v[o + i]!;
-      if (Number.isFinite(x)) counts[i]!++;
-      else if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+      if (Number.isFinite(x)) {
+        counts[i]!++;
+        if (x < lo[i]!) lo[i] = x;
+        if (x > hi[i]!) hi[i] = x;
+      } else if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
         throw new InvalidInputError(`return is ${x}`, {
           where: { ticker: panel.tickers[i]!, date: panel.dates[t]! },
         });
@@ -100,8 +109,11 @@ export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWin
   const keptCols: number[] = [];
   const excluded: ExcludedStock[] = [];
   for (let i = 0; i < N; i++) {
-    if (counts[i]! >= minHistory) keptCols.push(i);
-    else excluded.push({ ticker: panel.tickers[i]!, observations: counts[i]! });
+    if (counts[i]! < minHistory) {
+      excluded.push({ ticker: panel.tickers[i]!, observations: counts[i]!, reason: 'insufficient-history' });
+    } else if (hi[i] === lo[i]) {
+      excluded.push({ ticker: panel.tickers[i]!, observations: counts[i]!, reason: 'constant' });
+    } else keptCols.push(i);
   }
   const p = keptCols.length;
   const keptRows: number[] = [];

@@ -13,6 +13,7 @@
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
 import { dgemm, dsyrk, symmetricEigenRows } from '../../linalg/index.ts';
+import type { ShrinkageMoments } from '../../stats/shrinkage.ts';
 import { centreColumns, extractWindow, type RawWindow, type WindowOptions } from './window-extract.ts';
 
 /** Eigenpairs of MᵀM (M = X or Z) computed on M's small side. */
@@ -26,17 +27,8 @@ export interface WindowSpectrum {
   readonly q: number;
 }
 
-/** Sufficient statistics of Ledoit–Wolf 2004 and OAS (methods.md §4–5), on S₀ = XᵀX/T. */
-export interface ShrinkageStatistics {
-  readonly T: number;
-  readonly p: number;
-  /** tr S₀. */
-  readonly traceS: number;
-  /** ‖S₀‖²_F = tr(S₀²). */
-  readonly frobeniusSqS: number;
-  /** Σ_k ‖x_k‖⁴ over the rows x_k of X. */
-  readonly sumRowNorm4: number;
-}
+/** Sufficient statistics of Ledoit–Wolf 2004 and OAS (methods.md §4–5) on S₀ = XᵀX/T (stats/shrinkage.ts). */
+export type ShrinkageStatistics = ShrinkageMoments;
 
 export class CovarianceWindow {
   readonly T: number;

@@ -1,0 +1,225 @@
+/**
+ * Diagnostics of a covariance estimate (methods.md §5 "Diagnostics"; decision record
+ * docs/decisions/risk-002-covariance-diagnostics.md): trace, condition number λ_max/λ_min, effective rank
+ * exp(−Σ π_i ln π_i) and a Frobenius estimation-error bound.
+ *
+ * Three routes to the spectrum, cheapest first:
+ * - closed form: Sample, LW, OAS and LW-2020 share the eigenvectors of S₀, so their spectrum is a
+ *   function of the window's eigenvalues (with multiplicities for the null space);
+ * - dense: p ≤ DENSE_SPECTRUM_MAX_P, eigenvalues of toDense() (exact);
+ * - lanczos: λ_max from the top eigenpair of Σ, λ_min from the top eigenpair of Σ⁻¹ (Woodbury solves),
+ *   and the entropy by stochastic Lanczos quadrature (Ubaru, Chen & Saad 2017, SIAM J. Matrix Anal.
+ *   Appl. 38(4)) of tr(Σ ln Σ) with seeded Rademacher probes — an estimate, typically within 1 %.
+ */
+import { Rng } from '../../core/rng.ts';
+import {
+  dgemm,
+  type StructuredCovariance,
+  symmetricEigen,
+  symmetricEigenvalues,
+  topEigenpairs,
+} from '../../linalg/index.ts';
+import type { CovarianceDiagnostics, SharedEigenSpectrum, SpectrumSource } from './types.ts';
+import type { CovarianceWindow, ShrinkageStatistics } from './window.ts';
+
+export const DENSE_SPECTRUM_MAX_P = 400;
+const SINGULAR_RATIO = 1e-12;
+
+/** ε_S = √((1/T)[(1/T)Σ_k‖x_k‖⁴ − ‖S₀‖²_F]), LW-2004's estimate of the sampling error ‖S₀ − Σ‖_F. */
+export function samplingErrorFrobenius(s: ShrinkageStatistics): number {
+  const v = (s.sumRowNorm4 / s.T - s.frobeniusSqS) / s.T;
+  return v > 0 ? Math.sqrt(v) : 0;
+}
+
+function conditionOf(lmax: number, lmin: number): number {
+  if (!(lmax > 0)) return Number.NaN;
+  return lmin > SINGULAR_RATIO * lmax ? lmax / lmin : Number.POSITIVE_INFINITY;
+}
+
+function finish(
+  trace: number,
+  lmax: number,
+  lmin: number,
+  entropy: number,
+  diffFrob: number,
+  frob: number,
+  samplingError: number,
+  spectrum: SpectrumSource,
+): CovarianceDiagnostics {
+  const estimationErrorBound = diffFrob + samplingError;
+  return Object.freeze({
+    trace,
+    conditionNumber: conditionOf(lmax, lmin),
+    effectiveRank: Math.exp(entropy),
+    estimationErrorBound,
+    relativeErrorBound: frob > 0 ? estimationErrorBound / frob : Number.NaN,
+    samplingError,
+    spectrum,
+  });
+}
+
+/** Diagnostics from a spectrum shared with S₀ (exact). */
+export function closedFormDiagnostics(
+  spec: SharedEigenSpectrum,
+  stats: ShrinkageStatistics,
+): CovarianceDiagnostics {
+  const { sigma, s0, mult } = spec;
+  let trace = 0;
+  let frob2 = 0;
+  let diff2 = 0;
+  let lmax = Number.NEGATIVE_INFINITY;
+  let lmin = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < sigma.length; i++) {
+    if (!(mult[i]! > 0)) continue;
+    const l = sigma[i]!;
+    trace += mult[i]! * l;
+    frob2 += mult[i]! * l * l;
+    diff2 += mult[i]! * (l - s0[i]!) ** 2;
+    if (l > lmax) lmax = l;
+    if (l < lmin) lmin = l;
+  }
+  let entropy = 0;
+  for (let i = 0; i < sigma.length; i++) {
+    const pi = sigma[i]! / trace;
+    if (mult[i]! > 0 && pi > 0) entropy -= mult[i]! * pi * Math.log(pi);
+  }
+  return finish(
+    trace,
+    lmax,
+    lmin,
+    entropy,
+    Math.sqrt(diff2),
+    Math.sqrt(frob2),
+    samplingErrorFrobenius(stats),
+    'closed-form',
+  );
+}
+
+/**
+ * ‖Σ̂‖²_F and ⟨Σ̂, S₀⟩ for Σ̂ = D + UCUᵀ without p × p matrices: ‖Σ̂‖² = Σd² + 2Σ_j d_j(UCUᵀ)_jj +
+ * tr((UᵀUC)²) and ⟨Σ̂, XᵀX/T⟩ = (1/T)[Σ_j d_j‖x_·j‖² + tr(C(XU)ᵀ(XU))]; O(p·k² + T·p·k).
+ */
+function frobeniusTerms(op: StructuredCovariance, w: CovarianceWindow): { frob2: number; inner: number } {
+  const { p, k, d, U, C } = op;
+  const diag = op.diagonal();
+  let frob2 = 0;
+  let inner = 0;
+  for (let j = 0; j < p; j++) {
+    frob2 += d[j]! * d[j]! + 2 * d[j]! * (diag[j]! - d[j]!);
+    inner += d[j]! * w.colSumSq[j]!;
+  }
+  if (k > 0) {
+    const UtU = new Float64Array(k * k);
+    dgemm(true, false, k, k, p, 1, U, 0, k, U, 0, k, 0, UtU, 0, k);
+    const M = new Float64Array(k * k);
+    dgemm(false, false, k, k, k, 1, UtU, 0, k, C, 0, k, 0, M, 0, k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) frob2 += M[a * k + b]! * M[b * k + a]!;
+    const XU = new Float64Array(w.T * k);
+    dgemm(false, false, w.T, k, p, 1, w.X, 0, p, U, 0, k, 0, XU, 0, k);
+    const G = new Float64Array(k * k);
+    dgemm(true, false, k, k, w.T, 1, XU, 0, k, XU, 0, k, 0, G, 0, k);
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) inner += C[a * k + b]! * G[b * k + a]!;
+  }
+  return { frob2, inner: inner / w.T };
+}
+
+/** Stochastic Lanczos quadrature estimate of tr(f(Σ)) (file comment), f(θ) = θ ln θ. */
+function traceXLogX(op: StructuredCovariance, probes: number, steps: number, seed: number): number {
+  const { p } = op;
+  const m = Math.min(steps, p);
+  const rng = new Rng(seed);
+  const V = new Float64Array(m * p);
+  const w = new Float64Array(p);
+  let total = 0;
+  for (let q = 0; q < probes; q++) {
+    const v0 = V.subarray(0, p);
+    for (let i = 0; i < p; i++) v0[i] = rng.uniform() < 0.5 ? -1 / Math.sqrt(p) : 1 / Math.sqrt(p);
+    const alpha = new Float64Array(m);
+    const beta = new Float64Array(m);
+    let used = m;
+    for (let j = 0; j < m; j++) {
+      const vj = V.subarray(j * p, (j + 1) * p);
+      op.mul(vj, w);
+      let a = 0;
+      for (let i = 0; i < p; i++) a += w[i]! * vj[i]!;
+      alpha[j] = a;
+      // Full reorthogonalisation, twice (the basis is small): keeps Ritz values free of ghost copies.
+      for (let pass = 0; pass < 2; pass++) {
+        for (let r = 0; r <= j; r++) {
+          const vr = V.subarray(r * p, (r + 1) * p);
+          let c = 0;
+          for (let i = 0; i < p; i++) c += w[i]! * vr[i]!;
+          for (let i = 0; i < p; i++) w[i]! -= c * vr[i]!;
+        }
+      }
+      let b = 0;
+      for (let i = 0; i < p; i++) b += w[i]! * w[i]!;
+      b = Math.sqrt(b);
+      if (j === m - 1 || b <= 1e-12 * Math.abs(a)) {
+        used = j + 1;
+        break;
+      }
+      beta[j] = b;
+      const next = V.subarray((j + 1) * p, (j + 2) * p);
+      for (let i = 0; i < p; i++) next[i] = w[i]! / b;
+    }
+    const Tm = new Float64Array(used * used);
+    for (let j = 0; j < used; j++) {
+      Tm[j * used + j] = alpha[j]!;
+      if (j + 1 < used) {
+        Tm[j * used + j + 1] = beta[j]!;
+        Tm[(j + 1) * used + j] = beta[j]!;
+      }
+    }
+    const { values, vectors } = symmetricEigen({ rows: used, cols: used, data: Tm });
+    for (let j = 0; j < used; j++) {
+      const theta = values[j]!;
+      const tau = vectors.data[j]!; // first component of the j-th eigenvector
+      if (theta > 0) total += tau * tau * theta * Math.log(theta);
+    }
+  }
+  return (p * total) / probes;
+}
+
+/** Diagnostics of any structured estimate on its window (dense spectrum for small p, else Lanczos). */
+export function operatorDiagnostics(
+  op: StructuredCovariance,
+  w: CovarianceWindow,
+  stats: ShrinkageStatistics,
+): CovarianceDiagnostics {
+  const trace = op.trace();
+  const { frob2, inner } = frobeniusTerms(op, w);
+  // Rounding can leave a tiny negative square when Σ̂ ≈ S₀.
+  const diffFrob = Math.sqrt(Math.max(0, frob2 - 2 * inner + stats.frobeniusSqS));
+  const eps = samplingErrorFrobenius(stats);
+  if (op.p <= DENSE_SPECTRUM_MAX_P) {
+    const lambda = symmetricEigenvalues(op.toDense(), { symmetryTolerance: Number.POSITIVE_INFINITY });
+    let entropy = 0;
+    for (const l of lambda) {
+      const pi = l / trace;
+      if (pi > 0) entropy -= pi * Math.log(pi);
+    }
+    return finish(
+      trace,
+      lambda[lambda.length - 1]!,
+      lambda[0]!,
+      entropy,
+      diffFrob,
+      Math.sqrt(frob2),
+      eps,
+      'dense',
+    );
+  }
+  const p = op.p;
+  const lmax = topEigenpairs(p, (x, y) => op.mul(x, y), 1, { tolerance: 1e-8 }).values[0]!;
+  let lmin = 0;
+  try {
+    const inv = topEigenpairs(p, (x, y) => op.solve(x, y), 1, { tolerance: 1e-8 }).values[0]!;
+    lmin = inv > 0 ? 1 / inv : 0;
+  } catch {
+    lmin = 0; // Σ̂ is singular (a zero in D): condition number Infinity.
+  }
+  const xlogx = traceXLogX(op, 24, 40, 20240521);
+  const entropy = Math.log(trace) - xlogx / trace;
+  return finish(trace, lmax, lmin, entropy, diffFrob, Math.sqrt(frob2), eps, 'lanczos');
+}
