@@ -1,3 +1,5 @@
+export { accuracyOfLastResolved, type RollingAccuracyOptions, rollingAccuracy } from './accuracy.ts';
+export { type CapmFit, type CapmOptions, capm } from './capm.ts';
 export {
   pearson,
   pearsonComplete,
@@ -16,6 +18,60 @@ export {
   winsorizeCrossSection,
   zscoreCrossSection,
 } from './crossSection.ts';
+export {
+  betaGatePasses,
+  drawdownGateThreshold,
+  minimumTrades,
+  sharpeGateThreshold,
+  sharpeTStat,
+} from './gates.ts';
+export {
+  type HalfLifeFit,
+  type IcPersistenceOptions,
+  type IcSummary,
+  type IcSummaryOptions,
+  icDecayHalfLife,
+  icPersistenceHalfLife,
+  summarizeIC,
+} from './icSummary.ts';
+export {
+  neweyWestCovariance,
+  neweyWestLags,
+  neweyWestMeanStandardError,
+  neweyWestStandardErrors,
+  type OlsFit,
+  ols,
+} from './ols.ts';
+export {
+  annualizedReturn,
+  annualizedVolatility,
+  cagr,
+  type Drawdown,
+  drawdowns,
+  hitRate,
+  informationRatio,
+  MIN_RETURN_SD,
+  maxDrawdown,
+  type RollingSharpe,
+  rollingSharpe,
+  sharpeRatio,
+  sharpeStandardError,
+} from './performance.ts';
+export {
+  type PsiOptions,
+  type PsiResult,
+  psi,
+  psiEqualWidth,
+  quantile,
+  quantileSorted,
+  quantiles,
+} from './psi.ts';
+export {
+  annualizedQuantileSpread,
+  type QuantileSpreadOptions,
+  quantileBuckets,
+  quantileSpread,
+} from './quantileSpread.ts';
 export {
   argsortCompactedValues,
   percentileRank,
@@ -49,3 +105,20 @@ export {
   rollingBeta,
   rollingCovariance,
 } from './rollingBeta.ts';
+export {
+  type DataMatrixOptions,
+  effectiveNumber,
+  type LedoitWolfTerms,
+  ledoitWolfIntensity,
+  ledoitWolfTerms,
+  oasIntensity,
+  oasIntensityPaper,
+  type ShrinkageMethod,
+  type ShrinkageMoments,
+  type ShrunkCorrelation,
+  type ShrunkCovariance,
+  shrinkageMomentsFromData,
+  shrunkCorrelation,
+  shrunkCovariance,
+} from './shrinkage.ts';
+export { annualizedTurnover, driftWeights, portfolioReturn, type Turnover, turnover } from './turnover.ts';
