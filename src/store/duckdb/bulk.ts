@@ -1,0 +1,179 @@
+/**
+ * DuckDB bulk loader for feature events: whole columns are copied into data chunks and handed to an
+ * appender (no per-value calls). A batch that neither overlaps stored rows (same features, same event-time
+ * window) nor repeats a key inside itself is appended straight into feature_events; anything else goes
+ * through a staging table where the idempotency rules of features/feature-store.ts are applied in SQL.
+ */
+import {
+  DOUBLE,
+  type DuckDBConnection,
+  DuckDBDataChunk,
+  INTEGER,
+  TIMESTAMPTZ,
+  VARCHAR,
+} from '@duckdb/node-api';
+import { ConflictError } from '../../core/errors.ts';
+import { type EncodedFeatureBatch, isoMs, type LoadFeatureResult, when, writeMicros } from '../engine.ts';
+import { CHUNK_ROWS, copyColumn, copyValidity, setVarchars } from './chunks.ts';
+
+const EVENT_COLUMNS = [INTEGER, INTEGER, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE, VARCHAR, INTEGER];
+const STAGE_DDL = `CREATE OR REPLACE TEMP TABLE fe_stage (
+  entity_id INTEGER, feature_id INTEGER, event_time TIMESTAMPTZ, ingest_time TIMESTAMPTZ,
+  value DOUBLE, value_json VARCHAR, write_id INTEGER)`;
+
+/** Appends the batch to `table` (catalog 'temp' for the staging table) through data chunks. */
+export async function appendFeatureBatch(
+  conn: DuckDBConnection,
+  b: EncodedFeatureBatch,
+  table: string,
+  catalog?: string,
+): Promise<void> {
+  const appender = await conn.createAppender(table, 'main', catalog ?? null);
+  try {
+    const chunk = DuckDBDataChunk.create(EVENT_COLUMNS, CHUNK_ROWS);
+    const ev = new Int32Array(2 * CHUNK_ROWS);
+    const ing = new Int32Array(2 * CHUNK_ROWS);
+    const writeIds = new Int32Array(CHUNK_ROWS).fill(b.writeId);
+    const valueMask = new Uint32Array(CHUNK_ROWS / 32);
+    const nullMask = new Uint32Array(CHUNK_ROWS / 32);
+    for (let start = 0; start < b.length; start += CHUNK_ROWS) {
+      const rows = Math.min(CHUNK_ROWS, b.length - start);
+      chunk.rowCount = rows;
+      copyColumn(chunk, 0, b.entityId, start * 4, rows * 4);
+      copyColumn(chunk, 1, b.featureId, start * 4, rows * 4);
+      for (let k = 0; k < rows; k++) {
+        writeMicros(ev, k, b.eventTimeMs[start + k]!);
+        writeMicros(ing, k, b.ingestTimeMs[start + k]!);
+      }
+      copyColumn(chunk, 2, ev, 0, rows * 8);
+      copyColumn(chunk, 3, ing, 0, rows * 8);
+      copyColumn(chunk, 4, b.value, start * 8, rows * 8);
+      valueMask.fill(0xffffffff);
+      for (let k = 0; k < rows; k++)
+        if (Number.isNaN(b.value[start + k]!)) valueMask[k >>> 5]! &= ~(1 << (k & 31));
+      copyValidity(chunk, 4, valueMask);
+      if (b.json) setVarchars(chunk, 5, b.json, start, rows);
+      else copyValidity(chunk, 5, nullMask);
+      copyColumn(chunk, 6, writeIds, 0, rows * 4);
+      appender.appendDataChunk(chunk);
+      chunk.reset();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+/** True when the batch's keys are strictly increasing in (event, entity, feature, ingest), hence unique. */
+function keysStrictlyIncreasing(b: EncodedFeatureBatch): boolean {
+  for (let k = 1; k < b.length; k++) {
+    const de = b.eventTimeMs[k]! - b.eventTimeMs[k - 1]!;
+    if (de > 0) continue;
+    if (de < 0) return false;
+    const dn = b.entityId[k]! - b.entityId[k - 1]!;
+    if (dn > 0) continue;
+    if (dn < 0) return false;
+    const df = b.featureId[k]! - b.featureId[k - 1]!;
+    if (df > 0) continue;
+    if (df < 0) return false;
+    if (!(b.ingestTimeMs[k]! > b.ingestTimeMs[k - 1]!)) return false;
+  }
+  return true;
+}
+
+function featureList(b: EncodedFeatureBatch): string {
+  const ids = new Set<number>();
+  for (let k = 0; k < b.length; k++) ids.add(b.featureId[k]!);
+  return [...ids].join(', ');
+}
+
+function eventRange(b: EncodedFeatureBatch): [string, string] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < b.length; k++) {
+    const t = b.eventTimeMs[k]!;
+    if (t < lo) lo = t;
+    if (t > hi) hi = t;
+  }
+  return [isoMs(lo), isoMs(hi)];
+}
+
+async function scalar(conn: DuckDBConnection, sql: string, params: string[] = []): Promise<number> {
+  const r = await conn.runAndReadAll(sql, params);
+  return Number(r.getRows()[0]![0]);
+}
+
+async function conflictError(
+  conn: DuckDBConnection,
+  sql: string,
+  params: string[] = [],
+): Promise<ConflictError> {
+  const r = (await conn.runAndReadAll(sql, params)).getRowObjectsJS()[0]!;
+  return new ConflictError(
+    `feature event (entity id ${r.entity_id}, feature id ${r.feature_id}, event ${when(r.event_time)}, ingest ${when(r.ingest_time)}) is already stored with a different value; a restatement needs a later ingest time`,
+  );
+}
+
+export async function loadFeatureEventsDuckDb(
+  conn: DuckDBConnection,
+  b: EncodedFeatureBatch,
+): Promise<LoadFeatureResult> {
+  if (b.length === 0) return { inserted: 0, skipped: 0 };
+  const features = featureList(b);
+  const [lo, hi] = eventRange(b);
+  const existing = `SELECT entity_id, feature_id, event_time, ingest_time, value, value_json FROM feature_events
+    WHERE feature_id IN (${features}) AND event_time BETWEEN CAST($1 AS TIMESTAMPTZ) AND CAST($2 AS TIMESTAMPTZ)`;
+  const overlap = (await scalar(conn, `SELECT count(*) FROM (${existing} LIMIT 1)`, [lo, hi])) > 0;
+  const unique = keysStrictlyIncreasing(b);
+  if (!overlap && unique) {
+    await appendFeatureBatch(conn, b, 'feature_events');
+    return { inserted: b.length, skipped: 0 };
+  }
+  await conn.run(STAGE_DDL);
+  try {
+    await appendFeatureBatch(conn, b, 'fe_stage', 'temp');
+    if (!unique) {
+      const dupKeys = `SELECT entity_id, feature_id, event_time, ingest_time FROM fe_stage GROUP BY ALL
+        HAVING count(DISTINCT (coalesce(CAST(value AS VARCHAR), ''), coalesce(value_json, ''))) > 1`;
+      if ((await scalar(conn, `SELECT count(*) FROM (${dupKeys})`)) > 0)
+        throw await conflictError(conn, `${dupKeys} LIMIT 1`);
+      await conn.run('CREATE OR REPLACE TEMP TABLE fe_stage AS SELECT DISTINCT * FROM fe_stage');
+    }
+    const staged = await scalar(conn, 'SELECT count(*) FROM fe_stage');
+    if (!overlap) {
+      await conn.run('INSERT INTO feature_events SELECT * FROM fe_stage');
+      return { inserted: staged, skipped: b.length - staged };
+    }
+    // x: the stored row with the same key; p: the row (stored or staged) just before in ingest time for the
+    // same (entity, feature, event). A staged row is known when x or p already says the same value.
+    await conn.run(
+      `CREATE OR REPLACE TEMP TABLE fe_match AS
+       WITH x AS (${existing}),
+       keyed AS (
+         SELECT s.*, x.ingest_time IS NOT NULL AS exact,
+                (s.value IS NOT DISTINCT FROM x.value AND s.value_json IS NOT DISTINCT FROM x.value_json) AS same_exact
+         FROM fe_stage s LEFT JOIN x USING (entity_id, feature_id, event_time, ingest_time)),
+       p AS (SELECT * FROM x UNION ALL SELECT entity_id, feature_id, event_time, ingest_time, value, value_json FROM fe_stage)
+       SELECT k.entity_id, k.feature_id, k.event_time, k.ingest_time, k.value, k.value_json, k.write_id, k.exact, k.same_exact,
+              (p.ingest_time IS NOT NULL AND k.value IS NOT DISTINCT FROM p.value AND k.value_json IS NOT DISTINCT FROM p.value_json) AS same_prev
+       FROM keyed k ASOF LEFT JOIN p
+         ON k.entity_id = p.entity_id AND k.feature_id = p.feature_id AND k.event_time = p.event_time AND k.ingest_time > p.ingest_time`,
+      [lo, hi],
+    );
+    try {
+      const conflicts = 'SELECT * FROM fe_match WHERE exact AND NOT same_exact';
+      if ((await scalar(conn, `SELECT count(*) FROM (${conflicts})`)) > 0)
+        throw await conflictError(conn, `${conflicts} LIMIT 1`);
+      const fresh = 'FROM fe_match WHERE NOT exact AND NOT same_prev';
+      const inserted = await scalar(conn, `SELECT count(*) ${fresh}`);
+      await conn.run(
+        `INSERT INTO feature_events SELECT entity_id, feature_id, event_time, ingest_time, value, value_json, write_id ${fresh}`,
+      );
+      return { inserted, skipped: b.length - inserted };
+    } finally {
+      await conn.run('DROP TABLE IF EXISTS fe_match').catch(() => undefined);
+    }
+  } finally {
+    await conn.run('DROP TABLE IF EXISTS fe_stage').catch(() => undefined);
+  }
+}
