@@ -30,6 +30,19 @@ export interface SimulationInput {
   cost?(from: Float64Array, to: Float64Array, executionIndex: number): number;
 }
 
+/** Several books simulated in lockstep over the same days, so that work shared by their decisions at t
+ * (a covariance window, an alpha) is done once. Book b's `decide` result is `decideAll(...)[b]`. */
+export interface MultiSimulationInput {
+  readonly universe: Universe;
+  readonly returns: Float64Array;
+  readonly decisionIndices: readonly number[];
+  readonly executionDelay: number;
+  readonly books: number;
+  /** Decisions of every book at t; `held[b]` are book b's weights drifted to the close of t. */
+  decideAll(view: PointInTimeView, held: readonly Float64Array[], k: number): readonly Decision[];
+  cost?(from: Float64Array, to: Float64Array, executionIndex: number, book: number): number;
+}
+
 export interface Rebalance {
   readonly k: number;
   readonly decisionIndex: number;
@@ -62,6 +75,106 @@ export interface SimulationResult {
 }
 
 export function simulateWalkForward(input: SimulationInput): SimulationResult {
+  const { decide, cost } = input;
+  return simulateBooks({
+    universe: input.universe,
+    returns: input.returns,
+    decisionIndices: input.decisionIndices,
+    executionDelay: input.executionDelay,
+    books: 1,
+    decideAll: (view, held, k) => [decide(view, held[0]!, k)],
+    ...(cost ? { cost: (from: Float64Array, to: Float64Array, s: number) => cost(from, to, s) } : {}),
+  })[0]!;
+}
+
+class Book {
+  readonly gross: Float64Array;
+  readonly net: Float64Array;
+  readonly turnover: Float64Array;
+  readonly cost: Float64Array;
+  readonly grossExposure: Float64Array;
+  readonly rebalances: Rebalance[] = [];
+  readonly pending = new Map<number, { k: number; t: number; decision: Decision }>();
+  w: Float64Array;
+  missing = 0;
+  firstActive: number;
+  constructor(T: number, N: number) {
+    this.gross = new Float64Array(T);
+    this.net = new Float64Array(T);
+    this.turnover = new Float64Array(T);
+    this.cost = new Float64Array(T);
+    this.grossExposure = new Float64Array(T);
+    this.w = new Float64Array(N);
+    this.firstActive = T;
+  }
+
+  /** Earn day s with the weights held at the close of s − 1, then drift them (methods.md §8). */
+  earn(returns: Float64Array, s: number): void {
+    const w = this.w;
+    const N = w.length;
+    const row = s * N;
+    let rp = 0;
+    for (let i = 0; i < N; i++) {
+      const wi = w[i]!;
+      if (wi === 0) continue;
+      const r = returns[row + i]!;
+      if (Number.isNaN(r)) this.missing++;
+      else rp += wi * r;
+    }
+    this.gross[s] = rp;
+    const denom = 1 + rp;
+    for (let i = 0; i < N; i++) {
+      const wi = w[i]!;
+      if (wi === 0) continue;
+      const r = returns[row + i]!;
+      w[i] = (wi * (1 + (Number.isNaN(r) ? 0 : r))) / denom;
+    }
+  }
+
+  execute(
+    s: number,
+    dates: readonly string[],
+    costOf: ((from: Float64Array, to: Float64Array) => number) | undefined,
+  ): void {
+    const exec = this.pending.get(s);
+    if (!exec) return;
+    this.pending.delete(s);
+    const target = Float64Array.from(exec.decision.weights);
+    const w = this.w;
+    let to = 0;
+    let traded = 0;
+    for (let i = 0; i < w.length; i++) {
+      const dw = Math.abs(target[i]! - w[i]!);
+      to += dw;
+      if (dw > 1e-9) traded++;
+    }
+    const c = costOf ? costOf(w, target) : 0;
+    this.turnover[s] = to;
+    this.cost[s] = c;
+    this.rebalances.push({
+      k: exec.k,
+      decisionIndex: exec.t,
+      executionIndex: s,
+      date: dates[exec.t]!,
+      weights: target,
+      turnover: to,
+      traded,
+      cost: c,
+      info: exec.decision.info ?? {},
+    });
+    if (this.firstActive === this.gross.length) this.firstActive = s + 1;
+    this.w = target;
+  }
+
+  close(s: number): void {
+    this.net[s] = this.gross[s]! - this.cost[s]!;
+    let g = 0;
+    for (let i = 0; i < this.w.length; i++) g += Math.abs(this.w[i]!);
+    this.grossExposure[s] = g;
+  }
+}
+
+export function simulateBooks(input: MultiSimulationInput): SimulationResult[] {
   const { universe: u, returns, decisionIndices, executionDelay: d } = input;
   const T = u.dates.length;
   const N = u.tickers.length;
@@ -73,100 +186,55 @@ export function simulateWalkForward(input: SimulationInput): SimulationResult {
     if (!(decisionIndices[k]! > decisionIndices[k - 1]!))
       throw new InvalidInputError('decision indices must be strictly increasing');
   }
-  const gross = new Float64Array(T);
-  const net = new Float64Array(T);
-  const turnover = new Float64Array(T);
-  const cost = new Float64Array(T);
-  const grossExposure = new Float64Array(T);
-  const rebalances: Rebalance[] = [];
-  const pending = new Map<number, { k: number; t: number; decision: Decision }>();
+  const books = Array.from({ length: input.books }, () => new Book(T, N));
   const decisionAt = new Map<number, number>();
   decisionIndices.forEach((t, k) => decisionAt.set(t, k));
-
-  let w = new Float64Array(N);
-  let missing = 0;
-  let firstActive = T;
   for (let s = 0; s < T; s++) {
-    // 1. earn day s with the weights held at the close of s − 1, then drift them
-    let rp = 0;
-    const row = s * N;
-    for (let i = 0; i < N; i++) {
-      const wi = w[i]!;
-      if (wi === 0) continue;
-      const r = returns[row + i]!;
-      if (Number.isNaN(r)) missing++;
-      else rp += wi * r;
-    }
-    gross[s] = rp;
-    const denom = 1 + rp;
-    for (let i = 0; i < N; i++) {
-      const wi = w[i]!;
-      if (wi === 0) continue;
-      const r = returns[row + i]!;
-      w[i] = (wi * (1 + (Number.isNaN(r) ? 0 : r))) / denom;
-    }
-    // 2. decide at the close of s (sees data ≤ s only)
+    for (const b of books) b.earn(returns, s);
     const k = decisionAt.get(s);
     if (k !== undefined) {
-      const decision = input.decide(pointInTimeView(u, s), Float64Array.from(w), k);
-      if (decision.weights.length !== N)
+      // decide at the close of s: the view holds data ≤ s only
+      const decisions = input.decideAll(
+        pointInTimeView(u, s),
+        books.map((b) => Float64Array.from(b.w)),
+        k,
+      );
+      if (decisions.length !== books.length)
         throw new InvalidInputError(
-          `decision ${k} returned ${decision.weights.length} weights, expected ${N}`,
+          `decision ${k} returned ${decisions.length} books, expected ${books.length}`,
         );
-      for (let i = 0; i < N; i++) {
-        if (!Number.isFinite(decision.weights[i]!)) {
-          throw new InvalidInputError(`decision ${k} returned a non-finite weight`, {
-            where: { ticker: u.tickers[i]!, date: u.dates[s]! },
-          });
+      decisions.forEach((decision, b) => {
+        if (decision.weights.length !== N)
+          throw new InvalidInputError(
+            `decision ${k} returned ${decision.weights.length} weights, expected ${N}`,
+          );
+        for (let i = 0; i < N; i++) {
+          if (!Number.isFinite(decision.weights[i]!)) {
+            throw new InvalidInputError(`decision ${k} returned a non-finite weight`, {
+              where: { ticker: u.tickers[i]!, date: u.dates[s]! },
+            });
+          }
         }
-      }
-      if (s + d < T) pending.set(s + d, { k, t: s, decision });
-    }
-    // 3. execute a pending decision at the close of s
-    const exec = pending.get(s);
-    if (exec) {
-      pending.delete(s);
-      const target = Float64Array.from(exec.decision.weights);
-      let to = 0;
-      let traded = 0;
-      for (let i = 0; i < N; i++) {
-        const dw = Math.abs(target[i]! - w[i]!);
-        to += dw;
-        if (dw > 1e-9) traded++;
-      }
-      const c = input.cost ? input.cost(w, target, s) : 0;
-      turnover[s] = to;
-      cost[s] = c;
-      rebalances.push({
-        k: exec.k,
-        decisionIndex: exec.t,
-        executionIndex: s,
-        date: u.dates[exec.t]!,
-        weights: target,
-        turnover: to,
-        traded,
-        cost: c,
-        info: exec.decision.info ?? {},
+        if (s + d < T) books[b]!.pending.set(s + d, { k, t: s, decision });
       });
-      if (firstActive === T) firstActive = s + 1;
-      w = target;
     }
-    net[s] = gross[s]! - cost[s]!;
-    let g = 0;
-    for (let i = 0; i < N; i++) g += Math.abs(w[i]!);
-    grossExposure[s] = g;
+    books.forEach((b, j) => {
+      const costFn = input.cost;
+      b.execute(s, u.dates, costFn ? (from, to) => costFn(from, to, s, j) : undefined);
+      b.close(s);
+    });
   }
-  return {
+  return books.map((b) => ({
     dates: u.dates,
-    grossReturns: gross,
-    netReturns: net,
-    turnover,
-    cost,
-    grossExposure,
-    rebalances,
-    firstActiveIndex: firstActive,
-    missingHeldReturns: missing,
-  };
+    grossReturns: b.gross,
+    netReturns: b.net,
+    turnover: b.turnover,
+    cost: b.cost,
+    grossExposure: b.grossExposure,
+    rebalances: b.rebalances,
+    firstActiveIndex: b.firstActive,
+    missingHeldReturns: b.missing,
+  }));
 }
 
 /** Decision indices every `every` bars starting at `warmup` (seed 002: 21 after 252), up to T − 1 − d. */

@@ -150,3 +150,46 @@ describe('walk-forward simulation (methods.md §8)', () => {
     expect(s[s.length - 1]! + 1).toBeLessThan(2520);
   });
 });
+
+describe('books in lockstep', () => {
+  it('gives each book the same result as simulating it alone', async () => {
+    const { simulateBooks } = await import('../../src/backtest/simulate.ts');
+    const rng = new Rng(9);
+    const rets = Array.from({ length: 60 }, () => [
+      rng.normal() * 0.01,
+      rng.normal() * 0.01,
+      rng.normal() * 0.01,
+    ]);
+    const u = tinyUniverse(rets);
+    const returns = u.panels.get('return')!.values;
+    const rules = [
+      (held: Float64Array) => Float64Array.of(0.5, -0.25, -0.25).map((x, i) => 0.5 * x + 0.5 * held[i]!),
+      () => Float64Array.of(-0.3, 0.6, -0.3),
+    ];
+    const decisionIndices = rebalanceSchedule(60, 10, 7, 1);
+    const cost = (from: Float64Array, to: Float64Array) =>
+      0.001 * to.reduce((a, w, i) => a + Math.abs(w - from[i]!), 0);
+    const together = simulateBooks({
+      universe: u,
+      returns,
+      decisionIndices,
+      executionDelay: 1,
+      books: 2,
+      decideAll: (_v, held) => rules.map((r, b) => ({ weights: r(held[b]!) })),
+      cost: (from, to) => cost(from, to),
+    });
+    rules.forEach((rule, b) => {
+      const alone = simulateWalkForward({
+        universe: u,
+        returns,
+        decisionIndices,
+        executionDelay: 1,
+        decide: (_v, held) => ({ weights: rule(held) }),
+        cost,
+      });
+      expect([...together[b]!.netReturns]).toEqual([...alone.netReturns]);
+      expect(together[b]!.rebalances.map((r) => r.date)).toEqual(alone.rebalances.map((r) => r.date));
+    });
+    expect(together[0]!.rebalances[0]!.date).toBe(u.dates[10]);
+  });
+});
