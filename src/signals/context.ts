@@ -7,7 +7,8 @@
 import { InvalidInputError } from '../core/errors.ts';
 import { allocFloat64 } from '../core/panel.ts';
 import type { Universe } from '../core/universe.ts';
-import { RankWorkspace, rankAverageTiesStrided, rollingBeta } from '../stats/index.ts';
+import { rollingBeta } from '../stats/index.ts';
+import { BucketRankWorkspace, rankAverageTiesBucketed } from './bucket-rank.ts';
 import { forwardReturnsInto } from './forward-returns.ts';
 
 export interface SignalContextOptions {
@@ -113,10 +114,10 @@ function centredRowRanks(
   count: Int32Array,
   ss: Float64Array,
 ): void {
-  const ws = new RankWorkspace(N);
+  const ws = new BucketRankWorkspace(N);
   const row = new Float64Array(N);
   for (let t = 0; t < T; t++) {
-    const n = rankAverageTiesStrided(N, x, t * N, 1, row, 0, 1, ws);
+    const n = rankAverageTiesBucketed(N, x, t * N, row, ws);
     const c = (n + 1) / 2;
     let s = 0;
     const base = t * N;

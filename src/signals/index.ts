@@ -1,3 +1,4 @@
+export { BucketRankWorkspace, rankAverageTiesBucketed } from './bucket-rank.ts';
 export { buildSignalContext, type SignalContext, type SignalContextOptions } from './context.ts';
 export { type DuplicateGroup, duplicateNotes, findDuplicateSignals, ValueHasher } from './duplicates.ts';
 export { ewmaDecay, ewmaSmooth, ewmaSmoothInPlace } from './ewma.ts';

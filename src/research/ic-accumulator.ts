@@ -1,0 +1,294 @@
+/**
+ * Everything research needs from one signal, reduced one date at a time while the neutralised cross-section
+ * streams by (so no T×N neutralised panel is kept): for every horizon h,
+ * - the daily rank IC series IC_t = corr(rank s_t, rank R^{(h)}_t) (methods.md §3),
+ * - IC(ℓ) = mean_t rankcorr(s_t, R^{(h)}_{t+ℓ}) for the decay skips ℓ (IC-decay half-life, §3),
+ * - the daily Q5 − Q1 spread with buckets q = ⌈Q·rank/n⌉ (§3),
+ * - the score-decay curve LS(s) = mean_t [mean R^{(h)}_{t+s} over the top decile − the bottom decile] (§8).
+ *
+ * Ranks: the signal is ranked once per date; the forward returns were ranked once per run (context.ts).
+ * Both are stored centred (rank − (n+1)/2, half-integers), so Σ products and Σ squares are exact and the
+ * IC is a single dot product. When pairwise deletion changes the ranks (the signal's valid stocks differ
+ * from the label's) the date falls back to re-ranking on the intersection.
+ */
+import { BucketRankWorkspace, rankAverageTiesBucketed } from '../signals/bucket-rank.ts';
+import type { SignalContext } from '../signals/context.ts';
+import { rankIC } from '../stats/index.ts';
+import { quantileSpread } from '../stats/quantileSpread.ts';
+
+/**
+ * Σ_i cs_i · fr_{base_k + i} for k < count into `out[k]`, three rows per sweep so `cs` is read once per
+ * three products. Base kernel: no NaN checks (the caller guarantees complete rows), no allocation.
+ */
+export function dotCentredRanks(
+  N: number,
+  cs: Float64Array,
+  fr: Float32Array,
+  bases: Int32Array,
+  count: number,
+  out: Float64Array,
+): void {
+  let k = 0;
+  for (; k + 3 <= count; k += 3) {
+    const b0 = bases[k]!;
+    const b1 = bases[k + 1]!;
+    const b2 = bases[k + 2]!;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    for (let i = 0; i < N; i++) {
+      const a = cs[i]!;
+      s0 += a * fr[b0 + i]!;
+      s1 += a * fr[b1 + i]!;
+      s2 += a * fr[b2 + i]!;
+    }
+    out[k] = s0;
+    out[k + 1] = s1;
+    out[k + 2] = s2;
+  }
+  for (; k < count; k++) {
+    const b0 = bases[k]!;
+    let s0 = 0;
+    for (let i = 0; i < N; i++) s0 += cs[i]! * fr[b0 + i]!;
+    out[k] = s0;
+  }
+}
+
+export interface IcOptions {
+  /** Minimum stocks for a daily IC or spread (spec 002: 252). */
+  readonly minCoverage: number;
+  /** Number of quantile buckets Q for the spread (5). */
+  readonly quantiles: number;
+  /** A spread needs at least this many stocks in every bucket (spec 002: more than 10, i.e. 11). */
+  readonly minBucketSize: number;
+  /** Skips ℓ for IC decay and the score-decay curve (methods.md §8: 0, 1, 3, 5, 10, 20). */
+  readonly skips: readonly number[];
+}
+
+export const defaultIcOptions: IcOptions = {
+  minCoverage: 252,
+  quantiles: 5,
+  minBucketSize: 11,
+  skips: [0, 1, 3, 5, 10, 20],
+};
+
+/** Per-horizon reductions of one signal. Arrays indexed by date have length T; by skip, length of `skips`. */
+export interface HorizonAccumulation {
+  readonly horizon: number;
+  /** Daily rank IC at skip 0; NaN where not computable. */
+  readonly ic: Float64Array;
+  /** Stocks used by each daily IC (0 where NaN). */
+  readonly icStocks: Int32Array;
+  /** Daily Q5 − Q1 spread of R^{(h)}_t (per h-day period, not annualised). */
+  readonly spread: Float64Array;
+  /** Σ_t IC_t(ℓ) and the number of dates, per skip. */
+  readonly lagIcSum: Float64Array;
+  readonly lagIcCount: Int32Array;
+  /** Σ_t LS_t(s) and the number of dates, per skip. */
+  readonly lsSum: Float64Array;
+  readonly lsCount: Int32Array;
+}
+
+function newAccumulation(h: number, T: number, L: number): HorizonAccumulation {
+  return {
+    horizon: h,
+    ic: new Float64Array(T).fill(Number.NaN),
+    icStocks: new Int32Array(T),
+    spread: new Float64Array(T).fill(Number.NaN),
+    lagIcSum: new Float64Array(L),
+    lagIcCount: new Int32Array(L),
+    lsSum: new Float64Array(L),
+    lsCount: new Int32Array(L),
+  };
+}
+
+/** Streaming reducer: call `add(t, z)` for each date in increasing order, then read `horizons`. */
+export class IcAccumulator {
+  readonly horizons: HorizonAccumulation[];
+  private readonly ctx: SignalContext;
+  private readonly o: IcOptions;
+  private readonly ws: BucketRankWorkspace;
+  private readonly sxy: Float64Array;
+  private readonly bases: Int32Array;
+  private readonly fastSkip: Int32Array;
+  /** Quantile bucket per stock of the current date (0 where the signal is NaN). */
+  private readonly bucket: Int32Array;
+  private readonly rank: Float64Array;
+  private readonly centred: Float64Array;
+  private readonly top: Int32Array;
+  private readonly bottom: Int32Array;
+  private readonly bucketSum: Float64Array;
+  private readonly bucketCount: Int32Array;
+
+  constructor(ctx: SignalContext, options: IcOptions) {
+    this.ctx = ctx;
+    this.o = options;
+    const N = ctx.N;
+    this.horizons = ctx.horizons.map((h) => newAccumulation(h, ctx.T, options.skips.length));
+    this.ws = new BucketRankWorkspace(N);
+    this.sxy = new Float64Array(options.skips.length);
+    this.bases = new Int32Array(options.skips.length);
+    this.fastSkip = new Int32Array(options.skips.length);
+    this.bucket = new Int32Array(N);
+    this.rank = new Float64Array(N);
+    this.centred = new Float64Array(N);
+    this.top = new Int32Array(N);
+    this.bottom = new Int32Array(N);
+    this.bucketSum = new Float64Array(options.quantiles + 1);
+    this.bucketCount = new Int32Array(options.quantiles + 1);
+  }
+
+  /** Adds date t's neutralised cross-section `z` (length N, NaN = no signal). */
+  add(t: number, z: Float64Array): void {
+    const { ctx, o } = this;
+    const N = ctx.N;
+    const n = rankAverageTiesBucketed(N, z, 0, this.rank, this.ws);
+    if (n < 2) return;
+    const c = (n + 1) / 2;
+    const cs = this.centred;
+    let sss = 0;
+    let nTop = 0;
+    let nBottom = 0;
+    for (let i = 0; i < N; i++) {
+      const r = this.rank[i]!;
+      const v = r - c;
+      cs[i] = v;
+      if (Number.isNaN(r)) {
+        this.bucket[i] = 0;
+        continue;
+      }
+      sss += v * v;
+      // Deciles ⌈10·rank/n⌉: bottom is rank ≤ n/10, top is rank > 9n/10 (exact: ranks are half-integers).
+      if (10 * r <= n) this.bottom[nBottom++] = i;
+      else if (10 * r > 9 * n) this.top[nTop++] = i;
+      // Quantile bucket ⌈Q·rank/n⌉ (Q·r/n is exact when it is an integer, so ceil never crosses an edge).
+      this.bucket[i] = Math.ceil((o.quantiles * r) / n);
+    }
+    const skips = o.skips;
+    const L = skips.length;
+    const sxy = this.sxy;
+    const bases = this.bases;
+    for (let hi = 0; hi < this.horizons.length; hi++) {
+      const acc = this.horizons[hi]!;
+      const fr = ctx.forwardRank[hi]!;
+      const fCount = ctx.forwardRankCount[hi]!;
+      const fSS = ctx.forwardRankSS[hi]!;
+      const fwd = ctx.forward[hi]!;
+      // Fast lane: no NaN on either side, so the complete pairs are all N stocks and one fused dot
+      // product per skip gives Σ cs·cR.
+      let nFast = 0;
+      if (n === N && N >= o.minCoverage) {
+        for (let k = 0; k < L; k++) {
+          const u = t + skips[k]!;
+          if (u < ctx.T && fCount[u] === N) {
+            this.fastSkip[nFast] = k;
+            bases[nFast++] = u * N;
+          }
+        }
+        dotCentredRanks(N, cs, fr, bases, nFast, sxy);
+      }
+      let f = 0;
+      for (let k = 0; k < L; k++) {
+        const u = t + skips[k]!;
+        if (u >= ctx.T || fCount[u]! < 2) continue;
+        const base = u * N;
+        let ic: number;
+        let m: number;
+        let sameSet: boolean;
+        if (f < nFast && this.fastSkip[f] === k) {
+          const den = sss * fSS[u]!;
+          ic = den > 0 ? sxy[f]! / Math.sqrt(den) : Number.NaN;
+          m = N;
+          sameSet = true;
+          f++;
+        } else {
+          let dot = 0;
+          m = 0;
+          for (let i = 0; i < N; i++) {
+            const a = cs[i]!;
+            const b = fr[base + i]!;
+            if (!Number.isNaN(a) && !Number.isNaN(b)) {
+              m++;
+              dot += a * b;
+            }
+          }
+          if (m < o.minCoverage || m < 2) continue;
+          sameSet = m === n && m === fCount[u]!;
+          if (sameSet) {
+            const den = sss * fSS[u]!;
+            ic = den > 0 ? dot / Math.sqrt(den) : Number.NaN;
+          } else {
+            ic = rankIC(z, fwd.subarray(base, base + N), o.minCoverage);
+          }
+        }
+        if (k === 0) {
+          acc.ic[t] = ic;
+          acc.icStocks[t] = Number.isNaN(ic) ? 0 : m;
+          acc.spread[t] = this.quantileSpread(z, fwd, base, sameSet);
+        }
+        if (!Number.isNaN(ic)) {
+          acc.lagIcSum[k]! += ic;
+          acc.lagIcCount[k]!++;
+        }
+        const ls = this.decileSpread(fwd, base, nTop, nBottom);
+        if (!Number.isNaN(ls)) {
+          acc.lsSum[k]! += ls;
+          acc.lsCount[k]!++;
+        }
+      }
+    }
+  }
+
+  /** mean R over the top decile − over the bottom decile (members with a label); NaN if a side is too small. */
+  private decileSpread(fwd: Float64Array, base: number, nTop: number, nBottom: number): number {
+    let st = 0;
+    let ct = 0;
+    for (let j = 0; j < nTop; j++) {
+      const v = fwd[base + this.top[j]!]!;
+      if (!Number.isNaN(v)) {
+        st += v;
+        ct++;
+      }
+    }
+    let sb = 0;
+    let cb = 0;
+    for (let j = 0; j < nBottom; j++) {
+      const v = fwd[base + this.bottom[j]!]!;
+      if (!Number.isNaN(v)) {
+        sb += v;
+        cb++;
+      }
+    }
+    if (ct < this.o.minBucketSize || cb < this.o.minBucketSize) return Number.NaN;
+    return st / ct - sb / cb;
+  }
+
+  /**
+   * Q5 − Q1 of R on the stocks with both a signal and a label, bucketed by ⌈Q·rank/n⌉ over that set
+   * (methods.md §3). `sameSet` says the signal's ranks are already ranks over that set.
+   */
+  private quantileSpread(z: Float64Array, fwd: Float64Array, base: number, sameSet: boolean): number {
+    const Q = this.o.quantiles;
+    const sum = this.bucketSum;
+    const cnt = this.bucketCount;
+    sum.fill(0);
+    cnt.fill(0);
+    const N = this.ctx.N;
+    if (!sameSet) {
+      return quantileSpread(z, fwd.subarray(base, base + N), {
+        quantiles: Q,
+        minBucketSize: this.o.minBucketSize,
+      });
+    }
+    // Same set: the date's buckets (from the signal's ranks over exactly these stocks) apply as they are.
+    const bucket = this.bucket;
+    for (let i = 0; i < N; i++) {
+      const R = fwd[base + i]!;
+      if (Number.isNaN(R)) continue;
+      sum[bucket[i]!]! += R;
+      cnt[bucket[i]!]!++;
+    }
+    for (let q = 1; q <= Q; q++) if (cnt[q]! < this.o.minBucketSize) return Number.NaN;
+    return sum[Q]! / cnt[Q]! - sum[1]! / cnt[1]!;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The task module of the signal tier (one task per signal spec), run by compute/parallelMap on any backend.
+ * A task computes the raw signal, smooths it, neutralises it date by date and reduces each date at once
+ * into IC statistics, the decay curves, a duplicate hash and the snapshot rows a backtest needs at its
+ * rebalance dates; it never holds the neutralised T×N panel.
+ */
+import type { SignalContext } from '../signals/context.ts';
+import { ValueHasher } from '../signals/duplicates.ts';
+import { builtinFamilies } from '../signals/families.ts';
+import { computeRawSignal, forEachNeutralizedRow, missingInputs, skipNote } from '../signals/pipeline.ts';
+import type { SignalFamily, SignalSpec } from '../signals/spec.ts';
+import { type HorizonAccumulation, IcAccumulator, type IcOptions } from './ic-accumulator.ts';
+import { type SignalHorizonStats, summarizeHorizon } from './summary.ts';
+
+/** What every task of a run shares (big arrays on SharedArrayBuffers). */
+export interface SignalTierShared {
+  readonly ctx: SignalContext;
+  readonly specs: readonly SignalSpec[];
+  /** URLs of modules exporting `signalFamilies: SignalFamily[]` (user families); built-ins always present. */
+  readonly familyModules: readonly string[];
+  readonly ic: IcOptions;
+  readonly minIcObs: number;
+  /** Date indices whose neutralised cross-sections are kept (e.g. the rebalance dates). */
+  readonly snapshotRows: Int32Array;
+  /** specs × snapshotRows × N, written by the tasks (each into its own slot). */
+  readonly snapshotValues: Float64Array;
+}
+
+export interface SignalTask {
+  readonly index: number;
+}
+
+export interface SignalTaskResult {
+  readonly name: string;
+  readonly status: 'ok' | 'skipped';
+  readonly note?: string;
+  /** Hash of the neutralised values (duplicates.ts). */
+  readonly hash?: string;
+  readonly accumulations: readonly HorizonAccumulation[];
+  readonly stats: readonly SignalHorizonStats[];
+  readonly ms: { readonly raw: number; readonly neutralizeAndIc: number; readonly total: number };
+}
+
+const familyCache = new Map<string, Promise<ReadonlyMap<string, SignalFamily>>>();
+
+/** Built-in families plus those exported as `signalFamilies` by each module (cached per thread). */
+export function loadFamilies(modules: readonly string[]): Promise<ReadonlyMap<string, SignalFamily>> {
+  const key = modules.join('\n');
+  let p = familyCache.get(key);
+  if (!p) {
+    p = (async () => {
+      const all = new Map(builtinFamilies);
+      for (const url of modules) {
+        const mod = (await import(url)) as { signalFamilies?: readonly SignalFamily[] };
+        for (const f of mod.signalFamilies ?? []) all.set(f.name, f);
+      }
+      return all;
+    })();
+    familyCache.set(key, p);
+  }
+  return p;
+}
+
+let rawScratch: Float64Array | undefined;
+
+/** One raw-signal buffer per thread, reused by every task (a 30 MB allocation per signal churns the GC). */
+function rawBuffer(length: number): Float64Array {
+  if (rawScratch?.length !== length) rawScratch = new Float64Array(length);
+  return rawScratch;
+}
+
+export async function runTask(task: SignalTask, shared: SignalTierShared): Promise<SignalTaskResult> {
+  const t0 = performance.now();
+  const { ctx, ic } = shared;
+  const spec = shared.specs[task.index]!;
+  const missing = missingInputs(ctx, spec);
+  if (missing.length > 0) {
+    return {
+      name: spec.name,
+      status: 'skipped',
+      note: skipNote(spec, missing),
+      accumulations: [],
+      stats: [],
+      ms: { raw: 0, neutralizeAndIc: 0, total: 0 },
+    };
+  }
+  const families = await loadFamilies(shared.familyModules);
+  const raw = computeRawSignal(ctx, spec, families, rawBuffer(ctx.T * ctx.N));
+  const t1 = performance.now();
+  const acc = new IcAccumulator(ctx, ic);
+  const hasher = new ValueHasher();
+  const N = ctx.N;
+  const rows = shared.snapshotRows;
+  const slot = task.index * rows.length * N;
+  let next = 0;
+  forEachNeutralizedRow(ctx, raw, (t, z, count) => {
+    hasher.update(z);
+    if (count > 0) acc.add(t, z);
+    while (next < rows.length && rows[next]! < t) next++;
+    if (next < rows.length && rows[next] === t) shared.snapshotValues.set(z, slot + next * N);
+  });
+  const t2 = performance.now();
+  const stats = acc.horizons.map((a) =>
+    summarizeHorizon(spec.name, a, { minObs: shared.minIcObs, skips: ic.skips }),
+  );
+  return {
+    name: spec.name,
+    status: 'ok',
+    hash: hasher.digest(),
+    accumulations: acc.horizons,
+    stats,
+    ms: { raw: t1 - t0, neutralizeAndIc: t2 - t1, total: performance.now() - t0 },
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The signal tier of a research run (seed 002's 110 "signal + IC" tasks, done right): build the shared
+ * context once, run one task per spec on a compute backend, and gather the compact per-signal outputs —
+ * IC series and statistics per horizon, decay curves, duplicate hashes and neutralised snapshots at the
+ * rebalance dates. Skipped signals (missing input fields) and exact duplicates are reported in `notes`.
+ */
+
+import { type BackendName, type ComputeBackend, parallelMap, type TaskProgress } from '../compute/index.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import { allocFloat64 } from '../core/panel.ts';
+import type { Universe } from '../core/universe.ts';
+import { buildSignalContext, type SignalContext, type SignalContextOptions } from '../signals/context.ts';
+import { type DuplicateGroup, duplicateNotes, findDuplicateSignals } from '../signals/duplicates.ts';
+import { builtinFamilies, variantSweep } from '../signals/families.ts';
+import { checkSpecs, type SignalSpec } from '../signals/spec.ts';
+import { defaultIcOptions, type IcOptions } from './ic-accumulator.ts';
+import type { SignalTask, SignalTaskResult, SignalTierShared } from './signal-task.ts';
+import type { SignalHorizonStats } from './summary.ts';
+
+export interface SignalTierOptions extends SignalContextOptions {
+  /** Specs to run; default the seed-002 sweep of `variants` variants of the 11 families. */
+  readonly specs?: readonly SignalSpec[];
+  /** Variants per family for the default sweep; default 10 (110 specs). */
+  readonly variants?: number;
+  /** URLs of modules exporting `signalFamilies` for user specs. */
+  readonly familyModules?: readonly (string | URL)[];
+  /** IC options (coverage, quantiles, bucket size, decay skips). */
+  readonly ic?: Partial<IcOptions>;
+  /** Minimum valid ICs for summary statistics; default 60. */
+  readonly minIcObs?: number;
+  /** Dates whose neutralised cross-sections are kept: explicit indices or every `every` rows from `start`. */
+  readonly snapshots?: readonly number[] | { readonly start: number; readonly every: number };
+  readonly backend?: BackendName | ComputeBackend;
+  readonly workers?: number;
+  readonly onProgress?: (p: TaskProgress & { readonly signal: string }) => void;
+}
+
+export interface SignalSnapshots {
+  /** Date indices, increasing. */
+  readonly rows: Int32Array;
+  /** specs × rows × N neutralised values (NaN for skipped signals). */
+  readonly values: Float64Array;
+}
+
+export interface SignalTierResult {
+  readonly context: SignalContext;
+  readonly specs: readonly SignalSpec[];
+  /** One per spec, in spec order. */
+  readonly signals: readonly SignalTaskResult[];
+  /** Full-sample (in-sample) statistics per computed signal and horizon. */
+  readonly table: readonly SignalHorizonStats[];
+  readonly duplicates: readonly DuplicateGroup[];
+  readonly snapshots: SignalSnapshots;
+  readonly notes: readonly string[];
+  readonly timings: { readonly contextMs: number; readonly signalsMs: number };
+}
+
+function snapshotRows(T: number, s: SignalTierOptions['snapshots']): Int32Array {
+  const spec = s ?? { start: Math.min(252, T - 1), every: 21 };
+  let rows: number[];
+  if (Array.isArray(spec)) rows = [...spec];
+  else {
+    const { start, every } = spec as { start: number; every: number };
+    if (!Number.isInteger(every) || every < 1 || !Number.isInteger(start) || start < 0) {
+      throw new InvalidInputError(
+        `snapshots need an integer start ≥ 0 and every ≥ 1, got ${start}, ${every}`,
+        { where: { field: 'snapshots' } },
+      );
+    }
+    rows = [];
+    for (let t = start; t < T; t += every) rows.push(t);
+  }
+  rows.forEach((r, k) => {
+    if (!Number.isInteger(r) || r < 0 || r >= T || (k > 0 && r <= rows[k - 1]!)) {
+      throw new InvalidInputError(`snapshot rows must be increasing date indices in [0, ${T}), got ${r}`, {
+        where: { field: 'snapshots' },
+      });
+    }
+  });
+  return Int32Array.from(rows);
+}
+
+function moduleHref(m: string | URL): string {
+  return m instanceof URL ? m.href : m;
+}
+
+export async function runSignalTier(
+  universe: Universe,
+  options: SignalTierOptions = {},
+): Promise<SignalTierResult> {
+  const t0 = performance.now();
+  const ctx = buildSignalContext(universe, options);
+  const t1 = performance.now();
+  const specs = options.specs ?? variantSweep(undefined, options.variants ?? 10);
+  const familyModules = (options.familyModules ?? []).map(moduleHref);
+  if (options.specs) {
+    const { loadFamilies } = await import('./signal-task.ts');
+    checkSpecs(specs, await loadFamilies(familyModules));
+  } else checkSpecs(specs, builtinFamilies);
+  const ic: IcOptions = { ...defaultIcOptions, ...options.ic };
+  if (!ic.skips.includes(0))
+    throw new InvalidInputError('the decay skips must include 0', { where: { field: 'decay_skips' } });
+  const rows = snapshotRows(ctx.T, options.snapshots);
+  const shared: SignalTierShared = {
+    ctx,
+    specs,
+    familyModules,
+    ic: { ...ic, skips: [0, ...ic.skips.filter((s) => s !== 0)] },
+    minIcObs: options.minIcObs ?? 60,
+    snapshotRows: rows,
+    snapshotValues: allocFloat64(specs.length * rows.length * ctx.N, { shared: true }),
+  };
+  const tasks: SignalTask[] = specs.map((_, index) => ({ index }));
+  const signals = await parallelMap<SignalTask, SignalTaskResult, SignalTierShared>(
+    tasks,
+    new URL('./signal-task.ts', import.meta.url),
+    {
+      shared,
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+      ...(options.onProgress
+        ? { onProgress: (p: TaskProgress) => options.onProgress!({ ...p, signal: specs[p.index]!.name }) }
+        : {}),
+    },
+  );
+  const t2 = performance.now();
+  const duplicates = findDuplicateSignals(signals.map((s) => ({ name: s.name, hash: s.hash })));
+  const notes = [
+    ...ctx.notes,
+    ...signals.flatMap((s) => (s.note ? [s.note] : [])),
+    ...duplicateNotes(duplicates),
+  ];
+  return {
+    context: ctx,
+    specs,
+    signals,
+    table: signals.flatMap((s) => s.stats),
+    duplicates,
+    snapshots: { rows, values: shared.snapshotValues },
+    notes,
+    timings: { contextMs: t1 - t0, signalsMs: t2 - t1 },
+  };
+}
