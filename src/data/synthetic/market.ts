@@ -83,21 +83,20 @@ export function addZScoredEffect(
   kappa: number,
 ): void {
   if (kappa === 0) return;
+  // Welford's one-pass mean and sum of squared deviations, then one pass to apply.
   let n = 0;
   let mean = 0;
+  let ss = 0;
   for (let i = 0; i < N; i++) {
     const v = x[off + i]!;
     if (!Number.isNaN(v)) {
       n++;
-      mean += (v - mean) / n;
+      const d = v - mean;
+      mean += d / n;
+      ss += d * (v - mean);
     }
   }
   if (n < 2) return;
-  let ss = 0;
-  for (let i = 0; i < N; i++) {
-    const v = x[off + i]!;
-    if (!Number.isNaN(v)) ss += (v - mean) * (v - mean);
-  }
   const sd = Math.sqrt(ss / n);
   if (!(sd > 0) || sd <= 1e-12 * Math.abs(mean)) return;
   const scale = kappa / sd;
@@ -170,6 +169,27 @@ export function runMarket(args: {
   const logRing = new Float64Array(momDrop * N);
   let h = 1;
 
+  // Module constants copied to locals: the hot loop should not go through ESM live bindings.
+  const premia = Float64Array.from(FACTOR_PREMIA_DAILY);
+  const factorVols = Float64Array.from(FACTOR_VOLS_DAILY);
+  const sectorVol = SECTOR_VOL_DAILY;
+  const jump = ANNOUNCEMENT_JUMP_PER_SURPRISE;
+  const kappaMomentum = EFFECTS.momentum;
+  const { idioVol, sectorLoading, sectorOf, price0, turnover } = stocks;
+  const characteristicEffects: [number, number][] = (
+    [
+      [slotRev, EFFECTS.epsRevision],
+      [slotSue, EFFECTS.earningsSurprise],
+      [slotSi, EFFECTS.shortInterest],
+      [slotAcc, EFFECTS.accruals],
+      [slotAg, EFFECTS.assetGrowth],
+    ] as [number, number][]
+  ).filter(([, kappa]) => kappa !== 0);
+  const effectSlot = new Uint8Array(8);
+  for (const [off] of characteristicEffects) effectSlot[off / N] = 1;
+  const characteristicAlpha = new Float64Array(N);
+  let characteristicsChanged = true;
+
   for (let t = 0; t < T; t++) {
     const row = t * N;
     const prev = row - N;
@@ -188,12 +208,15 @@ export function runMarket(args: {
         const o = ((t - momDrop) % momDrop) * N;
         for (let i = 0; i < N; i++) momentum[i]! -= logRing[o + i]!;
       }
-      if (t - MOMENTUM_LOOKBACK >= 1) addZScoredEffect(alpha, momentum, 0, N, EFFECTS.momentum);
-      addZScoredEffect(alpha, visible, slotRev, N, EFFECTS.epsRevision);
-      addZScoredEffect(alpha, visible, slotSue, N, EFFECTS.earningsSurprise);
-      addZScoredEffect(alpha, visible, slotSi, N, EFFECTS.shortInterest);
-      addZScoredEffect(alpha, visible, slotAcc, N, EFFECTS.accruals);
-      addZScoredEffect(alpha, visible, slotAg, N, EFFECTS.assetGrowth);
+      // Characteristics change only on days facts arrive: recompute their part only then.
+      if (characteristicsChanged) {
+        characteristicAlpha.fill(0);
+        for (const [slot, kappa] of characteristicEffects)
+          addZScoredEffect(characteristicAlpha, visible, slot, N, kappa);
+        characteristicsChanged = false;
+      }
+      alpha.set(characteristicAlpha);
+      if (t - MOMENTUM_LOOKBACK >= 1) addZScoredEffect(alpha, momentum, 0, N, kappaMomentum);
     }
 
     // Facts that become visible at the close of t; a surprise moves the price on that same day.
@@ -202,6 +225,7 @@ export function runMarket(args: {
       const slot = visibility.slot[u]!;
       visible[slot * N + i] = visibility.value[u]!;
       if (slot === suePanelSlot) news[i] = visibility.value[u]!;
+      if (effectSlot[slot] === 1) characteristicsChanged = true;
     }
 
     let z0 = 0;
@@ -209,11 +233,11 @@ export function runMarket(args: {
       for (let k = 0; k < K; k++) {
         const z = rFactor.normal();
         if (k === 0) z0 = z;
-        f[k] = FACTOR_PREMIA_DAILY[k]! + FACTOR_VOLS_DAILY[k]! * sqrtH * z;
+        f[k] = premia[k]! + factorVols[k]! * sqrtH * z;
         factorReturns[t * K + k] = f[k]!;
       }
       for (let s = 0; s < S; s++) {
-        g[s] = SECTOR_VOL_DAILY * sqrtH * rSector.normal();
+        g[s] = sectorVol * sqrtH * rSector.normal();
         sectorReturns[t * S + s] = g[s]!;
       }
       secNum.fill(0);
@@ -227,14 +251,14 @@ export function runMarket(args: {
       let logReturn = 0;
       let previousClose: number;
       if (t === 0) {
-        c = stocks.price0[i]!;
+        c = price0[i]!;
         previousClose = c;
         ret[row + i] = Number.NaN;
       } else {
         let r =
           alpha[i]! +
-          stocks.idioVol[i]! * sqrtH * (rIdio.next() + ANNOUNCEMENT_JUMP_PER_SURPRISE * news[i]!) +
-          stocks.sectorLoading[i]! * g[stocks.sectorOf[i]!]!;
+          idioVol[i]! * sqrtH * (rIdio.next() + jump * news[i]!) +
+          sectorLoading[i]! * g[sectorOf[i]!]!;
         const b = i * K;
         for (let k = 0; k < K; k++) r += B[b + k]! * f[k]!;
         if (!(r > -1)) {
@@ -250,7 +274,7 @@ export function runMarket(args: {
         if (w > 0) {
           mktNum += w * stored;
           mktDen += w;
-          const s = stocks.sectorOf[i]!;
+          const s = sectorOf[i]!;
           secNum[s]! += w * stored;
           secDen[s]! += w;
         }
@@ -277,7 +301,7 @@ export function runMarket(args: {
         (0.5 + (0.5 * Math.abs(logReturn)) / (sigma * SQRT_2_OVER_PI)) *
         Math.sqrt(sqrtH) *
         Math.exp(0.3 * rVolume.next() - 0.045);
-      volume[row + i] = Math.max(1, Math.round(stocks.turnover[i]! * shares * activity));
+      volume[row + i] = Math.max(1, Math.round(turnover[i]! * shares * activity));
     }
 
     if (t === 0) {
