@@ -11,7 +11,7 @@ import { EventBuffer } from './events.ts';
 import { simulateFilings } from './filings.ts';
 import { simulateInsiders } from './insider.ts';
 import { MARKET_PANELS, runMarket } from './market.ts';
-import type { SyntheticOptions } from './options.ts';
+import type { ResolvedSyntheticOptions, SyntheticOptions } from './options.ts';
 import { resolveSyntheticOptions } from './options.ts';
 import {
   ANNOUNCEMENT_JUMP_PER_SURPRISE,
@@ -43,7 +43,20 @@ export function syntheticTicker(i: number, N: number): string {
  * Example: `generateSyntheticMarket({ stocks: 50, days: 300, seed: 7 }).universe.panels.get('close')`.
  */
 export function generateSyntheticMarket(options: SyntheticOptions = {}): SyntheticMarket {
-  const o = resolveSyntheticOptions(options);
+  return buildSyntheticMarket(resolveSyntheticOptions(options));
+}
+
+/** Internal hooks for tests; not part of the public API. */
+export interface SyntheticHooks {
+  /** T × N, receives the injected expected return a_{t,i} of every day t ≥ 1. */
+  readonly expectedReturns?: Float64Array;
+}
+
+/** `generateSyntheticMarket` on already-resolved options, with optional test hooks. */
+export function buildSyntheticMarket(
+  o: ResolvedSyntheticOptions,
+  hooks: SyntheticHooks = {},
+): SyntheticMarket {
   const { stocks: N, days: T, sectors: S, seed } = o;
   const dates = businessDays(o.start, T);
   const tickers = Array.from({ length: N }, (_, i) => syntheticTicker(i, N));
@@ -57,7 +70,15 @@ export function generateSyntheticMarket(options: SyntheticOptions = {}): Synthet
   simulateFilings(seed, stocks, startMonth, lastDay, events);
   simulateEpsRevisions(seed, N, startMonth, lastDay, events);
   simulateShortInterest(seed, N, startMonth, lastDay, events);
-  const paths = runMarket({ seed, T, S, shared: o.shared, stocks, visibility: events.visibility() });
+  const paths = runMarket({
+    seed,
+    T,
+    S,
+    shared: o.shared,
+    stocks,
+    visibility: events.visibility(),
+    ...(hooks.expectedReturns ? { expectedReturnsOut: hooks.expectedReturns } : {}),
+  });
   simulateInsiders(seed, closes, paths.panels.close, paths.panels.market_cap, N, events);
 
   const sectorNames = GICS_SECTORS.slice(0, S);

@@ -115,6 +115,8 @@ export function runMarket(args: {
   shared: boolean;
   stocks: StockDraws;
   visibility: VisibilityIndex;
+  /** Test hook: if given (T × N), receives a_{t,i}, the injected expected returns, for t ≥ 1. */
+  expectedReturnsOut?: Float64Array;
 }): MarketPaths {
   const { seed, T, S, stocks, visibility } = args;
   const N = stocks.price0.length;
@@ -217,6 +219,7 @@ export function runMarket(args: {
       }
       alpha.set(characteristicAlpha);
       if (t - MOMENTUM_LOOKBACK >= 1) addZScoredEffect(alpha, momentum, 0, N, kappaMomentum);
+      args.expectedReturnsOut?.set(alpha, row);
     }
 
     // Facts that become visible at the close of t; a surprise moves the price on that same day.
