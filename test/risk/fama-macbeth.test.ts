@@ -3,6 +3,7 @@ import type { Panel } from '../../src/core/panel.ts';
 import { Rng } from '../../src/core/rng.ts';
 import { fitFamaMacBeth } from '../../src/risk/factor-model/fama-macbeth.ts';
 import type { LoadingInput } from '../../src/risk/factor-model/types.ts';
+import { checkOperator } from './operator-checks.ts';
 
 const close = (a: number, b: number, tol = 1e-9) =>
   expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
@@ -94,6 +95,8 @@ describe('Fama–MacBeth, methods.md R6.1', () => {
       }
     }
   });
+
+  it('runs the covariance operator conformance checks', () => checkOperator(m.covariance(), true, 3));
 
   it('Fama–MacBeth slope mean and t', () => {
     close(m.premia[1]!.mean, 0.0012314398352616036, 1e-12);

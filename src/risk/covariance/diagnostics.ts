@@ -24,6 +24,8 @@ import type { CovarianceWindow, ShrinkageStatistics } from './window.ts';
 
 export const DENSE_SPECTRUM_MAX_P = 400;
 const SINGULAR_RATIO = 1e-12;
+/** Eigenpairs deflated exactly beyond the rank of the low-rank part. */
+const DEFLATE_EXTRA = 5;
 
 /** ε_S = √((1/T)[(1/T)Σ_k‖x_k‖⁴ − ‖S₀‖²_F]), LW-2004's estimate of the sampling error ‖S₀ − Σ‖_F. */
 export function samplingErrorFrobenius(s: ShrinkageStatistics): number {
@@ -123,17 +125,50 @@ function frobeniusTerms(op: StructuredCovariance, w: CovarianceWindow): { frob2:
   return { frob2, inner: inner / w.T };
 }
 
-/** Stochastic Lanczos quadrature estimate of tr(f(Σ)) (file comment), f(θ) = θ ln θ. */
-function traceXLogX(op: StructuredCovariance, probes: number, steps: number, seed: number): number {
+/**
+ * Deflated stochastic Lanczos quadrature of H = −Σ π_i ln π_i, π_i = λ_i/tr Σ: the top eigenpairs
+ * (λ_i, q_i), i < k, are exact (from `topEigenpairs`); the rest of the spectrum is reached by Rademacher
+ * probes projected off span(q) and a Lanczos quadrature per probe. Deflation removes the dominant (market)
+ * directions, whose large off-diagonal mass would otherwise make Hutchinson's estimator noisy.
+ */
+function entropyDeflatedSLQ(
+  op: StructuredCovariance,
+  trace: number,
+  top: { values: Float64Array; vectors: Float64Array; k: number },
+  probes: number,
+  steps: number,
+  seed: number,
+): number {
   const { p } = op;
-  const m = Math.min(steps, p);
+  const { k, vectors: Q } = top;
+  const f = (theta: number) => {
+    const pi = theta / trace;
+    return pi > 0 ? pi * Math.log(pi) : 0;
+  };
+  let exact = 0;
+  for (let i = 0; i < k; i++) exact += f(top.values[i]!);
+  const m = Math.min(steps, p - k);
+  if (m <= 0) return -exact;
   const rng = new Rng(seed);
   const V = new Float64Array(m * p);
   const w = new Float64Array(p);
+  // Removes the components of x along the deflated eigenvectors (columns of Q, p × k row-major).
+  const deflate = (x: Float64Array) => {
+    for (let c = 0; c < k; c++) {
+      let d = 0;
+      for (let i = 0; i < p; i++) d += Q[i * k + c]! * x[i]!;
+      for (let i = 0; i < p; i++) x[i]! -= d * Q[i * k + c]!;
+    }
+  };
   let total = 0;
   for (let q = 0; q < probes; q++) {
     const v0 = V.subarray(0, p);
-    for (let i = 0; i < p; i++) v0[i] = rng.uniform() < 0.5 ? -1 / Math.sqrt(p) : 1 / Math.sqrt(p);
+    for (let i = 0; i < p; i++) v0[i] = rng.uniform() < 0.5 ? -1 : 1;
+    deflate(v0);
+    let norm2 = 0;
+    for (let i = 0; i < p; i++) norm2 += v0[i]! * v0[i]!;
+    const norm = Math.sqrt(norm2);
+    for (let i = 0; i < p; i++) v0[i]! /= norm;
     const alpha = new Float64Array(m);
     const beta = new Float64Array(m);
     let used = m;
@@ -143,8 +178,9 @@ function traceXLogX(op: StructuredCovariance, probes: number, steps: number, see
       let a = 0;
       for (let i = 0; i < p; i++) a += w[i]! * vj[i]!;
       alpha[j] = a;
-      // Full reorthogonalisation, twice (the basis is small): keeps Ritz values free of ghost copies.
+      // Full reorthogonalisation, twice, against the basis and the deflated vectors.
       for (let pass = 0; pass < 2; pass++) {
+        deflate(w);
         for (let r = 0; r <= j; r++) {
           const vr = V.subarray(r * p, (r + 1) * p);
           let c = 0;
@@ -172,13 +208,12 @@ function traceXLogX(op: StructuredCovariance, probes: number, steps: number, see
       }
     }
     const { values, vectors } = symmetricEigen({ rows: used, cols: used, data: Tm });
-    for (let j = 0; j < used; j++) {
-      const theta = values[j]!;
-      const tau = vectors.data[j]!; // first component of the j-th eigenvector
-      if (theta > 0) total += tau * tau * theta * Math.log(theta);
-    }
+    let quad = 0;
+    for (let j = 0; j < used; j++) quad += vectors.data[j]! ** 2 * f(values[j]!);
+    // E[zᵀPf(Σ)Pz] = tr(P f(Σ) P) for Rademacher z; the probe was normalised, so scale back by ‖Pz‖².
+    total += norm2 * quad;
   }
-  return (p * total) / probes;
+  return -(exact + total / probes);
 }
 
 /** Diagnostics of any structured estimate on its window (dense spectrum for small p, else Lanczos). */
@@ -186,13 +221,14 @@ export function operatorDiagnostics(
   op: StructuredCovariance,
   w: CovarianceWindow,
   stats: ShrinkageStatistics,
+  route: 'auto' | 'dense' | 'lanczos' = 'auto',
 ): CovarianceDiagnostics {
   const trace = op.trace();
   const { frob2, inner } = frobeniusTerms(op, w);
   // Rounding can leave a tiny negative square when Σ̂ ≈ S₀.
   const diffFrob = Math.sqrt(Math.max(0, frob2 - 2 * inner + stats.frobeniusSqS));
   const eps = samplingErrorFrobenius(stats);
-  if (op.p <= DENSE_SPECTRUM_MAX_P) {
+  if (route === 'dense' || (route === 'auto' && op.p <= DENSE_SPECTRUM_MAX_P)) {
     const lambda = symmetricEigenvalues(op.toDense(), { symmetryTolerance: Number.POSITIVE_INFINITY });
     let entropy = 0;
     for (const l of lambda) {
@@ -211,15 +247,23 @@ export function operatorDiagnostics(
     );
   }
   const p = op.p;
-  const lmax = topEigenpairs(p, (x, y) => op.mul(x, y), 1, { tolerance: 1e-8 }).values[0]!;
+  const k = Math.min(p, op.k + DEFLATE_EXTRA);
+  const top = topEigenpairs(p, (x, y) => op.mul(x, y), k, { tolerance: 1e-10 });
+  const lmax = top.values[0]!;
   let lmin = 0;
   try {
-    const inv = topEigenpairs(p, (x, y) => op.solve(x, y), 1, { tolerance: 1e-8 }).values[0]!;
+    const inv = topEigenpairs(p, (x, y) => op.solve(x, y), 1, { tolerance: 1e-10 }).values[0]!;
     lmin = inv > 0 ? 1 / inv : 0;
   } catch {
     lmin = 0; // Σ̂ is singular (a zero in D): condition number Infinity.
   }
-  const xlogx = traceXLogX(op, 24, 40, 20240521);
-  const entropy = Math.log(trace) - xlogx / trace;
+  const entropy = entropyDeflatedSLQ(
+    op,
+    trace,
+    { values: top.values, vectors: top.vectors.data, k },
+    24,
+    40,
+    20240521,
+  );
   return finish(trace, lmax, lmin, entropy, diffFrob, Math.sqrt(frob2), eps, 'lanczos');
 }
