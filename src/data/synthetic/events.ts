@@ -92,18 +92,34 @@ function grow<A extends Float64Array | Int32Array>(a: A, capacity: number): A {
  */
 export class EventBuffer {
   private n = 0;
-  private ticker = new Int32Array(1024);
-  private field = new Int32Array(1024);
-  private eventTime = new Float64Array(1024);
-  private availableTime = new Float64Array(1024);
-  private value = new Float64Array(1024);
+  private ticker: Int32Array;
+  private field: Int32Array;
+  private eventTime: Float64Array;
+  private availableTime: Float64Array;
+  private value: Float64Array;
   private m = 0;
-  private updDay = new Int32Array(1024);
-  private updStock = new Int32Array(1024);
-  private updSlot = new Int32Array(1024);
-  private updValue = new Float64Array(1024);
+  private updDay: Int32Array;
+  private updStock: Int32Array;
+  private updSlot: Int32Array;
+  private updValue: Float64Array;
 
-  constructor(readonly closes: Float64Array) {}
+  /** `capacity`: expected number of events (and of tracked updates), so the buffers rarely grow. */
+  constructor(
+    readonly closes: Float64Array,
+    capacity: { events: number; tracked: number } = { events: 1024, tracked: 1024 },
+  ) {
+    const c = Math.max(16, Math.ceil(capacity.events));
+    const u = Math.max(16, Math.ceil(capacity.tracked));
+    this.ticker = new Int32Array(c);
+    this.field = new Int32Array(c);
+    this.eventTime = new Float64Array(c);
+    this.availableTime = new Float64Array(c);
+    this.value = new Float64Array(c);
+    this.updDay = new Int32Array(u);
+    this.updStock = new Int32Array(u);
+    this.updSlot = new Int32Array(u);
+    this.updValue = new Float64Array(u);
+  }
 
   get count(): number {
     return this.n;

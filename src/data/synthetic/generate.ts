@@ -66,7 +66,12 @@ export function buildSyntheticMarket(
   const startMonth = monthOf(firstDay);
 
   const stocks = drawStocks(seed, N, S);
-  const events = new EventBuffer(closes);
+  // Upper estimates of the event counts (quarters, months, half-months, insider trades incl. history).
+  const months = T / 21 + 40;
+  const events = new EventBuffer(closes, {
+    events: N * ((months / 3) * 15 + months + 2 * months + (2 * T) / 60),
+    tracked: N * ((months / 3) * 6 + 3 * months),
+  });
   simulateFilings(seed, stocks, startMonth, lastDay, events);
   simulateEpsRevisions(seed, N, startMonth, lastDay, events);
   simulateShortInterest(seed, N, startMonth, lastDay, events);

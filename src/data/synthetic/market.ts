@@ -127,6 +127,8 @@ export function runMarket(args: {
   for (const name of MARKET_PANELS) panels[name] = allocFloat64(cells, { shared: args.shared, fill: 0 });
   const { open, high, low, close, volume, market_cap: mcapP, book_to_market: bmP } = panels;
   const ret = panels.return;
+  const { roe: roeP, asset_growth: agP, accruals: accP, eps_revision: revP } = panels;
+  const { short_interest: siP, earnings_surprise: sueP } = panels;
 
   const slotRoe = trackedSlot('roe') * N;
   const slotAg = trackedSlot('asset_growth') * N;
@@ -197,6 +199,7 @@ export function runMarket(args: {
     const prev = row - N;
     const sqrtH = Math.sqrt(h);
     const ringRow = (t % momDrop) * N;
+    const hQuarter = Math.sqrt(sqrtH);
 
     // Expected returns of day t from the state at the close of t − 1 (strictly earlier information).
     alpha.fill(0);
@@ -287,12 +290,12 @@ export function runMarket(args: {
       const mcap = c * shares;
       mcapP[row + i] = mcap;
       bmP[row + i] = visible[slotBook + i]! / mcap;
-      panels.roe[row + i] = visible[slotRoe + i]!;
-      panels.asset_growth[row + i] = visible[slotAg + i]!;
-      panels.accruals[row + i] = visible[slotAcc + i]!;
-      panels.eps_revision[row + i] = visible[slotRev + i]!;
-      panels.short_interest[row + i] = visible[slotSi + i]!;
-      panels.earnings_surprise[row + i] = visible[slotSue + i]!;
+      roeP[row + i] = visible[slotRoe + i]!;
+      agP[row + i] = visible[slotAg + i]!;
+      accP[row + i] = visible[slotAcc + i]!;
+      revP[row + i] = visible[slotRev + i]!;
+      siP[row + i] = visible[slotSi + i]!;
+      sueP[row + i] = visible[slotSue + i]!;
 
       // Bars: an overnight gap carrying 30 % of the day's move, intraday extremes beyond open and close.
       const sigma = totalVol[i]! * sqrtH;
@@ -302,7 +305,7 @@ export function runMarket(args: {
       low[row + i] = Math.min(o, c) * Math.exp(0.5 * sigma * Math.log(1 - rBar.uniform()));
       const activity =
         (0.5 + (0.5 * Math.abs(logReturn)) / (sigma * SQRT_2_OVER_PI)) *
-        Math.sqrt(sqrtH) *
+        hQuarter *
         Math.exp(0.3 * rVolume.next() - 0.045);
       volume[row + i] = Math.max(1, Math.round(turnover[i]! * shares * activity));
     }
