@@ -118,6 +118,7 @@ export {
   type ShrunkCorrelation,
   type ShrunkCovariance,
   shrinkageMomentsFromData,
+  shrinkageMomentsFromGram,
   shrunkCorrelation,
   shrunkCovariance,
 } from './shrinkage.ts';

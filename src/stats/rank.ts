@@ -1,17 +1,17 @@
 /**
  * Average ranks with ties (scipy `rankdata` default, methods.md §0 "Ranks") and percentile ranks.
  *
- * The argsort is an LSD radix sort on the IEEE-754 bits of the values: a double maps to an unsigned 64-bit
- * key with the same order (flip every bit of a negative number, only the sign bit of a positive one), which
- * is sorted in six 11/11/10-bit digit passes over the low and high 32-bit words. Passes whose digit is the
- * same for every key are skipped. It is O(n) with small constants and allocates nothing once the workspace
- * is large enough; rank IC calls it ~10⁶ times per research run on ~1500 values.
+ * The argsort is a radix sort on the IEEE-754 bits of the values: a double maps to an unsigned 64-bit key
+ * with the same order (flip every bit of a negative number, only the sign bit of a positive one). The high
+ * 32-bit word is sorted in 11/11/10-bit digit passes (passes whose digit is the same for every key are
+ * skipped), then runs sharing a high word are ordered by the low word. It is O(n) with small constants and
+ * allocates nothing once the workspace is large enough; rank IC calls it ~10⁶ times per research run on
+ * ~1500 values.
  */
 import { outputArray } from './checks.ts';
 
 /** Below this size an insertion sort beats the radix passes (their histograms cost ~6·2048 steps). */
 const INSERTION_SORT_MAX = 40;
-const RADIX_PASSES = 6;
 const RADIX_BUCKETS = 2048;
 
 /** Scratch buffers for ranking; grows on demand, never shrinks. Not shared between threads. */
@@ -26,7 +26,7 @@ export class RankWorkspace {
   keyHi = new Uint32Array(0);
   order = new Uint32Array(0);
   orderTmp = new Uint32Array(0);
-  readonly histogram = new Uint32Array(RADIX_PASSES * RADIX_BUCKETS);
+  readonly histogram = new Uint32Array(3 * RADIX_BUCKETS);
 
   constructor(capacity = 0) {
     this.ensure(capacity);
@@ -48,17 +48,69 @@ export class RankWorkspace {
 
 const sharedWorkspace = new RankWorkspace(2048);
 
-/** Shift and mask of radix digit `pass` inside its 32-bit word (passes 0–2 read keyLo, 3–5 keyHi). */
-const DIGIT_SHIFT = [0, 11, 22, 0, 11, 22] as const;
-const DIGIT_MASK = [0x7ff, 0x7ff, 0x3ff, 0x7ff, 0x7ff, 0x3ff] as const;
+/** Shift and mask of the three radix digits of a 32-bit key word (11, 11 and 10 bits). */
+const DIGIT_SHIFT = [0, 11, 22] as const;
+const DIGIT_MASK = [0x7ff, 0x7ff, 0x3ff] as const;
+/** Runs of equal high words up to this length are finished by insertion sort on the low word. */
+const RUN_INSERTION_MAX = 32;
+
+/**
+ * Stable LSD radix sort of `order[start..end)` by `words[order[j]]` (three digit passes, constant digits
+ * skipped), using `tmp[start..end)` as scratch and `hist` (≥ 3·2048 entries). Result in `order`.
+ */
+function radixSortByWord(
+  order: Uint32Array,
+  tmp: Uint32Array,
+  start: number,
+  end: number,
+  words: Uint32Array,
+  hist: Uint32Array,
+): void {
+  const len = end - start;
+  hist.fill(0, 0, 3 * RADIX_BUCKETS);
+  for (let j = start; j < end; j++) {
+    const w = words[order[j]!]!;
+    hist[w & 0x7ff]!++;
+    hist[RADIX_BUCKETS + ((w >>> 11) & 0x7ff)]!++;
+    hist[2 * RADIX_BUCKETS + (w >>> 22)]!++;
+  }
+  let src = order;
+  let dst = tmp;
+  for (let pass = 0; pass < 3; pass++) {
+    const base = pass * RADIX_BUCKETS;
+    const shift = DIGIT_SHIFT[pass]!;
+    const mask = DIGIT_MASK[pass]!;
+    // Every key has the same digit: the pass would not move anything.
+    if (hist[base + ((words[src[start]!]! >>> shift) & mask)] === len) continue;
+    let sum = start;
+    for (let b = 0; b <= mask; b++) {
+      const c = hist[base + b]!;
+      hist[base + b] = sum;
+      sum += c;
+    }
+    for (let j = start; j < end; j++) {
+      const k = src[j]!;
+      dst[hist[base + ((words[k]! >>> shift) & mask)]!++] = k;
+    }
+    const swap = src;
+    src = dst;
+    dst = swap;
+  }
+  if (src !== order) order.set(src.subarray(start, end), start);
+}
 
 /**
  * Sorts the `m` compacted values in `ws.values[0..m)`: on return `ws.order[0..m)` holds their indices in
- * ascending order (ties in input order, since both sorts are stable). Base kernel: no checks, no allocation
- * beyond `ws` (which must have capacity ≥ m). NaN must not be present.
+ * ascending order, ties in input order (every step is stable). Base kernel: no checks, no allocation beyond
+ * `ws` (capacity ≥ m). NaN must not be present; −0 must have been replaced by +0.
+ *
+ * The 64-bit order-preserving key is split in a high and a low word. A radix sort on the high word (sign,
+ * exponent and 20 mantissa bits) alone already orders almost all distinct values; the runs that share a
+ * high word — exact ties, or values within ~1e-6 relative of each other — are then ordered by the low word
+ * (insertion sort for short runs, radix for long ones). That halves the passes of a full 64-bit sort.
  */
 export function argsortCompactedValues(m: number, ws: RankWorkspace): Uint32Array {
-  let order = ws.order;
+  const order = ws.order;
   const values = ws.values;
   if (m <= INSERTION_SORT_MAX) {
     for (let k = 0; k < m; k++) {
@@ -75,48 +127,37 @@ export function argsortCompactedValues(m: number, ws: RankWorkspace): Uint32Arra
   const bits = ws.bits;
   const keyLo = ws.keyLo;
   const keyHi = ws.keyHi;
-  const hist = ws.histogram;
-  hist.fill(0);
   for (let k = 0; k < m; k++) {
-    // Little-endian: word 2k is the low half of the double. `+ 0` in compaction made −0 into +0.
+    // Little-endian: word 2k is the low half of the double.
     const hi = bits[2 * k + 1]!;
     const lo = bits[2 * k]!;
-    const neg = hi >>> 31;
     // Negative: flip all bits (larger magnitude sorts first). Positive: set the sign bit.
-    const kHi = (neg ? ~hi : hi | 0x80000000) >>> 0;
-    const kLo = (neg ? ~lo : lo) >>> 0;
-    keyHi[k] = kHi;
-    keyLo[k] = kLo;
+    const neg = hi >>> 31;
+    keyHi[k] = (neg ? ~hi : hi | 0x80000000) >>> 0;
+    keyLo[k] = (neg ? ~lo : lo) >>> 0;
     order[k] = k;
-    hist[kLo & 0x7ff]!++;
-    hist[RADIX_BUCKETS + ((kLo >>> 11) & 0x7ff)]!++;
-    hist[2 * RADIX_BUCKETS + (kLo >>> 22)]!++;
-    hist[3 * RADIX_BUCKETS + (kHi & 0x7ff)]!++;
-    hist[4 * RADIX_BUCKETS + ((kHi >>> 11) & 0x7ff)]!++;
-    hist[5 * RADIX_BUCKETS + (kHi >>> 22)]!++;
   }
-  let tmp = ws.orderTmp;
-  for (let pass = 0; pass < RADIX_PASSES; pass++) {
-    const base = pass * RADIX_BUCKETS;
-    const words = pass < 3 ? keyLo : keyHi;
-    const shift = DIGIT_SHIFT[pass]!;
-    const mask = DIGIT_MASK[pass]!;
-    // Every key has the same digit: the pass would not move anything.
-    if (hist[base + ((words[0]! >>> shift) & mask)] === m) continue;
-    let sum = 0;
-    for (let b = 0; b <= mask; b++) {
-      const c = hist[base + b]!;
-      hist[base + b] = sum;
-      sum += c;
+  const tmp = ws.orderTmp;
+  radixSortByWord(order, tmp, 0, m, keyHi, ws.histogram);
+  let j = 0;
+  while (j < m) {
+    const h = keyHi[order[j]!]!;
+    let e = j + 1;
+    while (e < m && keyHi[order[e]!] === h) e++;
+    if (e - j > RUN_INSERTION_MAX) radixSortByWord(order, tmp, j, e, keyLo, ws.histogram);
+    else if (e - j > 1) {
+      for (let a = j + 1; a < e; a++) {
+        const k = order[a]!;
+        const w = keyLo[k]!;
+        let b = a - 1;
+        while (b >= j && keyLo[order[b]!]! > w) {
+          order[b + 1] = order[b]!;
+          b--;
+        }
+        order[b + 1] = k;
+      }
     }
-    for (let j = 0; j < m; j++) {
-      const k = order[j]!;
-      const d = base + ((words[k]! >>> shift) & mask);
-      tmp[hist[d]!++] = k;
-    }
-    const swap = order;
-    order = tmp;
-    tmp = swap;
+    j = e;
   }
   return order;
 }

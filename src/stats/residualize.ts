@@ -64,6 +64,8 @@ export class CrossSectionResidualizer {
   private readonly pivots: Int32Array;
   private readonly groupSums: Float64Array;
   private readonly sTilde: Float64Array;
+  /** c_j = q_j · M_D s of the last apply (scratch, length r). */
+  private readonly projections: Float64Array;
 
   /**
    * Precomputes the date's neutralisation for `groups` (ids in [0, nGroups), −1 = none) and K regressor
@@ -115,6 +117,7 @@ export class CrossSectionResidualizer {
     this.q = q;
     this.rFactor = rFactor;
     this.pivots = pivots;
+    this.projections = new Float64Array(q.length);
     this.rank = nonEmpty + q.length;
     this.skipped = count - this.rank < 2;
   }
@@ -243,7 +246,7 @@ export class CrossSectionResidualizer {
     const st = this.sTilde;
     const m = st.length;
     this.demeanCompact(s, st);
-    const c = new Float64Array(this.q.length);
+    const c = this.projections;
     for (let jq = 0; jq < this.q.length; jq++) {
       const qj = this.q[jq]!;
       let dot = 0;

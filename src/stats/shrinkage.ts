@@ -100,6 +100,30 @@ export function shrinkageMomentsFromData(
   return { T, p, traceS: trace / T, frobeniusSqS: frob / (T * T), sumRowNorm4 };
 }
 
+/**
+ * Sufficient statistics from the T×T Gram matrix G = XX′ of already-centred data (methods.md §5, for T < p):
+ * tr S = tr G/T, ‖S‖²_F = ‖G‖²_F/T², Σ_k‖x_k‖⁴ = Σ_k G_kk². `G` is T×T row-major and symmetric.
+ */
+export function shrinkageMomentsFromGram(G: Float64Array, T: number, p: number): ShrinkageMoments {
+  checkPositiveInteger('T', T);
+  checkPositiveInteger('p', p);
+  if (G.length !== T * T) {
+    throw new InvalidInputError(`Gram matrix has length ${G.length}, expected T × T = ${T} × ${T}`, {
+      where: { field: 'G' },
+    });
+  }
+  let trace = 0;
+  let sumRowNorm4 = 0;
+  let frob = 0;
+  for (let s = 0; s < T; s++) {
+    const d = G[s * T + s]!;
+    trace += d;
+    sumRowNorm4 += d * d;
+    for (let u = 0; u < T; u++) frob += G[s * T + u]! * G[s * T + u]!;
+  }
+  return { T, p, traceS: trace / T, frobeniusSqS: frob / (T * T), sumRowNorm4 };
+}
+
 /** The pieces of the Ledoit–Wolf (2004) intensity (methods.md §4). */
 export interface LedoitWolfTerms {
   /** μ = tr S/p. */

@@ -84,6 +84,24 @@ describe('rankAverageTies', () => {
     }
   });
 
+  it('orders values that share the high 32 bits (long and short runs finished on the low word)', () => {
+    const rng = new Rng(19);
+    for (const [n, levels] of [
+      [500, 1000],
+      [500, 20],
+      [300, 3],
+      [100, 30],
+    ] as const) {
+      const x = new Float64Array(n);
+      // 1 + k·2⁻⁴⁵ and −(1 + k·2⁻⁴⁵) differ only in the low word; mix in a few far-away values.
+      for (let i = 0; i < n; i++) {
+        const v = 1 + rng.int(levels) * 2 ** -45;
+        x[i] = rng.uniform() < 0.1 ? rng.normal() : rng.uniform() < 0.5 ? v : -v;
+      }
+      expectSameArray(rankAverageTies(x), naiveRank(x));
+    }
+  });
+
   it('agrees with the naive twin under fast-check', () => {
     fc.assert(
       fc.property(

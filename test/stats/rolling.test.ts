@@ -209,6 +209,26 @@ describe('rollingBeta and rollingCovariance', () => {
     expectClose(cov, wantCov, 1e-9, 1e-15);
   });
 
+  it('is point-in-time: changing x or y after t leaves β and α at ≤ t unchanged', () => {
+    const rng = new Rng(14);
+    const T = 200;
+    const N = 3;
+    const x = panel(rng, T, N, 0, 0.01, 0.05);
+    const y = panel(rng, T, 1, 0, 0.01, 0.05);
+    const before = rollingBeta(x, y, { columns: N });
+    const x2 = x.slice();
+    const y2 = y.slice();
+    for (let t = 130; t < T; t++) {
+      y2[t] = rng.normal();
+      for (let i = 0; i < N; i++) x2[t * N + i] = rng.uniform() < 0.5 ? Number.NaN : 1e3 * rng.normal();
+    }
+    const after = rollingBeta(x2, y2, { columns: N });
+    expect(Array.from(after.beta.subarray(0, 130 * N))).toEqual(Array.from(before.beta.subarray(0, 130 * N)));
+    expect(Array.from(after.alpha.subarray(0, 130 * N))).toEqual(
+      Array.from(before.alpha.subarray(0, 130 * N)),
+    );
+  });
+
   it('gives NaN for a flat market and for too few pairs', () => {
     const y = new Float64Array(10).fill(0.01);
     const x = Float64Array.from({ length: 10 }, (_, k) => k * 0.001);

@@ -8,6 +8,7 @@ import {
   oasIntensityPaper,
   type ShrinkageMoments,
   shrinkageMomentsFromData,
+  shrinkageMomentsFromGram,
   shrunkCorrelation,
   shrunkCovariance,
 } from '../../src/stats/shrinkage.ts';
@@ -84,6 +85,29 @@ describe('shrinkage properties', () => {
       const rows = Array.from({ length: T }, (_, t) => Array.from(X.subarray(t * p, (t + 1) * p)));
       close(ledoitWolfIntensity(shrinkageMomentsFromData(X, T, p)), naiveLedoitWolf(rows), 1e-10);
     }
+  });
+
+  it('the Gram route (T < p) gives the same moments and intensities as the data route', () => {
+    const rng = new Rng(6);
+    const T = 6;
+    const p = 40;
+    const X = Float64Array.from({ length: T * p }, () => rng.normal());
+    for (let j = 0; j < p; j++) {
+      let mean = 0;
+      for (let t = 0; t < T; t++) mean += X[t * p + j]! / T;
+      for (let t = 0; t < T; t++) X[t * p + j] = X[t * p + j]! - mean;
+    }
+    const G = new Float64Array(T * T);
+    for (let s = 0; s < T; s++)
+      for (let u = 0; u < T; u++) for (let j = 0; j < p; j++) G[s * T + u]! += X[s * p + j]! * X[u * p + j]!;
+    const a = shrinkageMomentsFromData(X, T, p, { assumeCentered: true });
+    const b = shrinkageMomentsFromGram(G, T, p);
+    close(b.traceS, a.traceS, 1e-12);
+    close(b.frobeniusSqS, a.frobeniusSqS, 1e-12);
+    close(b.sumRowNorm4, a.sumRowNorm4, 1e-12);
+    close(ledoitWolfIntensity(b), ledoitWolfIntensity(a), 1e-12);
+    close(oasIntensity(b), oasIntensity(a), 1e-12);
+    expect(() => shrinkageMomentsFromGram(G, 5, p)).toThrow(/expected T × T = 5 × 5/);
   });
 
   it('is invariant to scaling the data and preserves the trace', () => {
