@@ -36,6 +36,7 @@ export {
   searchBin,
   sentinelCut,
   sketchCuts,
+  transposeToFloat32Columns,
 } from './quantize.ts';
 export {
   emptyCandidate,

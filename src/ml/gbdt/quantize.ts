@@ -84,28 +84,49 @@ export function featureCutsFromDistinct(
 }
 
 /**
- * Sketches every column of X (cast to float32) with optional sample weights. Sorting the raw values and
- * binary-searching each row into the distinct list keeps the weighted case O(n log n) without index sorts.
+ * X cast to float32 and transposed to feature-major order (column f at [f·n, (f+1)·n)), so the sketch and
+ * the binning read contiguous memory instead of striding across rows.
  */
-export function sketchCuts(X: FeatureMatrix, maxBin: number, weights?: Float64Array): BinCuts {
+export function transposeToFloat32Columns(X: FeatureMatrix): Float32Array {
+  const n = X.rows;
+  const p = X.cols;
+  const out = new Float32Array(n * p);
+  const v = X.values;
+  const BLOCK = 256;
+  for (let i0 = 0; i0 < n; i0 += BLOCK) {
+    const i1 = Math.min(n, i0 + BLOCK);
+    for (let f = 0; f < p; f++) {
+      const base = f * n;
+      for (let i = i0; i < i1; i++) out[base + i] = v[i * p + f]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * Sketches every column of X (cast to float32) with optional sample weights. Sorting the column (NaN sorts
+ * last) and binary-searching each row into the distinct list keeps the weighted case O(n log n) without
+ * index sorts. `columns` may pass a precomputed transposeToFloat32Columns(X).
+ */
+export function sketchCuts(X: FeatureMatrix, maxBin: number, weights?: Float64Array, columns?: Float32Array): BinCuts {
   if (!(Number.isInteger(maxBin) && maxBin >= 2 && maxBin <= 256)) {
     throw new InvalidInputError(`max_bin must be an integer in [2, 256], got ${maxBin}`);
   }
   const n = X.rows;
   const p = X.cols;
+  const cols = columns ?? transposeToFloat32Columns(X);
   const cutPtr = new Int32Array(p + 1);
   const minValues = new Float64Array(p);
   const all: number[] = [];
-  const col = new Float64Array(n);
+  const sorted = new Float32Array(n);
   const distinct = new Float64Array(n);
   const wsum = new Float64Array(n);
   for (let f = 0; f < p; f++) {
-    let c = 0;
-    for (let i = 0; i < n; i++) {
-      const x = X.values[i * p + f]!;
-      if (!Number.isNaN(x)) col[c++] = Math.fround(x);
-    }
-    const sorted = col.subarray(0, c).sort();
+    const col = cols.subarray(f * n, (f + 1) * n);
+    sorted.set(col);
+    sorted.sort();
+    let c = n;
+    while (c > 0 && Number.isNaN(sorted[c - 1]!)) c--;
     let m = 0;
     for (let k = 0; k < c; k++) {
       if (m === 0 || sorted[k]! !== distinct[m - 1]!) {
@@ -117,9 +138,9 @@ export function sketchCuts(X: FeatureMatrix, maxBin: number, weights?: Float64Ar
     }
     if (weights) {
       for (let i = 0; i < n; i++) {
-        const x = X.values[i * p + f]!;
+        const x = col[i]!;
         if (Number.isNaN(x)) continue;
-        wsum[lowerBound(distinct, 0, m, Math.fround(x))]! += weights[i]!;
+        wsum[lowerBound(distinct, 0, m, x)]! += weights[i]!;
       }
     }
     minValues[f] = m > 0 ? distinct[0]! : Number.NaN;
@@ -151,11 +172,11 @@ export function searchBin(cutValues: Float64Array, lo: number, hi: number, x: nu
 }
 
 /** Bins X with the given cuts into a feature-major matrix (Uint8 when every code fits, else Uint16). */
-export function binMatrix(X: FeatureMatrix, cuts: BinCuts): BinnedMatrix {
+export function binMatrix(X: FeatureMatrix, cuts: BinCuts, columns?: Float32Array): BinnedMatrix {
   const n = X.rows;
   const p = X.cols;
-  if (p !== cuts.nFeatures)
-    throw new InvalidInputError(`matrix has ${p} features, the cuts ${cuts.nFeatures}`);
+  if (p !== cuts.nFeatures) throw new InvalidInputError(`matrix has ${p} features, the cuts ${cuts.nFeatures}`);
+  const cols = columns ?? transposeToFloat32Columns(X);
   let maxCode = 0;
   for (let f = 0; f < p; f++) maxCode = Math.max(maxCode, numBins(cuts, f));
   const bins = maxCode <= 255 ? new Uint8Array(n * p) : new Uint16Array(n * p);
@@ -167,11 +188,11 @@ export function binMatrix(X: FeatureMatrix, cuts: BinCuts): BinnedMatrix {
     const missingCode = hi - lo;
     const base = f * n;
     for (let i = 0; i < n; i++) {
-      const x = X.values[i * p + f]!;
+      const x = cols[base + i]!;
       if (Number.isNaN(x) || hi === lo) {
         bins[base + i] = missingCode;
         if (Number.isNaN(x)) hasMissing[f] = 1;
-      } else bins[base + i] = searchBin(cv, lo, hi, Math.fround(x));
+      } else bins[base + i] = searchBin(cv, lo, hi, x);
     }
   }
   return { rows: n, cols: p, bins, cuts, hasMissing };

@@ -18,7 +18,7 @@ import { GbdtModel } from './model.ts';
 import { logPriorIntercept, softmaxGradients, softmaxRowsInPlace } from './objective.ts';
 import { type GbdtParams, resolveGbdtParams } from './params.ts';
 import { addForestMargins, flattenForest } from './predict.ts';
-import { binMatrix, sketchCuts } from './quantize.ts';
+import { binMatrix, sketchCuts, transposeToFloat32Columns } from './quantize.ts';
 import type { Tree } from './tree.ts';
 
 export interface GbdtEvalSet {
@@ -60,7 +60,8 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
     throw new InvalidInputError('early stopping needs a validation set (options.eval)');
   }
 
-  const binned = binMatrix(X, sketchCuts(X, params.maxBin, w));
+  const columns = transposeToFloat32Columns(X);
+  const binned = binMatrix(X, sketchCuts(X, params.maxBin, w, columns), columns);
   const grower = new TreeGrower(binned);
   const baseMargin =
     params.initialMargin === 'log_prior'
