@@ -13,8 +13,7 @@
  */
 import { BucketRankWorkspace, rankAverageTiesBucketed } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
-import { rankIC } from '../stats/index.ts';
-import { quantileSpread } from '../stats/quantileSpread.ts';
+import { quantileSpread, rankIC } from '../stats/index.ts';
 
 /**
  * Σ_i cs_i · fr_{base_k + i} for k < count into `out[k]`, three rows per sweep so `cs` is read once per

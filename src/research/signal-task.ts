@@ -20,6 +20,8 @@ export interface SignalTierShared {
   readonly familyModules: readonly string[];
   readonly ic: IcOptions;
   readonly minIcObs: number;
+  /** False: neutralise, hash and snapshot only. */
+  readonly computeIc: boolean;
   /** Date indices whose neutralised cross-sections are kept (e.g. the rebalance dates). */
   readonly snapshotRows: Int32Array;
   /** specs × snapshotRows × N, written by the tasks (each into its own slot). */
@@ -95,19 +97,19 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
   let next = 0;
   forEachNeutralizedRow(ctx, raw, (t, z, count) => {
     hasher.update(z);
-    if (count > 0) acc.add(t, z);
+    if (count > 0 && shared.computeIc) acc.add(t, z);
     while (next < rows.length && rows[next]! < t) next++;
     if (next < rows.length && rows[next] === t) shared.snapshotValues.set(z, slot + next * N);
   });
   const t2 = performance.now();
-  const stats = acc.horizons.map((a) =>
-    summarizeHorizon(spec.name, a, { minObs: shared.minIcObs, skips: ic.skips }),
-  );
+  const stats = !shared.computeIc
+    ? []
+    : acc.horizons.map((a) => summarizeHorizon(spec.name, a, { minObs: shared.minIcObs, skips: ic.skips }));
   return {
     name: spec.name,
     status: 'ok',
     hash: hasher.digest(),
-    accumulations: acc.horizons,
+    accumulations: shared.computeIc ? acc.horizons : [],
     stats,
     ms: { raw: t1 - t0, neutralizeAndIc: t2 - t1, total: performance.now() - t0 },
   };

@@ -3,8 +3,12 @@
  * use every date of the sample, so they are in-sample by construction; weighting at a rebalance date uses
  * `weights.ts`, which sees only resolved ICs.
  */
-import { icDecayHalfLife, icPersistenceHalfLife, summarizeIC } from '../stats/icSummary.ts';
-import { annualizedQuantileSpread } from '../stats/quantileSpread.ts';
+import {
+  annualizedQuantileSpread,
+  icDecayHalfLife,
+  icPersistenceHalfLife,
+  summarizeIC,
+} from '../stats/index.ts';
 import type { HorizonAccumulation } from './ic-accumulator.ts';
 
 export interface SignalHorizonStats {

@@ -26,6 +26,8 @@ export interface SignalTierOptions extends SignalContextOptions {
   readonly familyModules?: readonly (string | URL)[];
   /** IC options (coverage, quantiles, bucket size, decay skips). */
   readonly ic?: Partial<IcOptions>;
+  /** Compute IC statistics (default true); false stops after the signals (hashes, snapshots). */
+  readonly computeIc?: boolean;
   /** Minimum valid ICs for summary statistics; default 60. */
   readonly minIcObs?: number;
   /** Dates whose neutralised cross-sections are kept: explicit indices or every `every` rows from `start`. */
@@ -45,6 +47,8 @@ export interface SignalSnapshots {
 export interface SignalTierResult {
   readonly context: SignalContext;
   readonly specs: readonly SignalSpec[];
+  /** Family modules the specs were resolved with (needed again by the composite pass). */
+  readonly familyModules: readonly string[];
   /** One per spec, in spec order. */
   readonly signals: readonly SignalTaskResult[];
   /** Full-sample (in-sample) statistics per computed signal and horizon. */
@@ -107,6 +111,7 @@ export async function runSignalTier(
     familyModules,
     ic: { ...ic, skips: [0, ...ic.skips.filter((s) => s !== 0)] },
     minIcObs: options.minIcObs ?? 60,
+    computeIc: options.computeIc ?? true,
     snapshotRows: rows,
     snapshotValues: allocFloat64(specs.length * rows.length * ctx.N, { shared: true }),
   };
@@ -133,6 +138,7 @@ export async function runSignalTier(
   return {
     context: ctx,
     specs,
+    familyModules,
     signals,
     table: signals.flatMap((s) => s.stats),
     duplicates,

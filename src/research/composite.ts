@@ -1,0 +1,116 @@
+/**
+ * Composite alpha α_{t,i} = Σ_j w_j z_{j,t,i} over neutralised signals (seed 002 `compute_composite_alpha`;
+ * methods.md §0: NaN → 0 only at this final step; a stock without any signal stays NaN).
+ * - `compositeAtSnapshots`: at the kept snapshot dates with weights chosen per date (walk-forward: what a
+ *   backtest needs at each rebalance), from the snapshots the signal tier stored — no recomputation.
+ * - `compositeAlphaPanel`: the full daily panel for one weight vector, by a second parallel pass over the
+ *   signals with non-zero weight.
+ */
+
+import { type BackendName, type ComputeBackend, parallelMap } from '../compute/index.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import { allocFloat64 } from '../core/panel.ts';
+import type { CompositeShared, CompositeTask } from './composite-task.ts';
+import type { SignalTierResult } from './tier.ts';
+import type { IcSeriesSet, SignalWeights } from './weights.ts';
+
+/** The IC series of every spec at horizon `h` (NaN series for skipped signals). */
+export function icSeriesSet(tier: SignalTierResult, h: number): IcSeriesSet {
+  const hi = tier.context.horizons.indexOf(h);
+  if (hi < 0)
+    throw new InvalidInputError(`horizon ${h} was not computed (have ${tier.context.horizons.join(', ')})`, {
+      where: { field: 'horizon' },
+    });
+  const T = tier.context.T;
+  return {
+    names: tier.specs.map((s) => s.name),
+    dates: tier.context.dates,
+    horizon: h,
+    executionDelay: tier.context.executionDelay,
+    series: tier.signals.map((s) => s.accumulations[hi]?.ic ?? new Float64Array(T).fill(Number.NaN)),
+  };
+}
+
+/** Names to keep out of weighting: every duplicate after the first of its group. */
+export function duplicateExclusions(tier: SignalTierResult): Set<string> {
+  return new Set(tier.duplicates.flatMap((g) => g.names.slice(1)));
+}
+
+/**
+ * Composite cross-sections at the tier's snapshot dates: row r uses `weightsAt(t_r)`, which must only use
+ * information available at t_r (e.g. `signalWeightsAsOf(set, { asOf: t_r })`). Returns rows × N.
+ */
+export function compositeAtSnapshots(
+  tier: SignalTierResult,
+  weightsAt: (t: number) => SignalWeights,
+): Float64Array {
+  const { rows, values } = tier.snapshots;
+  const N = tier.context.N;
+  const S = tier.specs.length;
+  const out = new Float64Array(rows.length * N).fill(Number.NaN);
+  rows.forEach((t, r) => {
+    const w = weightsAt(t).weights;
+    if (w.length !== S)
+      throw new InvalidInputError(`weights have ${w.length} entries, expected ${S}`, {
+        where: { field: 'weights' },
+      });
+    for (let j = 0; j < S; j++) {
+      const wj = w[j]!;
+      if (wj === 0) continue;
+      const src = (j * rows.length + r) * N;
+      for (let i = 0; i < N; i++) {
+        const v = values[src + i]!;
+        if (Number.isNaN(v)) continue;
+        const prev = out[r * N + i]!;
+        out[r * N + i] = (Number.isNaN(prev) ? 0 : prev) + wj * v;
+      }
+    }
+  });
+  return out;
+}
+
+export interface CompositePanelOptions {
+  readonly backend?: BackendName | ComputeBackend;
+  readonly workers?: number;
+  /** Date blocks per worker (more blocks balance better, each re-derives the raw signals); default 1. */
+  readonly blocksPerWorker?: number;
+}
+
+/** The daily composite panel (T×N, on a SharedArrayBuffer) for one signed weight vector over the tier's specs. */
+export async function compositeAlphaPanel(
+  tier: SignalTierResult,
+  weights: Float64Array,
+  options: CompositePanelOptions = {},
+): Promise<Float64Array> {
+  const { context: ctx, specs } = tier;
+  if (weights.length !== specs.length) {
+    throw new InvalidInputError(`weights have ${weights.length} entries, expected ${specs.length}`, {
+      where: { field: 'weights' },
+    });
+  }
+  const chosen = [...specs.keys()].filter((j) => weights[j] !== 0 && tier.signals[j]!.status === 'ok');
+  const composite = allocFloat64(ctx.T * ctx.N, { shared: true });
+  if (chosen.length === 0) return composite;
+  const workers = options.backend === 'inline' || options.backend === undefined ? 1 : (options.workers ?? 2);
+  const blocks = Math.max(1, Math.min(ctx.T, workers * (options.blocksPerWorker ?? 1)));
+  const tasks: CompositeTask[] = [];
+  for (let b = 0; b < blocks; b++)
+    tasks.push({ start: Math.floor((b * ctx.T) / blocks), end: Math.floor(((b + 1) * ctx.T) / blocks) });
+  const shared: CompositeShared = {
+    ctx,
+    specs: chosen.map((j) => specs[j]!),
+    weights: Float64Array.from(chosen, (j) => weights[j]!),
+    familyModules: tier.familyModules,
+    composite,
+  };
+  await parallelMap<CompositeTask, number, CompositeShared>(
+    tasks,
+    new URL('./composite-task.ts', import.meta.url),
+    {
+      shared,
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+      ...(options.workers === undefined ? {} : { workers: options.workers }),
+    },
+  );
+  return composite;
+}

@@ -1,0 +1,72 @@
+/**
+ * A research run in three stages (`until`): `signals` (compute, neutralise, hash, snapshot), `ic` (plus the
+ * IC statistics of every signal and horizon) and `weights` (plus the horizon choice, signal weights and the
+ * composite alpha). The weights and horizon reported here use the whole sample and are labelled in-sample;
+ * a backtest calls `signalWeightsAsOf` / `chooseHorizonAsOf` at each rebalance instead.
+ */
+import type { Universe } from '../core/universe.ts';
+import type { ShrinkageMethod } from '../stats/index.ts';
+import { compositeAlphaPanel, compositeAtSnapshots, duplicateExclusions, icSeriesSet } from './composite.ts';
+import { runSignalTier, type SignalTierOptions, type SignalTierResult } from './tier.ts';
+import { chooseHorizonAsOf, type HorizonChoice, type SignalWeights, signalWeightsAsOf } from './weights.ts';
+
+export type ResearchStage = 'signals' | 'ic' | 'weights';
+
+export interface ResearchOptions extends SignalTierOptions {
+  readonly until?: ResearchStage;
+  readonly shrinkage?: ShrinkageMethod;
+  /** Horizon for the weights; default: chosen by `chooseHorizonAsOf` at the last date. */
+  readonly weightHorizon?: number;
+  /** Also build the full daily composite panel (a second pass over the weighted signals); default true. */
+  readonly compositePanel?: boolean;
+}
+
+export interface ResearchResult {
+  readonly tier: SignalTierResult;
+  readonly horizonChoice?: HorizonChoice;
+  /** Full-sample (in-sample) weights at the chosen horizon. */
+  readonly weights?: SignalWeights;
+  /** Composite at the snapshot dates with walk-forward weights (as of each snapshot date). */
+  readonly walkForwardComposite?: Float64Array;
+  /** Daily composite panel with the in-sample weights. */
+  readonly composite?: Float64Array;
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+export async function runResearch(
+  universe: Universe,
+  options: ResearchOptions = {},
+): Promise<ResearchResult> {
+  const until = options.until ?? 'weights';
+  const tier = await runSignalTier(universe, { ...options, computeIc: until !== 'signals' });
+  const timings: Record<string, number> = {
+    contextMs: tier.timings.contextMs,
+    signalsMs: tier.timings.signalsMs,
+  };
+  if (until !== 'weights') return { tier, timings };
+  const t0 = performance.now();
+  const exclude = duplicateExclusions(tier);
+  const base = {
+    exclude,
+    ...(options.shrinkage ? { shrinkage: options.shrinkage } : {}),
+    ...(options.minIcObs ? { minObs: options.minIcObs } : {}),
+  };
+  const sets = tier.context.horizons.map((h) => icSeriesSet(tier, h));
+  const horizonChoice = chooseHorizonAsOf(sets, base);
+  const h = options.weightHorizon ?? horizonChoice.horizon;
+  const set = sets[tier.context.horizons.indexOf(h)] ?? icSeriesSet(tier, h);
+  const weights = h === horizonChoice.horizon ? horizonChoice.weights : signalWeightsAsOf(set, base);
+  const walkForwardComposite = compositeAtSnapshots(tier, (t) =>
+    signalWeightsAsOf(set, { ...base, asOf: t }),
+  );
+  const t1 = performance.now();
+  timings.weightsMs = t1 - t0;
+  if (options.compositePanel === false)
+    return { tier, horizonChoice, weights, walkForwardComposite, timings };
+  const composite = await compositeAlphaPanel(tier, weights.weights, {
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+  });
+  timings.compositeMs = performance.now() - t1;
+  return { tier, horizonChoice, weights, walkForwardComposite, composite, timings };
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { generateSyntheticMarket } from '../../src/data/synthetic/index.ts';
+import { compositeAlphaPanel, runResearch, runSignalTier } from '../../src/research/index.ts';
+import { baseSignalSpecs, defineSignalSpec, type SignalSpec } from '../../src/signals/index.ts';
+import { fixtureUniverse } from '../signals/fixtures.ts';
+
+const noiseModule = new URL('./fixtures/noise-family.ts', import.meta.url);
+const shortSpecs: SignalSpec[] = [
+  // Distinct short windows per family (MOM and MOM6 with equal parameters would be exact duplicates).
+  ...baseSignalSpecs.map((s, j) =>
+    defineSignalSpec({ ...s, lookback: (s.skip > 0 ? 40 : 20) + j, skip: s.skip > 0 ? 5 : 0, halfLife: 5 }),
+  ),
+  defineSignalSpec({
+    name: 'NOISE',
+    family: 'NOISE',
+    description: 'noise',
+    inputs: [],
+    lookback: 7,
+    skip: 0,
+    halfLife: 0,
+  }),
+];
+const small = {
+  specs: shortSpecs,
+  familyModules: [noiseModule],
+  ic: { minCoverage: 20, minBucketSize: 3 },
+  minIcObs: 20,
+  snapshots: { start: 60, every: 15 },
+};
+
+describe('runSignalTier', () => {
+  const universe = fixtureUniverse({ T: 220, N: 40, holes: 0.01, seed: 31 });
+
+  it('is bit-identical on the inline and threads backends with 2 and 3 workers', async () => {
+    const runs = [
+      await runSignalTier(universe, { ...small, backend: 'inline' }),
+      await runSignalTier(universe, { ...small, backend: 'threads', workers: 2 }),
+      await runSignalTier(universe, { ...small, backend: 'threads', workers: 3 }),
+    ];
+    const ref = runs[0]!;
+    expect(ref.signals.every((s) => s.status === 'ok')).toBe(true);
+    for (const r of runs.slice(1)) {
+      expect(r.signals.map((s) => s.hash)).toEqual(ref.signals.map((s) => s.hash));
+      r.signals.forEach((s, j) => {
+        s.accumulations.forEach((a, hi) => {
+          const b = ref.signals[j]!.accumulations[hi]!;
+          expect([...a.ic]).toEqual([...b.ic]);
+          expect([...a.spread]).toEqual([...b.spread]);
+          expect([...a.lagIcSum]).toEqual([...b.lagIcSum]);
+          expect([...a.lsSum]).toEqual([...b.lsSum]);
+        });
+      });
+      expect(r.table.map((x) => x.tNw)).toEqual(ref.table.map((x) => x.tNw));
+      expect([...r.snapshots.values]).toEqual([...ref.snapshots.values]);
+    }
+    const w = Float64Array.from(shortSpecs, (_, j) => (j % 4 === 0 ? 0.25 * (j % 8 === 0 ? 1 : -1) : 0));
+    const a = await compositeAlphaPanel(ref, w, { backend: 'inline' });
+    const b = await compositeAlphaPanel(ref, w, { backend: 'threads', workers: 2, blocksPerWorker: 3 });
+    expect([...b]).toEqual([...a]);
+    expect(a.some((v) => !Number.isNaN(v) && v !== 0)).toBe(true);
+  });
+
+  it('reports exact duplicates by name and skips signals whose fields are missing', async () => {
+    const twin = defineSignalSpec({ ...shortSpecs[0]!, name: 'MOM_copy' });
+    const r = await runSignalTier(universe, { ...small, specs: [...shortSpecs, twin] });
+    expect(r.duplicates).toHaveLength(1);
+    expect(r.duplicates[0]!.names).toEqual(['MOM', 'MOM_copy']);
+    expect(r.notes.some((n) => n.includes('MOM ≡ MOM_copy'))).toBe(true);
+
+    const priceOnly = fixtureUniverse({ T: 120, N: 30, fields: [] });
+    const p = await runSignalTier(priceOnly, { ...small, specs: shortSpecs.slice(0, 5) });
+    expect(p.signals.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'skipped', 'skipped']);
+    expect(p.notes).toContain("signal QRE skipped: the universe has no 'roe' field");
+    expect(p.notes).toContain("signal VAL skipped: the universe has no 'book_to_market' field");
+  });
+
+  it('the snapshot rows hold the neutralised cross-sections of those dates', async () => {
+    const r = await runSignalTier(universe, { ...small, specs: shortSpecs.slice(0, 2) });
+    const { rows, values } = r.snapshots;
+    expect([...rows]).toEqual(Array.from({ length: Math.ceil((220 - 60) / 15) }, (_, k) => 60 + 15 * k));
+    const { neutralizedSignal, builtinFamilies } = await import('../../src/signals/index.ts');
+    const z = neutralizedSignal(r.context, shortSpecs[1]!, builtinFamilies);
+    rows.forEach((t, k) => {
+      expect([...values.subarray((rows.length + k) * 40, (rows.length + k + 1) * 40)]).toEqual([
+        ...z.subarray(t * 40, (t + 1) * 40),
+      ]);
+    });
+  });
+});
+
+describe('research on the synthetic market', () => {
+  it('momentum has a significantly positive Newey–West t at 21 days; pure noise does not', async () => {
+    const { universe } = generateSyntheticMarket({ stocks: 300, days: 900, seed: 7 });
+    const specs = [
+      ...baseSignalSpecs.filter((s) => s.name === 'MOM' || s.name === 'MOM6'),
+      defineSignalSpec({
+        name: 'NOISE',
+        family: 'NOISE',
+        description: 'noise',
+        inputs: [],
+        lookback: 3,
+        skip: 0,
+        halfLife: 0,
+      }),
+    ];
+    const r = await runResearch(universe, {
+      specs,
+      familyModules: [noiseModule],
+      horizons: [5, 21],
+      ic: { minCoverage: 150 },
+      compositePanel: true,
+    });
+    const at21 = (name: string) => r.tier.table.find((x) => x.signal === name && x.horizon === 21)!;
+    expect(at21('MOM').n).toBeGreaterThan(300);
+    expect(at21('MOM').tNw).toBeGreaterThan(2);
+    expect(at21('MOM6').tNw).toBeGreaterThan(2);
+    expect(Math.abs(at21('NOISE').tNw)).toBeLessThan(2);
+    expect(at21('MOM').meanIc).toBeGreaterThan(0);
+    expect(at21('MOM').meanIc).toBeLessThan(0.15);
+    // The weights favour momentum over noise; the composite exists where signals do.
+    const w = r.weights!;
+    expect(Math.abs(w.weights[2]!)).toBeLessThan(Math.max(Math.abs(w.weights[0]!), Math.abs(w.weights[1]!)));
+    expect(w.inSample).toBe(true);
+    expect(r.composite!.some((v) => !Number.isNaN(v))).toBe(true);
+    expect(r.walkForwardComposite!.length).toBe(r.tier.snapshots.rows.length * 300);
+  });
+});
