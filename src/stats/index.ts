@@ -79,6 +79,7 @@ export {
   rankAverageTies,
   rankAverageTiesStrided,
 } from './rank.ts';
+export { type RankedPanel, rankICSeries, rankTargetPanel } from './rankICSeries.ts';
 export {
   CrossSectionResidualizer,
   type ResidualizerFit,
