@@ -6,6 +6,7 @@ import {
   generateSyntheticMarket,
 } from '../../../src/data/synthetic/index.ts';
 import { firstDifference } from './arrays.ts';
+import { eventIndices, naivePitFill } from './naive-pit.ts';
 
 const N = 40;
 const T = 400;
@@ -15,41 +16,8 @@ const closes = u.dates.map(closeTime);
 const fieldIndex = (f: string) => e.fields.indexOf(f);
 const DAY = 86_400_000;
 
-/** Event indices of (ticker, field). */
-function eventsOf(i: number, f: number): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < e.value.length; k++) if (e.ticker[k] === i && e.field[k] === f) out.push(k);
-  return out;
-}
-
-/**
- * The point-in-time value at the close of date t, straight from methods.md §10: among events with
- * available_time ≤ close(t), the one with the largest event_time (ties: the largest available_time).
- */
-function naivePit(ks: readonly number[], t: number): number {
-  let best = -1;
-  for (const k of ks) {
-    if (e.availableTime[k]! > closes[t]!) continue;
-    if (
-      best < 0 ||
-      e.eventTime[k]! > e.eventTime[best]! ||
-      (e.eventTime[k] === e.eventTime[best] && e.availableTime[k]! > e.availableTime[best]!)
-    ) {
-      best = k;
-    }
-  }
-  return best < 0 ? Number.NaN : e.value[best]!;
-}
-
-function naiveFill(field: string): Float64Array {
-  const out = new Float64Array(N * T);
-  const f = fieldIndex(field);
-  for (let i = 0; i < N; i++) {
-    const ks = eventsOf(i, f);
-    for (let t = 0; t < T; t++) out[t * N + i] = naivePit(ks, t);
-  }
-  return out;
-}
+const eventsOf = (i: number, f: number) => eventIndices(e, i, f);
+const naiveFill = (field: string) => naivePitFill(u, field);
 
 describe('synthetic market: point-in-time events', () => {
   it('has every documented event field, with available_time > event_time for every event', () => {
@@ -199,10 +167,5 @@ describe('synthetic market: point-in-time events', () => {
     }
     for (let t = 1; t < T; t++)
       if (shares[t * N] !== shares[(t - 1) * N]) expect(filingDays.has(t)).toBe(true);
-  });
-
-  it('reports the first visible day with the calendar helper used by everyone else', () => {
-    // epochDay/closeTime agree: a fact available exactly at a close is visible at that close.
-    expect(closeTime(u.dates[3]!)).toBe(epochDay(u.dates[3]!) * DAY + 21 * 3_600_000);
   });
 });
