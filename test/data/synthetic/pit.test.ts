@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, closeTime, epochDay, isoDateOf } from '../../../src/core/calendar.ts';
+import { addBusinessDays, closeTime, isoDateOf } from '../../../src/core/calendar.ts';
 import {
   EVENT_FIELDS,
   FORWARD_FILLED_PANELS,
