@@ -99,6 +99,8 @@ describe.each([
     const f = fit(w);
     const n = naiveDiagnostics(f, T, p, R);
     compare(f.diagnostics(), n, 1e-9, 1e-8);
+    // The Lanczos route serves p > 400; at p = 10 Hutchinson's estimator has too few dimensions to average.
+    if (p < 40) return;
     const lz = operatorDiagnostics(f.covariance, w, w.shrinkageStatistics(), 'lanczos');
     expect(lz.spectrum).toBe('lanczos');
     // Extremes converge to 1e-8; the entropy is a stochastic-quadrature estimate.

@@ -25,7 +25,7 @@ import type { CovarianceWindow, ShrinkageStatistics } from './window.ts';
 export const DENSE_SPECTRUM_MAX_P = 400;
 const SINGULAR_RATIO = 1e-12;
 /** Eigenpairs deflated exactly beyond the rank of the low-rank part. */
-const DEFLATE_EXTRA = 5;
+const DEFLATE_EXTRA = 2;
 
 /** ε_S = √((1/T)[(1/T)Σ_k‖x_k‖⁴ − ‖S₀‖²_F]), LW-2004's estimate of the sampling error ‖S₀ − Σ‖_F. */
 export function samplingErrorFrobenius(s: ShrinkageStatistics): number {
@@ -248,7 +248,7 @@ export function operatorDiagnostics(
   }
   const p = op.p;
   const k = Math.min(p, op.k + DEFLATE_EXTRA);
-  const top = topEigenpairs(p, (x, y) => op.mul(x, y), k, { tolerance: 1e-10 });
+  const top = topEigenpairs(p, (x, y) => op.mul(x, y), k, { tolerance: 1e-9 });
   const lmax = top.values[0]!;
   let lmin = 0;
   try {

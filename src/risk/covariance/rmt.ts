@@ -33,23 +33,23 @@ export type RMTFit = FittedCovariance<'rmt', RMTDetails>;
 
 export function fitRMT(w: CovarianceWindow): RMTFit {
   const { T, p } = w;
-  const spec = w.correlationSpectrum();
-  const qn = spec.q;
+  const values = w.correlationEigenvalues();
+  const qn = values.length;
   const scale = 1 / (T - 1);
   const q = p / (T - 1);
   const lambdaPlus = (1 + Math.sqrt(q)) ** 2;
   const lambdaMinus = (1 - Math.sqrt(q)) ** 2;
-  const signal: number[] = [];
+  const lamS: number[] = [];
   let signalSum = 0;
-  for (let i = qn - 1; i >= 0 && spec.values[i]! * scale > lambdaPlus; i--) {
-    signal.push(i);
-    signalSum += spec.values[i]! * scale;
+  for (let i = qn - 1; i >= 0 && values[i]! * scale > lambdaPlus; i--) {
+    lamS.push(values[i]! * scale);
+    signalSum += values[i]! * scale;
   }
-  const ks = signal.length;
+  const ks = lamS.length;
   const noiseCount = p - ks;
   const lambdaBar = noiseCount > 0 ? (p - signalSum) / noiseCount : Number.NaN;
   const sd = w.sd();
-  const topEigenvalue = spec.values[qn - 1]! * scale;
+  const topEigenvalue = values[qn - 1]! * scale;
   const details: RMTDetails = {
     q,
     lambdaPlus,
@@ -64,8 +64,10 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
     const op = new StructuredCovariance({ p, k: 0, diag, U: new Float64Array(0), C: new Float64Array(0) });
     return fitted('rmt', w, op, details, () => operatorDiagnostics(op, w, w.shrinkageStatistics()));
   }
-  const Vs = w.pSpaceVectors(spec, signal, w.standardised());
-  const lamS = Float64Array.from(signal, (i) => spec.values[i]! * scale);
+  // Signal eigenvectors only: the top ks pairs, largest last in the returned spectrum.
+  const top = w.correlationTopSpectrum(ks);
+  const order = Array.from({ length: ks }, (_, s) => top.values.length - 1 - s);
+  const Vs = w.pSpaceVectors(top, order, w.standardisedShared());
   const bar = noiseCount > 0 ? lambdaBar : 0;
   const A = new Float64Array(p);
   const U = new Float64Array(p * ks);

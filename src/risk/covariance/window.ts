@@ -12,7 +12,14 @@
  */
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
-import { dgemm, dsyrk, symmetricEigenRows } from '../../linalg/index.ts';
+import {
+  dgemm,
+  dgemv,
+  dsyrk,
+  symmetricEigenRows,
+  symmetricEigenvalues,
+  topEigenpairs,
+} from '../../linalg/index.ts';
 import type { ShrinkageMoments } from '../../stats/shrinkage.ts';
 import { centreColumns, extractWindow, type RawWindow, type WindowOptions } from './window-extract.ts';
 
@@ -47,7 +54,9 @@ export class CovarianceWindow {
   private rawGram: { H: Float64Array; ref: Float64Array } | undefined;
   private cross: Float64Array | undefined;
   private covSpec: WindowSpectrum | undefined;
-  private corrSpec: WindowSpectrum | undefined;
+  private corrCross: Float64Array | undefined;
+  private corrValues: Float64Array | undefined;
+  private Z: Float64Array | undefined;
 
   private constructor(raw: RawWindow, rawGram?: { H: Float64Array; ref: Float64Array }) {
     this.raw = raw;
@@ -182,7 +191,13 @@ export class CovarianceWindow {
     return s;
   }
 
-  /** Z = X·diag(1/σ), the standardised window (columns with σ = 0 are left at 0). */
+  /** Z = X·diag(1/σ), cached (shared by the correlation Gram and RMT's eigenvectors); do not modify. */
+  standardisedShared(): Float64Array {
+    this.Z ??= this.standardised();
+    return this.Z;
+  }
+
+  /** Z = X·diag(1/σ), the standardised window (columns with σ = 0 are left at 0), a fresh copy. */
   standardised(): Float64Array {
     const { T, p } = this;
     const inv = new Float64Array(p);
@@ -193,16 +208,54 @@ export class CovarianceWindow {
     return Z;
   }
 
-  /** Full eigendecomposition of the small-side cross-product of Z (RMT on the correlation matrix). */
-  correlationSpectrum(): WindowSpectrum {
-    if (this.corrSpec) return this.corrSpec;
+  /** Small-side cross-product of Z (ZZᵀ or ZᵀZ), full symmetric. */
+  private correlationCross(): Float64Array {
+    if (this.corrCross) return this.corrCross;
     const { T, p } = this;
-    const Z = this.standardised();
+    const Z = this.standardisedShared();
     const q = this.side === 'gram' ? T : p;
     const C = new Float64Array(q * q);
     dsyrk(true, this.side === 'primal', q, this.side === 'gram' ? p : T, 1, Z, 0, p, 0, C, 0, q, true);
-    this.corrSpec = spectrumOf(C, this.side, q);
-    return this.corrSpec;
+    this.corrCross = C;
+    return C;
+  }
+
+  /** Eigenvalues (ascending) of the small-side cross-product of Z; no eigenvectors, so O(q³·4/3). */
+  correlationEigenvalues(): Float64Array {
+    this.corrValues ??= symmetricEigenvalues(
+      {
+        rows: this.side === 'gram' ? this.T : this.p,
+        cols: this.side === 'gram' ? this.T : this.p,
+        data: this.correlationCross(),
+      },
+      { symmetryTolerance: Infinity },
+    );
+    return this.corrValues;
+  }
+
+  /**
+   * The k largest eigenpairs of the small-side cross-product of Z, as a spectrum (values ascending).
+   * RMT needs only the signal eigenvectors, so thick-restart Lanczos on the q × q matrix replaces a full
+   * eigendecomposition; beyond q/4 pairs a full decomposition is cheaper and is used instead.
+   */
+  correlationTopSpectrum(k: number): WindowSpectrum {
+    const q = this.side === 'gram' ? this.T : this.p;
+    const C = this.correlationCross();
+    if (4 * k > q) return spectrumOf(C, this.side, q);
+    const top = topEigenpairs(q, (x, y) => dgemv(q, q, 1, C, 0, q, x, 0, 1, 0, y, 0, 1), k, {
+      tolerance: 1e-13,
+      seed: 1,
+      basisSize: Math.min(q, Math.max(2 * k + 20, 40)),
+    });
+    const values = new Float64Array(k);
+    const rows = new Float64Array(k * q);
+    for (let c = 0; c < k; c++) {
+      // Ascending order, like spectrumOf: the largest pair goes last.
+      const r = k - 1 - c;
+      values[r] = top.values[c]!;
+      for (let i = 0; i < q; i++) rows[r * q + i] = top.vectors.data[i * k + c]!;
+    }
+    return { side: this.side, values, vectorsByRow: rows, q: k };
   }
 
   /** LW/OAS sufficient statistics from the small-side cross-product (methods.md §5, T < p bullets). */
