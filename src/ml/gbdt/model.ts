@@ -12,7 +12,10 @@ import type { Tree } from './tree.ts';
 export interface GbdtTrainingInfo {
   /** Rounds trained before early stopping (or nEstimators). */
   readonly roundsTrained: number;
-  /** Index of the best round on the validation set (the model keeps rounds 0 … bestIteration). */
+  /**
+   * Index of the best round on the validation set (the last round without one). With early stopping the
+   * model keeps rounds 0 … bestIteration; without it, every trained round.
+   */
   readonly bestIteration: number;
   /** Validation mlogloss at bestIteration; NaN without a validation set. */
   readonly bestScore: number;

@@ -108,7 +108,12 @@ export function transposeToFloat32Columns(X: FeatureMatrix): Float32Array {
  * last) and binary-searching each row into the distinct list keeps the weighted case O(n log n) without
  * index sorts. `columns` may pass a precomputed transposeToFloat32Columns(X).
  */
-export function sketchCuts(X: FeatureMatrix, maxBin: number, weights?: Float64Array, columns?: Float32Array): BinCuts {
+export function sketchCuts(
+  X: FeatureMatrix,
+  maxBin: number,
+  weights?: Float64Array,
+  columns?: Float32Array,
+): BinCuts {
   if (!(Number.isInteger(maxBin) && maxBin >= 2 && maxBin <= 256)) {
     throw new InvalidInputError(`max_bin must be an integer in [2, 256], got ${maxBin}`);
   }
@@ -175,7 +180,8 @@ export function searchBin(cutValues: Float64Array, lo: number, hi: number, x: nu
 export function binMatrix(X: FeatureMatrix, cuts: BinCuts, columns?: Float32Array): BinnedMatrix {
   const n = X.rows;
   const p = X.cols;
-  if (p !== cuts.nFeatures) throw new InvalidInputError(`matrix has ${p} features, the cuts ${cuts.nFeatures}`);
+  if (p !== cuts.nFeatures)
+    throw new InvalidInputError(`matrix has ${p} features, the cuts ${cuts.nFeatures}`);
   const cols = columns ?? transposeToFloat32Columns(X);
   let maxCode = 0;
   for (let f = 0; f < p; f++) maxCode = Math.max(maxCode, numBins(cuts, f));
