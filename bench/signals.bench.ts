@@ -1,0 +1,80 @@
+import { Rng } from '../src/core/rng.ts';
+import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
+import { runResearch } from '../src/research/index.ts';
+import {
+  BucketRankWorkspace,
+  buildSignalContext,
+  NeutralizeScratch,
+  neutralizeRow,
+  rankAverageTiesBucketed,
+} from '../src/signals/index.ts';
+import { RankWorkspace, rankAverageTiesStrided } from '../src/stats/index.ts';
+import { defineBenchmarks } from './harness.ts';
+
+const market = (stocks: number, days: number) =>
+  generateSyntheticMarket({ stocks, days, shared: true }).universe;
+
+function tier(stocks: number, days: number, workers: number, target?: string) {
+  return {
+    name: `signals.research.${stocks}x${days}.threads${workers}`,
+    size: `${stocks}x${days}, 110 signals, 4 horizons`,
+    ...(target ? { target } : {}),
+    setup: () => market(stocks, days),
+    async run(universe: ReturnType<typeof market>) {
+      const r = await runResearch(universe, { backend: 'threads', workers });
+      const ok = r.tier.signals.filter((s) => s.status === 'ok');
+      const mean = (f: (s: (typeof ok)[number]) => number) => ok.reduce((a, s) => a + f(s), 0) / ok.length;
+      return {
+        contextMs: r.timings.contextMs!,
+        signalsMs: r.timings.signalsMs!,
+        weightsMs: r.timings.weightsMs!,
+        compositeMs: r.timings.compositeMs!,
+        perSignalRawMs: mean((s) => s.ms.raw),
+        perSignalNeutralizeIcMs: mean((s) => s.ms.neutralizeAndIc),
+        signals: ok.length,
+        duplicates: r.tier.duplicates.length,
+      };
+    },
+  };
+}
+
+export default defineBenchmarks([
+  tier(1500, 2520, 2, '≤ 10 s wall, ≤ 1.5 GB peak RSS'),
+  tier(500, 1260, 2),
+  {
+    name: 'signals.rank.1500',
+    size: '1500 normals, 20000 calls',
+    run() {
+      const rng = new Rng(1);
+      const rows = Array.from({ length: 16 }, () => Float64Array.from({ length: 1500 }, () => rng.normal()));
+      const out = new Float64Array(1500);
+      const bws = new BucketRankWorkspace(1500);
+      const rws = new RankWorkspace(1500);
+      const time = (f: (x: Float64Array) => void) => {
+        for (let k = 0; k < 2000; k++) f(rows[k % 16]!);
+        const t0 = performance.now();
+        for (let k = 0; k < 20000; k++) f(rows[k % 16]!);
+        return ((performance.now() - t0) * 1000) / 20000;
+      };
+      return {
+        bucketUsPerCall: time((x) => rankAverageTiesBucketed(1500, x, 0, out, bws)),
+        statsRadixUsPerCall: time((x) => rankAverageTiesStrided(1500, x, 0, 1, out, 0, 1, rws)),
+      };
+    },
+  },
+  {
+    name: 'signals.neutralize.row',
+    size: '1500 stocks, 11 sectors, 2000 rows',
+    setup: () => buildSignalContext(market(1500, 300), { horizons: [1] }),
+    run(ctx: ReturnType<typeof buildSignalContext>) {
+      const rng = new Rng(2);
+      const raw = Float64Array.from({ length: 1500 }, () => rng.normal());
+      const z = new Float64Array(1500);
+      const sc = new NeutralizeScratch(1500);
+      for (let t = 100; t < 300; t++) neutralizeRow(ctx, t, raw, z, sc);
+      const t0 = performance.now();
+      for (let k = 0; k < 2000; k++) neutralizeRow(ctx, 100 + (k % 200), raw, z, sc);
+      return { usPerRow: ((performance.now() - t0) * 1000) / 2000 };
+    },
+  },
+]);
