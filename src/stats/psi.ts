@@ -3,6 +3,7 @@
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { checkPositiveInteger } from './checks.ts';
+import { selectOrderStatistics } from './select.ts';
 
 /**
  * Base kernel: numpy `quantile(method='linear')` of an ascending, NaN-free `sorted[0..n)` at q ∈ [0, 1]:
@@ -21,11 +22,33 @@ export function quantileSorted(sorted: Float64Array, n: number, q: number): numb
   return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;
 }
 
-function sortedFinite(x: Float64Array): Float64Array {
+/** The non-NaN values of `x`, copied. */
+function finiteCopy(x: Float64Array): Float64Array {
   let n = 0;
   const v = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) v[n++] = x[i]!;
-  return v.subarray(0, n).sort();
+  return v.subarray(0, n);
+}
+
+/**
+ * numpy-linear quantiles of the NaN-free `v` (rearranged in place): only the order statistics the
+ * interpolation reads are selected, which is several times faster than sorting 10⁶ values.
+ */
+function quantilesInPlace(v: Float64Array, qs: readonly number[]): Float64Array {
+  const n = v.length;
+  if (n === 0) return new Float64Array(qs.length).fill(Number.NaN);
+  const needed = new Set<number>();
+  for (const q of qs) {
+    const lo = Math.min(Math.max(Math.floor((n - 1) * q), 0), n - 1);
+    needed.add(lo);
+    needed.add(Math.min(lo + 1, n - 1));
+  }
+  selectOrderStatistics(
+    v,
+    [...needed].sort((a, b) => a - b),
+  );
+  // quantileSorted reads only v[⌊h⌋] and v[⌊h⌋ + 1], which now hold their sorted values.
+  return Float64Array.from(qs, (q) => quantileSorted(v, n, q));
 }
 
 function checkProbability(q: number): void {
@@ -40,15 +63,13 @@ function checkProbability(q: number): void {
  */
 export function quantile(x: Float64Array, q: number): number {
   checkProbability(q);
-  const s = sortedFinite(x);
-  return quantileSorted(s, s.length, q);
+  return quantilesInPlace(finiteCopy(x), [q])[0]!;
 }
 
 /** Several quantiles of the non-NaN values of `x`, sorting once. */
 export function quantiles(x: Float64Array, qs: readonly number[]): Float64Array {
   qs.forEach(checkProbability);
-  const s = sortedFinite(x);
-  return Float64Array.from(qs, (q) => quantileSorted(s, s.length, q));
+  return quantilesInPlace(finiteCopy(x), qs);
 }
 
 export interface PsiOptions {
@@ -103,35 +124,20 @@ export function psi(baseline: Float64Array, current: Float64Array, options: PsiO
   const eps = options.epsilon ?? 1e-6;
   if (!(eps >= 0))
     throw new InvalidInputError(`epsilon must be ≥ 0, got ${eps}`, { where: { field: 'epsilon' } });
-  const sorted = sortedFinite(baseline);
-  const all: number[] = [];
-  for (let k = 1; k <= 9; k++) all.push(quantileSorted(sorted, sorted.length, k / 10));
+  const finite = finiteCopy(baseline);
+  const all = Array.from(quantilesInPlace(finite, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]));
   const edges = Float64Array.from(all.filter((v, k) => k === 0 || v !== all[k - 1]));
   const nBins = edges.length + 1;
   const slots = nBins + (missing === 'bin' ? 1 : 0);
   const e = new Float64Array(slots);
   const a = new Float64Array(slots);
-  if (sorted.length === 0)
+  if (finite.length === 0)
     return { psi: Number.NaN, edges: new Float64Array(0), baselineCounts: e, currentCounts: a };
-  let ne = 0;
+  for (let i = 0; i < finite.length; i++) e[binOf(edges, finite[i]!)]!++;
+  let ne = finite.length;
   let na = 0;
-  // The baseline is sorted: bin counts follow from the edges by binary search, not a pass per value.
-  let start = 0;
-  for (let b = 0; b < edges.length; b++) {
-    let lo = start;
-    let hi = sorted.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (sorted[mid]! < edges[b]!) lo = mid + 1;
-      else hi = mid;
-    }
-    e[b] = lo - start;
-    start = lo;
-  }
-  e[edges.length] = sorted.length - start;
-  ne = sorted.length;
   if (missing === 'bin') {
-    e[nBins] = baseline.length - sorted.length;
+    e[nBins] = baseline.length - finite.length;
     ne = baseline.length;
   }
   for (let i = 0; i < current.length; i++) {
