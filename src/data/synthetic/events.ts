@@ -121,10 +121,6 @@ export class EventBuffer {
     this.updValue = new Float64Array(u);
   }
 
-  get count(): number {
-    return this.n;
-  }
-
   push(ticker: number, field: number, eventTime: number, availableTime: number, value: number): void {
     this.pushVisibleFrom(
       firstVisibleDay(this.closes, availableTime),
