@@ -106,6 +106,7 @@ export {
   rollingBeta,
   rollingCovariance,
 } from './rollingBeta.ts';
+export { selectOrderStatistics } from './select.ts';
 export {
   type DataMatrixOptions,
   effectiveNumber,
