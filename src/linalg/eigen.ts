@@ -1,14 +1,16 @@
 /**
- * Symmetric eigendecomposition A = V·diag(λ)·Vᵀ: Householder tridiagonalisation (tridiagonal.ts) then
- * implicit QL (tridiagonal-ql.ts). Eigenvalues ascending; V orthonormal. Backward stable: the relative
- * residual ‖AV − VΛ‖_F/‖A‖_F and ‖VᵀV − I‖ are O(n·ε) (test/linalg/eigen.test.ts checks ≤ 1e-12-ish).
- * Cost ≈ (4/3 + 4/3)n³ for reduction and Qᵀ, plus ≈ 3n³ for the rotations (about 9n³ flops in all).
+ * Symmetric eigendecomposition A = V·diag(λ)·Vᵀ: Householder tridiagonalisation (tridiagonal.ts), then
+ * divide and conquer (tridiagonal-dc.ts) or, for small n and for values only, implicit QL
+ * (tridiagonal-ql.ts). Eigenvalues ascending; V orthonormal. Backward stable: the relative residual
+ * ‖AV − VΛ‖_F/‖A‖_F and ‖VᵀV − I‖ are O(n·ε) (test/linalg/eigen.test.ts checks ≤ 1e-12).
+ * Cost ≈ 4/3·n³ (reduction) + at most 4/3·n³ (merges, less with deflation) + 2n³ (blocked back-transformation).
  */
 import { NotConvergedError } from '../core/errors.ts';
-import { createMatrix, type Matrix } from './matrix.ts';
+import { createMatrix, type Matrix, transposeInto } from './matrix.ts';
 import { checkFinite, checkSymmetric } from './shape.ts';
-import { dsytrdUpperRows, formQtRows } from './tridiagonal.ts';
-import { tridiagonalQL } from './tridiagonal-ql.ts';
+import { applyQBlocked, dsytrdUpperRows, formQtRows } from './tridiagonal.ts';
+import { tridiagonalDivideConquer } from './tridiagonal-dc.ts';
+import { tridiagonalQL, tridiagonalQLScratch } from './tridiagonal-ql.ts';
 
 export interface SymmetricEigen {
   /** λ_0 ≤ λ_1 ≤ … ≤ λ_{n−1}. */
@@ -25,11 +27,79 @@ export interface SymmetricEigenOptions {
   readonly symmetryTolerance?: number;
 }
 
+/** Below this order the QL path (rotations applied straight to Qᵀ) beats divide and conquer + gemm. */
+const DIVIDE_CONQUER_MIN = 64;
+
 /**
- * Base kernel: eigenvalues (ascending) into `values` and, when Vt is not null, eigenvectors as the rows of
- * Vt (row j ↔ values[j]). A (upper triangle, leading dimension lda) is destroyed. Returns −1 on success,
- * else the index of an eigenvalue that did not converge. Allocates its O(n) scratch only.
+ * Base kernel: eigenvalues (ascending) into `values` and, when `V` is not null, unit eigenvectors into V:
+ * as its rows (`vectorsAsRows`, row j ↔ values[j]) or as its columns. A (upper triangle, leading
+ * dimension lda) is destroyed. Returns −1 on success, else the index of an eigenvalue that did not
+ * converge. Allocates its O(n²) workspace.
+ *
+ * n ≥ 64 with vectors: tridiagonal eigenvectors by divide and conquer (tridiagonal-dc.ts), then the
+ * Householder reflectors applied to them in blocks (applyQBlocked, gemm-rate). Otherwise implicit QL with the rotations applied directly to Qᵀ (tridiagonal-ql.ts).
  */
+export function dsyev(
+  n: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  values: Float64Array,
+  V: Float64Array | null,
+  offV: number,
+  ldv: number,
+  vectorsAsRows: boolean,
+): number {
+  const e = new Float64Array(Math.max(n, 1));
+  const tau = new Float64Array(Math.max(n - 2, 0));
+  const s1 = new Float64Array(n);
+  const s2 = new Float64Array(n);
+  dsytrdUpperRows(n, A, offA, lda, values, e, tau, s1, s2);
+  if (V === null) {
+    const info = tridiagonalQL(n, values, e, null, 0, n, s1, s2, s1);
+    values.sort();
+    return info;
+  }
+  if (n >= DIVIDE_CONQUER_MIN) {
+    // Eigenvectors of T as columns, then V = Q·Q_T by blocked reflectors (in place), transposed if asked.
+    const QT = vectorsAsRows ? new Float64Array(n * n) : V;
+    const offT = vectorsAsRows ? 0 : offV;
+    const ldt = vectorsAsRows ? n : ldv;
+    const info = tridiagonalDivideConquer(n, values, e, QT, offT, ldt);
+    if (info >= 0) return info;
+    applyQBlocked(n, n, A, offA, lda, tau, QT, offT, ldt);
+    if (vectorsAsRows) transposeInto(n, n, QT, 0, n, V, offV, ldv);
+    return -1;
+  }
+  const Z = new Float64Array(n * n);
+  formQtRows(n, A, offA, lda, tau, Z, 0, n);
+  const scratch = tridiagonalQLScratch(n);
+  const info = tridiagonalQL(
+    n,
+    values,
+    e,
+    Z,
+    0,
+    n,
+    new Float64Array(scratch.rotations),
+    new Float64Array(scratch.rotations),
+    new Float64Array(Math.max(n, scratch.carry)),
+  );
+  if (info >= 0) return info;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => values[a]! - values[b]! || a - b);
+  const sorted = Float64Array.from(order, (j) => values[j]!);
+  values.set(sorted);
+  for (let j = 0; j < n; j++) {
+    const row = order[j]! * n;
+    if (vectorsAsRows) V.set(Z.subarray(row, row + n), offV + j * ldv);
+    else for (let i = 0; i < n; i++) V[offV + i * ldv + j] = Z[row + i]!;
+  }
+  return -1;
+}
+
+/** dsyev with the eigenvectors as rows of Vt (row j ↔ values[j]), or values only when Vt is null. */
 export function dsyevRows(
   n: number,
   A: Float64Array,
@@ -40,26 +110,7 @@ export function dsyevRows(
   offV: number,
   ldv: number,
 ): number {
-  const e = new Float64Array(Math.max(n, 1));
-  const tau = new Float64Array(Math.max(n - 2, 0));
-  const s1 = new Float64Array(n);
-  const s2 = new Float64Array(n);
-  const s3 = new Float64Array(n);
-  dsytrdUpperRows(n, A, offA, lda, values, e, tau, s1, s2);
-  const Z = Vt === null ? null : new Float64Array(n * n);
-  if (Z !== null) formQtRows(n, A, offA, lda, tau, Z, 0, n);
-  const info = tridiagonalQL(n, values, e, Z, 0, n, s1, s2, s3);
-  if (info >= 0) return info;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a]! - values[b]!);
-  const sorted = new Float64Array(n);
-  for (let j = 0; j < n; j++) sorted[j] = values[order[j]!]!;
-  values.set(sorted);
-  if (Z !== null && Vt !== null) {
-    for (let j = 0; j < n; j++) Vt.set(Z.subarray(order[j]! * n, order[j]! * n + n), offV + j * ldv);
-  }
-  return -1;
+  return dsyev(n, A, offA, lda, values, Vt, offV, ldv, true);
 }
 
 /**
@@ -68,46 +119,35 @@ export function dsyevRows(
  * Example: [[2, 1], [1, 2]] gives values [1, 3] and vectors ±[[−0.7071, 0.7071], [0.7071, 0.7071]].
  */
 export function symmetricEigen(A: Matrix, options: SymmetricEigenOptions = {}): SymmetricEigen {
-  const n = A.rows;
-  const Vt = eigenCommon(A, options, true);
-  const V = createMatrix(n, n);
-  // V = (Vt)ᵀ, tiled.
-  const T = 32;
-  for (let i0 = 0; i0 < n; i0 += T) {
-    for (let j0 = 0; j0 < n; j0 += T) {
-      for (let i = i0; i < Math.min(n, i0 + T); i++) {
-        for (let j = j0; j < Math.min(n, j0 + T); j++) V.data[j * n + i] = Vt.vectors.data[i * n + j]!;
-      }
-    }
-  }
-  return { values: Vt.values, vectors: V };
+  const r = eigenCommon(A, options, 'columns');
+  return { values: r.values, vectors: r.vectors };
 }
 
 /**
  * Same as symmetricEigen but returns the eigenvectors as the rows of `vectorsByRow` (row j ↔ λ_j), which
- * is the layout callers that stream over eigenvectors want, and skips the final transpose.
+ * is the layout callers that stream over eigenvectors want.
  */
 export function symmetricEigenRows(
   A: Matrix,
   options: SymmetricEigenOptions = {},
 ): { readonly values: Float64Array; readonly vectorsByRow: Matrix } {
-  const r = eigenCommon(A, options, true);
+  const r = eigenCommon(A, options, 'rows');
   return { values: r.values, vectorsByRow: r.vectors };
 }
 
-/** Eigenvalues only (ascending), O(n³·4/3) for the reduction plus O(n²) for QL. */
+/** Eigenvalues only (ascending): 4/3·n³ for the reduction plus O(n²) for QL. */
 export function symmetricEigenvalues(A: Matrix, options: SymmetricEigenOptions = {}): Float64Array {
-  return eigenCommon(A, options, false).values;
+  return eigenCommon(A, options, 'none').values;
 }
 
-function eigenCommon(A: Matrix, options: SymmetricEigenOptions, wantVectors: boolean) {
+function eigenCommon(A: Matrix, options: SymmetricEigenOptions, layout: 'rows' | 'columns' | 'none') {
   checkFinite('symmetricEigen', 'A', A);
   checkSymmetric('symmetricEigen', 'A', A, options.symmetryTolerance ?? 1e-10);
   const n = A.rows;
   const work = A.data.slice();
   const values = new Float64Array(n);
-  const vectors = createMatrix(n, wantVectors ? n : 0);
-  const info = dsyevRows(n, work, 0, n, values, wantVectors ? vectors.data : null, 0, n);
+  const vectors = createMatrix(n, layout === 'none' ? 0 : n);
+  const info = dsyev(n, work, 0, n, values, layout === 'none' ? null : vectors.data, 0, n, layout === 'rows');
   if (info >= 0) {
     throw new NotConvergedError(`symmetricEigen: implicit QL did not converge for eigenvalue ${info}`, 30, {
       offDiagonal: Number.NaN,

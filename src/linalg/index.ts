@@ -14,6 +14,7 @@ export {
   dpotrfLower,
 } from './cholesky.ts';
 export {
+  dsyev,
   dsyevRows,
   type SymmetricEigen,
   type SymmetricEigenOptions,
@@ -23,6 +24,13 @@ export {
 } from './eigen.ts';
 export { dgemm } from './gemm.ts';
 export { dgemv, dgemvT } from './gemv.ts';
+export {
+  crossProductOperator,
+  type SymmetricOperator,
+  type TopEigenOptions,
+  type TopEigenResult,
+  topEigenpairs,
+} from './lanczos.ts';
 export { type LeastSquaresResult, leastSquares } from './least-squares.ts';
 export {
   createMatrix,
@@ -40,5 +48,6 @@ export { StructuredCovariance, type StructuredCovarianceInit } from './structure
 export { structuredFromDense, structuredFromEigenpairs } from './structured-from-eigen.ts';
 export { dsyrk, mirrorTriangle } from './syrk.ts';
 export { dtrsm, dtrsv } from './triangular.ts';
-export { dsytrdUpperRows, formQtRows } from './tridiagonal.ts';
-export { tridiagonalQL } from './tridiagonal-ql.ts';
+export { applyQBlocked, dsytrdUpperRows, formQtRows } from './tridiagonal.ts';
+export { tridiagonalDivideConquer } from './tridiagonal-dc.ts';
+export { tridiagonalQL, tridiagonalQLScratch } from './tridiagonal-ql.ts';

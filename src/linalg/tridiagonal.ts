@@ -11,6 +11,7 @@
  * (v_k[0] = 1 implicit) in A[k, k+2..n).
  */
 import { daxpy, ddot } from './blas1.ts';
+import { dgemm } from './gemm.ts';
 import { householderInPlace } from './qr.ts';
 
 /** Base kernel. `v` and `p` are scratch of length n; tau has length max(n − 2, 0). */
@@ -95,5 +96,79 @@ export function formQtRows(
       Z[z] -= s;
       daxpy(len, -s, A, vk, 1, Z, z + 1, 1);
     }
+  }
+}
+
+/** Reflectors per block in applyQBlocked. */
+const WY_BLOCK = 32;
+
+/**
+ * Base kernel: C ← Q·C for the n × q matrix C (leading dimension ldc), Q = H_0·…·H_{n−3} from the
+ * reflectors left in A by dsytrdUpperRows (LAPACK dormtr, side = left). Reflectors are grouped WY_BLOCK
+ * at a time into the compact WY form H_k0·…·H_k1 = I − Y·T·Yᵀ (Schreiber & Van Loan 1989; LAPACK dlarft),
+ * so the update C ← C − Y·(T·(Yᵀ·C)) is two gemm calls: 2n²q flops in all at the packed-gemm rate.
+ */
+export function applyQBlocked(
+  n: number,
+  q: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  tau: Float64Array,
+  C: Float64Array,
+  offC: number,
+  ldc: number,
+): void {
+  const nref = Math.max(n - 2, 0);
+  const nb0 = Math.min(WY_BLOCK, nref);
+  const Y = new Float64Array(Math.max(n - 1, 0) * nb0);
+  const T = new Float64Array(nb0 * nb0);
+  const W = new Float64Array(nb0 * q);
+  const W2 = new Float64Array(nb0 * q);
+  const yv = new Float64Array(nb0);
+  // Blocks in reverse order: Q·C = B_0·(B_1·(…·(B_last·C))).
+  const lastStart = nref === 0 ? 0 : Math.floor((nref - 1) / WY_BLOCK) * WY_BLOCK;
+  for (let k0 = lastStart; k0 >= 0 && nref > 0; k0 -= WY_BLOCK) {
+    const nb = Math.min(WY_BLOCK, nref - k0);
+    const len = n - k0 - 1; // rows k0+1 .. n−1
+    // Y (len × nb): column c is v_{k0+c}, which starts at block row c with an implicit 1.
+    for (let r = 0; r < len; r++) {
+      const y = r * nb;
+      for (let c = 0; c < nb; c++) {
+        const k = k0 + c;
+        Y[y + c] = r < c ? 0 : r === c ? 1 : A[offA + k * lda + k + 1 + (r - c)]!;
+      }
+    }
+    // T (nb × nb, upper): T_ii = τ_i, T[0..i, i] = −τ_i·T[0..i, 0..i]·(Y[:, 0..i]ᵀ·y_i).
+    T.fill(0, 0, nb * nb);
+    for (let i = 0; i < nb; i++) {
+      const t = tau[k0 + i]!;
+      T[i * nb + i] = t;
+      if (t === 0) continue;
+      for (let c = 0; c < i; c++) {
+        let s = 0;
+        for (let r = i; r < len; r++) s += Y[r * nb + c]! * Y[r * nb + i]!;
+        yv[c] = s;
+      }
+      for (let a = 0; a < i; a++) {
+        let s = 0;
+        for (let c = a; c < i; c++) s += T[a * nb + c]! * yv[c]!;
+        T[a * nb + i] = -t * s;
+      }
+    }
+    const c0 = offC + (k0 + 1) * ldc;
+    // W = Yᵀ·C₂ (nb × q), W2 = T·W, C₂ ← C₂ − Y·W2.
+    dgemm(true, false, nb, q, len, 1, Y, 0, nb, C, c0, ldc, 0, W, 0, q);
+    for (let a = 0; a < nb; a++) {
+      const w2 = a * q;
+      W2.fill(0, w2, w2 + q);
+      for (let c = a; c < nb; c++) {
+        const tac = T[a * nb + c]!;
+        if (tac === 0) continue;
+        const w = c * q;
+        for (let j = 0; j < q; j++) W2[w2 + j] += tac * W[w + j]!;
+      }
+    }
+    dgemm(false, false, len, q, nb, -1, Y, 0, nb, W2, 0, q, 1, C, c0, ldc);
   }
 }

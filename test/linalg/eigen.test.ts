@@ -9,6 +9,7 @@ import {
 } from '../../src/linalg/index.ts';
 import {
   frobenius,
+  maxAbs,
   maxAbsDiff,
   naiveMatmul,
   randomMatrix,
@@ -99,23 +100,54 @@ describe('symmetricEigen', () => {
     expect(zeros).toBe(22);
   });
 
+  it('divide-and-conquer sizes (n ≥ 64): random, clustered, repeated and rank-deficient spectra', () => {
+    expectGood(randomSymmetric(257, 5));
+    const clustered = Array.from({ length: 130 }, (_, i) => (i % 4) + 1e-10 * i);
+    let values = expectGood(symmetricWithSpectrum(clustered, 6));
+    expect(
+      maxAbsDiff(
+        values,
+        [...clustered].sort((a, b) => a - b),
+      ),
+    ).toBeLessThan(1e-12 * 130 * 3);
+    const repeated = Array.from({ length: 100 }, (_, i) => (i < 70 ? 2 : i));
+    values = expectGood(symmetricWithSpectrum(repeated, 7));
+    expect(maxAbsDiff(values, repeated)).toBeLessThan(1e-12 * 100 * 100);
+    const X = randomMatrix(20, 120, 8);
+    values = expectGood(naiveMatmul(X, X, true, false));
+    expect(values.filter((v) => Math.abs(v) < 1e-12 * values[119]!).length).toBe(100);
+    // Tridiagonal input with an exact split (a zero coupling) and a diagonal block.
+    const n = 90;
+    const T = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) {
+      T[i * n + i] = i % 7;
+      if (i + 1 < n && i !== 44 && i < 70) T[i * n + i + 1] = T[(i + 1) * n + i] = 1;
+    }
+    expectGood({ rows: n, cols: n, data: T });
+  });
+
   it('zero matrix and constant matrix', () => {
     expectGood({ rows: 4, cols: 4, data: new Float64Array(16) });
+    expectGood({ rows: 70, cols: 70, data: new Float64Array(4900) });
     const values = expectGood({ rows: 5, cols: 5, data: new Float64Array(25).fill(2) });
     expect(values[4]).toBeCloseTo(10, 13);
     expect(Math.abs(values[0]!)).toBeLessThan(1e-14);
   });
 
   it('row layout and values-only agree with the column layout', () => {
-    const A = randomSymmetric(25, 3);
+    for (const n of [25, 80]) checkLayouts(randomSymmetric(n, 3));
+  });
+
+  function checkLayouts(A: Matrix) {
+    const n = A.rows;
     const full = symmetricEigen(A);
     const rows = symmetricEigenRows(A);
     expect(maxAbsDiff(full.values, rows.values)).toBe(0);
-    for (let i = 0; i < 25; i++)
-      for (let j = 0; j < 25; j++)
-        expect(rows.vectorsByRow.data[j * 25 + i]).toBe(full.vectors.data[i * 25 + j]);
-    expect(maxAbsDiff(symmetricEigenvalues(A), full.values)).toBeLessThan(1e-13);
-  });
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++)
+        expect(rows.vectorsByRow.data[j * n + i]).toBe(full.vectors.data[i * n + j]);
+    expect(maxAbsDiff(symmetricEigenvalues(A), full.values)).toBeLessThan(1e-12 * maxAbs(full.values));
+  }
 
   it('rejects non-symmetric, non-square and non-finite input', () => {
     expect(() =>
