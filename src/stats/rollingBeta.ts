@@ -87,9 +87,78 @@ export function advancePairWindow(
       }
     }
     for (let u = start; u <= t; u++) addPairRow(u, N, x, y, acc, 1);
-  } else {
+  } else if (t < W) {
     addPairRow(t, N, x, y, acc, 1);
-    if (t >= W) addPairRow(t - W, N, x, y, acc, -1);
+  } else {
+    slidePairRow(t, t - W, N, x, y, acc);
+  }
+}
+
+/** Adds row `u`'s complete pairs and removes row `old`'s in one sweep over the columns. */
+function slidePairRow(
+  u: number,
+  old: number,
+  N: number,
+  x: Float64Array,
+  y: Float64Array,
+  acc: PairAccumulators,
+): void {
+  const yu = y[u]!;
+  const yo = y[old]!;
+  // A NaN market return makes the whole row incomplete; the generic routine handles that case.
+  if (Number.isNaN(yu) || Number.isNaN(yo)) {
+    addPairRow(u, N, x, y, acc, 1);
+    addPairRow(old, N, x, y, acc, -1);
+    return;
+  }
+  const { n, sx, sy, sxx, syy, sxy, shiftX, shiftY } = acc;
+  const row = u * N;
+  const rowOld = old * N;
+  for (let i = 0; i < N; i++) {
+    const v = x[row + i]!;
+    const o = x[rowOld + i]!;
+    const vOk = !Number.isNaN(v);
+    const oOk = !Number.isNaN(o);
+    if (vOk && n[i] === 0) {
+      shiftX[i] = v;
+      shiftY[i] = yu;
+      sx[i] = 0;
+      sy[i] = 0;
+      sxx[i] = 0;
+      syy[i] = 0;
+      sxy[i] = 0;
+    }
+    const cx = shiftX[i]!;
+    const cy = shiftY[i]!;
+    if (vOk && oOk) {
+      const dx = v - cx;
+      const dy = yu - cy;
+      const ex = o - cx;
+      const ey = yo - cy;
+      sx[i]! += dx - ex;
+      sy[i]! += dy - ey;
+      sxx[i]! += dx * dx - ex * ex;
+      syy[i]! += dy * dy - ey * ey;
+      sxy[i]! += dx * dy - ex * ey;
+    } else if (vOk) {
+      const dx = v - cx;
+      const dy = yu - cy;
+      n[i]!++;
+      sx[i]! += dx;
+      sy[i]! += dy;
+      sxx[i]! += dx * dx;
+      syy[i]! += dy * dy;
+      sxy[i]! += dx * dy;
+    } else if (oOk) {
+      const ex = o - cx;
+      const ey = yo - cy;
+      n[i]!--;
+      sx[i]! -= ex;
+      sy[i]! -= ey;
+      sxx[i]! -= ex * ex;
+      syy[i]! -= ey * ey;
+      sxy[i]! -= ex * ey;
+    }
   }
 }
 

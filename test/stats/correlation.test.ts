@@ -136,6 +136,42 @@ describe('spearman and rankIC', () => {
   });
 });
 
+describe('rank IC properties', () => {
+  it('is invariant to strictly increasing transforms, flips sign under decreasing ones, is symmetric', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: -20, max: 20 }), fc.double({ min: -5, max: 5, noNaN: true })), {
+          minLength: 3,
+          maxLength: 60,
+        }),
+        (pairs) => {
+          const x = Float64Array.from(pairs.map((p) => p[0]));
+          const y = Float64Array.from(pairs.map((p) => p[1]));
+          const ic = rankIC(x, y, 2);
+          if (Number.isNaN(ic)) return;
+          expect(
+            rankIC(
+              x.map((v) => Math.exp(v / 4) + 3),
+              y,
+              2,
+            ),
+          ).toBeCloseTo(ic, 12);
+          expect(
+            rankIC(
+              x.map((v) => -v * 7),
+              y,
+              2,
+            ),
+          ).toBeCloseTo(-ic, 12);
+          expect(rankIC(y, x, 2)).toBeCloseTo(ic, 12);
+          expect(Math.abs(ic)).toBeLessThanOrEqual(1 + 1e-15);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('rankICWithRankedTarget', () => {
   it('equals rankIC whether or not the signal has NaN where the target has values', () => {
     fc.assert(
