@@ -126,6 +126,7 @@ export function buildSyntheticMarket(
       annualVols: stocks.annualVol,
       garchVariance: paths.garchVariance,
       garch: { omega: GARCH_OMEGA, alpha: GARCH_ALPHA, beta: GARCH_BETA },
+      momentumFactor: paths.momentumFactor,
       effects: { ...EFFECTS, announcementJump: ANNOUNCEMENT_JUMP_PER_SURPRISE },
     },
   };

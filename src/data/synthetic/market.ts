@@ -7,7 +7,8 @@
  * Return of stock i on day t ≥ 1 (a simple return; methods.md §1):
  *   r = a_i + Σ_k B_ik f_k + c_i g_{s(i)} + σ_i √h_t (ε_i + J·u_i)
  * with f_k = μ_k + σ_k √h_t z_k (factor returns), g_s = σ_sec √h_t z_s (sector returns), a_i the injected
- * expected returns (parameters.ts EFFECTS, each κ·z-score of a characteristic visible at t − 1), and u_i the
+ * injected returns (parameters.ts EFFECTS, each κ·z-score of a characteristic visible at t − 1; for momentum
+ * κ is the mean of a momentum factor return φ_t), and u_i the
  * standardised earnings surprise of a filing that becomes visible at the close of t (0 otherwise). The close
  * is P_t = P_{t−1}(1 + r) and the stored return is recomputed as P_t / P_{t−1} − 1, so the two panels agree
  * exactly.
@@ -27,6 +28,7 @@ import {
   GARCH_BETA,
   GARCH_OMEGA,
   MARKET_INDEX_BASE,
+  MOMENTUM_FACTOR_VOL_DAILY,
   MOMENTUM_LOOKBACK,
   MOMENTUM_SKIP,
   SECTOR_INDEX_BASE,
@@ -68,6 +70,8 @@ export interface MarketPaths {
   readonly sectorReturns: Float64Array;
   /** h_t, the GARCH variance multiplier of day t's shocks (h_0 = h_1 = 1). */
   readonly garchVariance: Float64Array;
+  /** φ_t, the momentum factor's return per unit momentum z-score on day t; NaN before the window exists. */
+  readonly momentumFactor: Float64Array;
 }
 
 /**
@@ -163,6 +167,8 @@ export function runMarket(args: {
   const rBar = new Rng(deriveSeed(seed, 'bars'));
   const rGap = new ZigguratNormal(rBar);
   const rVolume = new ZigguratNormal(new Rng(deriveSeed(seed, 'volume')));
+  const rMomentum = new Rng(deriveSeed(seed, 'momentum-factor'));
+  const momentumFactor = new Float64Array(T).fill(Number.NaN);
 
   const phi = GARCH_ALPHA + GARCH_BETA;
   const vixAverage = (1 - phi ** VIX_HORIZON_DAYS) / (VIX_HORIZON_DAYS * (1 - phi));
@@ -221,7 +227,11 @@ export function runMarket(args: {
         characteristicsChanged = false;
       }
       alpha.set(characteristicAlpha);
-      if (t - MOMENTUM_LOOKBACK >= 1) addZScoredEffect(alpha, momentum, 0, N, kappaMomentum);
+      if (t - MOMENTUM_LOOKBACK >= 1) {
+        const phi = kappaMomentum + MOMENTUM_FACTOR_VOL_DAILY * sqrtH * rMomentum.normal();
+        momentumFactor[t] = phi;
+        addZScoredEffect(alpha, momentum, 0, N, phi);
+      }
       args.expectedReturnsOut?.set(alpha, row);
     }
 
@@ -327,5 +337,14 @@ export function runMarket(args: {
     vix[t] = vixScale * Math.sqrt(1 + (hNext - 1) * vixAverage);
     h = hNext;
   }
-  return { panels, marketIndex, vix, sectorIndex, factorReturns, sectorReturns, garchVariance };
+  return {
+    panels,
+    marketIndex,
+    vix,
+    sectorIndex,
+    factorReturns,
+    sectorReturns,
+    garchVariance,
+    momentumFactor,
+  };
 }

@@ -89,6 +89,12 @@ export const EFFECTS = {
   /** Insider transactions carry no signal (pure noise) by design. */
   insider: 0,
 } as const;
+/**
+ * Momentum is a traded factor, not a sure thing: the injected momentum term of day t is φ_t·z_t with
+ * φ_t = κ_mom + σ_φ √h_t ζ_t (ζ iid N(0,1)), so its mean is κ_mom while a long-short momentum book has an
+ * annual Sharpe of about κ·252 / (σ_φ √252) ≈ 0.95 and loses in some months, as real momentum does.
+ */
+export const MOMENTUM_FACTOR_VOL_DAILY = 1.5e-3;
 /** On the day a filing becomes visible, the stock moves by this many idiosyncratic sds per unit surprise. */
 export const ANNOUNCEMENT_JUMP_PER_SURPRISE = 0.6;
 /** Momentum window: 12-1 months, i.e. returns t−252 … t−22 for the expected return of day t. */

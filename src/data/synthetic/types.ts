@@ -27,6 +27,11 @@ export interface SyntheticTruth {
   readonly garchVariance: Float64Array;
   readonly garch: { readonly omega: number; readonly alpha: number; readonly beta: number };
   /**
+   * φ_t, the momentum factor's daily return per unit cross-sectional z-score of 12-1 momentum (mean
+   * `effects.momentum`, sd 1.5e-3·√h_t); NaN before day 253, when the window does not exist yet.
+   */
+  readonly momentumFactor: Float64Array;
+  /**
    * Injected effects: daily expected return per cross-sectional sd of each characteristic visible at the
    * previous close; `announcementJump` is the same-day move in idiosyncratic sds per unit earnings surprise.
    */

@@ -42,7 +42,7 @@ function naiveExpectedReturn(t: number, windowShift = 0): number[] {
     for (let s = t - 252 + windowShift; s <= t - 22 + windowShift; s++) {
       for (let i = 0; i < N; i++) mom[i]! += Math.log1p(ret[s * N + i]!);
     }
-    zEffect(mom, EFFECTS.momentum).forEach((v, i) => (out[i]! += v));
+    zEffect(mom, truth.momentumFactor[t]!).forEach((v, i) => (out[i]! += v));
   }
   return out;
 }
