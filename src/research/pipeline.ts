@@ -19,6 +19,11 @@ export interface ResearchOptions extends SignalTierOptions {
   readonly weightHorizon?: number;
   /** Also build the full daily composite panel (a second pass over the weighted signals); default true. */
   readonly compositePanel?: boolean;
+  /**
+   * Also build the composite at every snapshot date with weights re-estimated as of that date (what a
+   * walk-forward backtest does at each rebalance); default false — one weight fit per snapshot date.
+   */
+  readonly walkForward?: boolean;
 }
 
 export interface ResearchResult {
@@ -56,17 +61,23 @@ export async function runResearch(
   const h = options.weightHorizon ?? horizonChoice.horizon;
   const set = sets[tier.context.horizons.indexOf(h)] ?? icSeriesSet(tier, h);
   const weights = h === horizonChoice.horizon ? horizonChoice.weights : signalWeightsAsOf(set, base);
-  const walkForwardComposite = compositeAtSnapshots(tier, (t) =>
-    signalWeightsAsOf(set, { ...base, asOf: t }),
-  );
+  const walkForwardComposite = options.walkForward
+    ? compositeAtSnapshots(tier, (t) => signalWeightsAsOf(set, { ...base, asOf: t }))
+    : undefined;
   const t1 = performance.now();
   timings.weightsMs = t1 - t0;
-  if (options.compositePanel === false)
-    return { tier, horizonChoice, weights, walkForwardComposite, timings };
+  const done = {
+    tier,
+    horizonChoice,
+    weights,
+    ...(walkForwardComposite ? { walkForwardComposite } : {}),
+    timings,
+  };
+  if (options.compositePanel === false) return done;
   const composite = await compositeAlphaPanel(tier, weights.weights, {
     ...(options.backend === undefined ? {} : { backend: options.backend }),
     ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   timings.compositeMs = performance.now() - t1;
-  return { tier, horizonChoice, weights, walkForwardComposite, composite, timings };
+  return { ...done, composite };
 }

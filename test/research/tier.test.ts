@@ -109,6 +109,7 @@ describe('research on the synthetic market', () => {
       horizons: [5, 21],
       ic: { minCoverage: 150 },
       compositePanel: true,
+      walkForward: true,
     });
     const at21 = (name: string) => r.tier.table.find((x) => x.signal === name && x.horizon === 21)!;
     expect(at21('MOM').n).toBeGreaterThan(300);
