@@ -146,11 +146,39 @@ describe('synthetic market: injected effects', () => {
   const ic = (signal: (t: number, i: number) => number, first = 0) =>
     meanRankIc(close, T, N, (t, i) => (t % 3 === 0 ? signal(t, i) : Number.NaN), 21, 1, first).mean;
 
-  it('gives 12-1 momentum a small positive rank IC at 21 days', () => {
+  it("gives 12-1 momentum a small positive rank IC at 21 days, far from seed 002's artefact", () => {
     expect(truth.effects.momentum).toBeGreaterThan(0);
-    const mom = ic((t, i) => close[(t - 21) * N + i]! / close[(t - 252) * N + i]! - 1, 252);
-    expect(mom).toBeGreaterThan(0.005);
-    expect(mom).toBeLessThan(0.08);
+    const mom = (t: number, i: number) => close[(t - 21) * N + i]! / close[(t - 252) * N + i]! - 1;
+    const { mean, series } = meanRankIc(
+      close,
+      T,
+      N,
+      (t, i) => (t % 3 === 0 ? mom(t, i) : Number.NaN),
+      21,
+      1,
+      252,
+    );
+    expect(mean).toBeGreaterThan(0.005);
+    expect(mean).toBeLessThan(0.08);
+    // Seed 002's ±1 %/day injection gave daily-IC hit rates of 84–98 %; a real signal loses often.
+    const hitRate = series.filter((x) => x > 0).length / series.length;
+    expect(hitRate).toBeGreaterThan(0.5);
+    expect(hitRate).toBeLessThan(0.8);
+  });
+
+  it('makes momentum a noisy factor: φ_t has mean κ and sd 1.5e-3·√h_t, and is NaN before day 253', () => {
+    const phi = truth.momentumFactor;
+    expect(phi.subarray(0, 253).every(Number.isNaN)).toBe(true);
+    let z2 = 0;
+    let zMean = 0;
+    const n = T - 253;
+    for (let t = 253; t < T; t++) {
+      const z = (phi[t]! - truth.effects.momentum) / (1.5e-3 * Math.sqrt(truth.garchVariance[t]!));
+      zMean += z / n;
+      z2 += (z * z) / n;
+    }
+    expect(Math.abs(zMean)).toBeLessThan(4 / Math.sqrt(n));
+    expect(Math.abs(z2 - 1)).toBeLessThan(0.2);
   });
 
   it('gives EPS revisions, earnings surprise and (negated) short interest small positive ICs', () => {
