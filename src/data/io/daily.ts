@@ -4,7 +4,8 @@
  * (cell index, field values) chunks and scatters them into date-major Float64Arrays — no per-row objects.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DOUBLE, DuckDBDataChunk, INTEGER } from '@duckdb/node-api';
+import { DOUBLE, DuckDBDataChunk } from '@duckdb/node-api';
+import { isIsoDate } from '../../core/calendar.ts';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { allocFloat64, type Panel } from '../../core/panel.ts';
@@ -15,8 +16,9 @@ import {
   checkKnownTickers,
   checkPositivePrices,
   checkUniqueKeys,
-  isTimeOrdered,
+  PRICE_FIELDS,
 } from './validate.ts';
+import { readDoubles, readInt32s, writeDoubles } from './vectors.ts';
 
 export const DAILY_TABLE = 'daily';
 const INT32_CELLS = 2 ** 31 - 1;
@@ -32,24 +34,25 @@ export async function stageDaily(conn: DuckDBConnection, file: string): Promise<
   });
 }
 
-/** All checks of a staged daily table against the staged securities; logs (and tolerates) unsorted input. */
-export async function validateDaily(
+/**
+ * Dates and tickers of a staged daily table, validated: every distinct date is a real `yyyy-mm-dd` and
+ * every ticker has a securities row. The checks run on the distinct values in JS; only when one fails is
+ * the (slower) SQL query run that names the first offending row.
+ */
+export async function validatedDatesAndTickers(
   conn: DuckDBConnection,
   staged: StagedTable,
   securitiesTable: string,
   securitiesFile: string,
-  logger: Logger,
-): Promise<void> {
-  await checkIsoDates(conn, staged);
-  await checkUniqueKeys(conn, staged, ['date', 'ticker']);
-  await checkPositivePrices(conn, staged);
-  await checkKnownTickers(conn, staged, securitiesTable, securitiesFile);
-  if (!(await isTimeOrdered(conn, staged))) {
-    logger.warn(
-      { file: staged.file },
-      'daily rows were not in date order within each ticker; sorted them by date',
-    );
+  knownTickers: ReadonlySet<string>,
+): Promise<{ dates: string[]; tickers: string[] }> {
+  const dates = await stagedDates(conn, staged);
+  if (!dates.every(isIsoDate)) await checkIsoDates(conn, staged);
+  const tickers = (await queryStrings(conn, `SELECT DISTINCT ticker FROM ${sqlIdent(staged.table)}`)).sort();
+  if (!tickers.every((t) => knownTickers.has(t))) {
+    await checkKnownTickers(conn, staged, securitiesTable, securitiesFile);
   }
+  return { dates, tickers };
 }
 
 /** Creates a two-column lookup table (key VARCHAR, idx INTEGER) with the appender. */
@@ -79,15 +82,18 @@ export async function stagedDates(conn: DuckDBConnection, staged: StagedTable): 
 }
 
 /**
- * Scatters a validated daily table onto the grid `dates` × `tickers`: one panel per numeric field, NaN
- * where the file has no row or an empty/NaN cell. Rows whose date or ticker is not on the grid are skipped.
+ * Scatters a daily table (dates and tickers already validated) onto the grid `dates` × `tickers`: one
+ * panel per numeric field, NaN where the file has no row or an empty/NaN cell. While scattering it checks,
+ * at no extra pass, that no (date, ticker) repeats, that prices are positive, and whether each ticker's
+ * rows come in date order (if not, the log says they were sorted). A failed check re-runs the SQL check
+ * that names the first offending row.
  */
 export async function readDailyPanels(
   conn: DuckDBConnection,
   staged: StagedTable,
   dates: readonly string[],
   tickers: readonly string[],
-  options: { shared?: boolean } = {},
+  options: { shared?: boolean; logger?: Logger } = {},
 ): Promise<Map<string, Panel>> {
   const T = dates.length;
   const N = tickers.length;
@@ -99,10 +105,16 @@ export async function readDailyPanels(
   await createIndexTable(conn, 'dim_date', dates);
   await createIndexTable(conn, 'dim_ticker', tickers);
   const fields = staged.numeric;
+  const isPrice = fields.map((f) => PRICE_FIELDS.includes(f.toLowerCase()));
   const values = fields.map(() => allocFloat64(T * N, options.shared ? { shared: true } : {}));
-  const cols = fields.map((f) => `s.${sqlIdent(f)}`).join(', ');
+  // File row of each filled cell (0 = no row yet): duplicates and date order are read off this.
+  const rowOfCell = new Int32Array(T * N);
+  let duplicate = false;
+  let nonPositive = false;
+  // coalesce: a result vector without NULLs can be copied out as a whole (see vectors.ts).
+  const cols = fields.map((f) => `coalesce(s.${sqlIdent(f)}, 'NaN'::DOUBLE)`).join(', ');
   const result = await conn.stream(
-    `SELECT (d.idx * ${N} + k.idx)::INTEGER AS cell${cols ? `, ${cols}` : ''}
+    `SELECT (d.idx * ${N} + k.idx)::INTEGER AS cell, s.__row::INTEGER AS row${cols ? `, ${cols}` : ''}
      FROM ${sqlIdent(staged.table)} s
      JOIN dim_date d ON s.date = d.key
      JOIN dim_ticker k ON s.ticker = k.key`,
@@ -111,17 +123,27 @@ export async function readDailyPanels(
     const chunk = await result.fetchChunk();
     if (!chunk || chunk.rowCount === 0) break;
     const n = chunk.rowCount;
-    const cell = chunk.getColumnVector(0);
-    const cells = new Int32Array(n);
-    for (let r = 0; r < n; r++) cells[r] = cell.getItem(r) as number;
-    for (let f = 0; f < fields.length; f++) {
-      const vec = chunk.getColumnVector(f + 1);
-      const out = values[f]!;
-      for (let r = 0; r < n; r++) {
-        const v = vec.getItem(r) as number | null;
-        out[cells[r]!] = v === null ? Number.NaN : v;
-      }
+    const cells = readInt32s(chunk.getColumnVector(0));
+    const rows = readInt32s(chunk.getColumnVector(1));
+    for (let r = 0; r < n; r++) {
+      const cell = cells[r]!;
+      if (rowOfCell[cell] !== 0) duplicate = true;
+      rowOfCell[cell] = rows[r]!;
     }
+    for (let f = 0; f < fields.length; f++) {
+      const v = readDoubles(chunk.getColumnVector(f + 2));
+      const out = values[f]!;
+      for (let r = 0; r < n; r++) out[cells[r]!] = v[r]!;
+      if (isPrice[f]) for (let r = 0; r < n; r++) if (v[r]! <= 0) nonPositive = true;
+    }
+  }
+  if (duplicate) await checkUniqueKeys(conn, staged, ['date', 'ticker']);
+  if (nonPositive) await checkPositivePrices(conn, staged);
+  if (!isTimeOrderedGrid(rowOfCell, T, N)) {
+    options.logger?.warn(
+      { file: staged.file },
+      'daily rows were not in date order within each ticker; sorted them by date',
+    );
   }
   const panels = new Map<string, Panel>();
   fields.forEach((f, k) => {
@@ -130,12 +152,28 @@ export async function readDailyPanels(
   return panels;
 }
 
+/** True when, for every ticker, file rows increase with the date (0 = no row, skipped). */
+export function isTimeOrderedGrid(rowOfCell: Int32Array, T: number, N: number): boolean {
+  const last = new Int32Array(N);
+  for (let t = 0; t < T; t++) {
+    const base = t * N;
+    for (let i = 0; i < N; i++) {
+      const r = rowOfCell[base + i]!;
+      if (r === 0) continue;
+      if (r < last[i]!) return false;
+      last[i] = r;
+    }
+  }
+  return true;
+}
+
 const CHUNK_ROWS = 2048;
 
 /**
- * Writes panels as a long table `daily(t INTEGER, i INTEGER, <field> DOUBLE…)` through data chunks and
- * the appender, one row per (date, ticker) cell, NaN written as NULL. Every cell gets a row so that the
- * grid (including all-missing dates) survives a round trip.
+ * Writes panels as a long table `<table>(<field> DOUBLE…)` through data chunks and the appender, one row
+ * per (date, ticker) cell in date-major order, so row k is cell k: t = k / N, i = k % N. NaN is stored
+ * as NaN (the COPY maps it to NULL). Every cell gets a row so that the grid — all-missing dates included —
+ * survives a round trip.
  */
 export async function appendDailyCells(
   conn: DuckDBConnection,
@@ -145,44 +183,28 @@ export async function appendDailyCells(
   panels: ReadonlyMap<string, Panel>,
 ): Promise<readonly string[]> {
   const fields = [...panels.keys()];
-  const T = dates.length;
-  const N = tickers.length;
-  const colDefs = ['t INTEGER', 'i INTEGER', ...fields.map((f) => `${sqlIdent(f)} DOUBLE`)];
-  await conn.run(`CREATE OR REPLACE TABLE ${sqlIdent(table)} (${colDefs.join(', ')})`);
-  const types = [INTEGER, INTEGER, ...fields.map(() => DOUBLE)];
+  const total = dates.length * tickers.length;
+  if (fields.length === 0) {
+    // A universe without daily fields still has its grid: one row per cell, no value columns.
+    await conn.run(`CREATE OR REPLACE TABLE ${sqlIdent(table)} AS SELECT range AS k FROM range(${total})`);
+    return fields;
+  }
+  await conn.run(
+    `CREATE OR REPLACE TABLE ${sqlIdent(table)} (${fields.map((f) => `${sqlIdent(f)} DOUBLE`).join(', ')})`,
+  );
+  const types = fields.map(() => DOUBLE);
   const src = fields.map((f) => panels.get(f)!.values);
   const appender = await conn.createAppender(table);
   try {
-    const total = T * N;
     for (let start = 0; start < total; start += CHUNK_ROWS) {
       const n = Math.min(CHUNK_ROWS, total - start);
       const chunk = DuckDBDataChunk.create(types, n);
-      const tv = chunk.getColumnVector(0);
-      const iv = chunk.getColumnVector(1);
-      for (let r = 0; r < n; r++) {
-        const cell = start + r;
-        const t = Math.floor(cell / N);
-        tv.setItem(r, t);
-        iv.setItem(r, cell - t * N);
-      }
-      tv.flush();
-      iv.flush();
-      for (let f = 0; f < fields.length; f++) {
-        const vec = chunk.getColumnVector(f + 2);
-        const v = src[f]!;
-        for (let r = 0; r < n; r++) {
-          const x = v[start + r]!;
-          vec.setItem(r, Number.isNaN(x) ? null : x);
-        }
-        vec.flush();
-      }
+      for (let f = 0; f < fields.length; f++) writeDoubles(chunk.getColumnVector(f), src[f]!, start, n);
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();
   } finally {
     appender.closeSync();
   }
-  await createIndexTable(conn, 'out_date', dates);
-  await createIndexTable(conn, 'out_ticker', tickers);
   return fields;
 }

@@ -10,7 +10,7 @@ import { type Logger, silentLogger } from '../../core/log.ts';
 import type { Panel } from '../../core/panel.ts';
 import { eventCount, makeUniverse, type Universe } from '../../core/universe.ts';
 import { type AtomicDirOptions, writeDirAtomically } from './atomic.ts';
-import { appendDailyCells, readDailyPanels, stageDaily, stagedDates, validateDaily } from './daily.ts';
+import { appendDailyCells, readDailyPanels, stageDaily, validatedDatesAndTickers } from './daily.ts';
 import { sqlIdent, sqlString, withDuckDB } from './duck.ts';
 import { readEventsFile, stageEventsForWrite } from './events.ts';
 import { returnPanelFromClose } from './returns.ts';
@@ -71,11 +71,19 @@ export async function readUniverseDir(dir: string, options: ReadUniverseOptions 
   return withDuckDB(async (conn) => {
     const securities = await stageSecurities(conn, securitiesFile);
     const staged = await stageDaily(conn, dailyFile);
-    await validateDaily(conn, staged, SECURITIES_TABLE, 'securities.csv', logger);
-    const dates = await stagedDates(conn, staged);
     const tickers = securities.map((s) => s.ticker);
+    const { dates } = await validatedDatesAndTickers(
+      conn,
+      staged,
+      SECURITIES_TABLE,
+      'securities.csv',
+      new Set(tickers),
+    );
     const panels = withDerivedReturn(
-      await readDailyPanels(conn, staged, dates, tickers, options.shared ? { shared: true } : {}),
+      await readDailyPanels(conn, staged, dates, tickers, {
+        logger,
+        ...(options.shared ? { shared: true } : {}),
+      }),
       logger,
       options.shared,
     );
@@ -153,11 +161,18 @@ export async function writeUniverseDir(
       withDuckDB(async (conn) => {
         await writeSecurities(conn, u, join(tmp, 'securities.csv'));
         const fields = await appendDailyCells(conn, 'daily_out', u.dates, u.tickers, u.panels);
-        const cols = fields.map((f) => `c.${sqlIdent(f)}`).join(', ');
+        const cols = fields
+          .map((f) => `NULLIF(c.${sqlIdent(f)}, 'NaN'::DOUBLE) AS ${sqlIdent(f)}`)
+          .join(', ');
+        // Row k of daily_out is cell k (date-major). Dates and tickers come from constant lists indexed
+        // by t = k / N and i = k % N: a projection keeps the scan order, where a join would need an
+        // ORDER BY over every row.
+        const N = u.tickers.length;
+        const dateList = `[${u.dates.map(sqlString).join(', ')}]`;
+        const tickerList = `[${u.tickers.map(sqlString).join(', ')}]`;
         await conn.run(
-          `COPY (SELECT CAST(d.key AS DATE) AS date, k.key AS ticker${cols ? `, ${cols}` : ''}
-                 FROM daily_out c JOIN out_date d ON c.t = d.idx JOIN out_ticker k ON c.i = k.idx
-                 ORDER BY c.t, c.i)
+          `COPY (SELECT CAST(${dateList}[c.rowid // ${N} + 1] AS DATE) AS date, ${tickerList}[c.rowid % ${N} + 1] AS ticker${cols ? `, ${cols}` : ''}
+                 FROM daily_out c)
            TO ${copyTarget(join(tmp, `daily.${format}`), format)}`,
         );
         if (u.series.size > 0) {

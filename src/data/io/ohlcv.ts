@@ -9,9 +9,9 @@ import { InvalidInputError } from '../../core/errors.ts';
 import { type Logger, silentLogger } from '../../core/log.ts';
 import { makeUniverse, type Universe } from '../../core/universe.ts';
 import { alignToDates, readCboeVixCsv, readFamaFrenchDailyCsv, readYahooCsv } from './benchmark-files.ts';
-import { readDailyPanels, stageDaily, stagedDates, validateDaily } from './daily.ts';
+import { readDailyPanels, stageDaily, validatedDatesAndTickers } from './daily.ts';
 import { withDerivedReturn } from './directory.ts';
-import { queryStrings, sqlIdent, withDuckDB } from './duck.ts';
+import { withDuckDB } from './duck.ts';
 import { SECURITIES_TABLE, stageSecurities } from './securities.ts';
 
 export interface BenchmarkFiles {
@@ -80,15 +80,20 @@ export async function loadOhlcvDump(
   const universe = await withDuckDB(async (conn) => {
     const allSecurities = await stageSecurities(conn, input.sectors);
     const staged = await stageDaily(conn, input.prices);
-    await validateDaily(conn, staged, SECURITIES_TABLE, basename(input.sectors), logger);
-    const dates = await stagedDates(conn, staged);
-    const tickers = (
-      await queryStrings(conn, `SELECT DISTINCT ticker FROM ${sqlIdent(staged.table)}`)
-    ).sort();
     const bySymbol = new Map(allSecurities.map((s) => [s.ticker, s] as const));
+    const { dates, tickers } = await validatedDatesAndTickers(
+      conn,
+      staged,
+      SECURITIES_TABLE,
+      basename(input.sectors),
+      new Set(bySymbol.keys()),
+    );
     const securities = tickers.map((t) => bySymbol.get(t)!);
     const panels = withDerivedReturn(
-      await readDailyPanels(conn, staged, dates, tickers, options.shared ? { shared: true } : {}),
+      await readDailyPanels(conn, staged, dates, tickers, {
+        logger,
+        ...(options.shared ? { shared: true } : {}),
+      }),
       logger,
       options.shared,
     );

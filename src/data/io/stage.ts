@@ -56,6 +56,7 @@ export async function locateRow(
   row: number,
   locate: StageSpec['locate'],
   column?: string,
+  rowExpr = '__row',
 ): Promise<ErrorLocation> {
   const cols: string[] = [];
   if (locate?.ticker) cols.push(`CAST(${sqlIdent(locate.ticker)} AS VARCHAR) AS ticker`);
@@ -68,7 +69,7 @@ export async function locateRow(
   if (cols.length) {
     const r = await queryFirst(
       conn,
-      `SELECT ${cols.join(', ')} FROM ${sqlIdent(table)} WHERE __row = ${row}`,
+      `SELECT ${cols.join(', ')} FROM ${sqlIdent(table)} WHERE ${rowExpr} = ${row}`,
     );
     if (r?.ticker !== undefined && r.ticker !== null) where.ticker = String(r.ticker).trim();
     if (r?.date !== undefined && r.date !== null) where.date = String(r.date).trim();
@@ -89,21 +90,20 @@ export async function stageFile(conn: DuckDBConnection, spec: StageSpec): Promis
   requireNonEmptyFile(file);
   const format = formatOfPath(file);
   const raw = `${spec.table}__raw`;
+  // Parquet is typed already, so it is staged through a view (no copy); CSV is copied as text first so
+  // that the checks below see each cell as written. `rowid` of a table created from read_csv follows the
+  // file order (DuckDB preserves insertion order), so no row-numbering window is needed.
   const reader =
     format === 'parquet'
-      ? `SELECT (file_row_number + 1)::BIGINT AS __row, * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(file)}, file_row_number = true)`
-      : // all_varchar: the checks below see the text as written, so a bad cell is reported, not guessed at.
-        `SELECT (row_number() OVER () + 1)::BIGINT AS __row, * FROM read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`;
-  await runOnFile(
-    conn,
-    `CREATE OR REPLACE TEMP TABLE ${sqlIdent(raw)} AS ${reader}`,
-    file,
-    `read ${format.toUpperCase()}`,
-  );
+      ? `CREATE OR REPLACE TEMP VIEW ${sqlIdent(raw)} AS SELECT (file_row_number + 1)::BIGINT AS __row, * EXCLUDE (file_row_number) FROM read_parquet(${sqlString(file)}, file_row_number = true)`
+      : `CREATE OR REPLACE TEMP TABLE ${sqlIdent(raw)} AS SELECT * FROM read_csv(${sqlString(file)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`;
+  await runOnFile(conn, reader, file, `read ${format.toUpperCase()}`);
   try {
     return await typeStagedTable(conn, spec, raw, format);
   } finally {
-    await conn.run(`DROP TABLE IF EXISTS ${sqlIdent(raw)}`);
+    await conn.run(
+      format === 'parquet' ? `DROP VIEW IF EXISTS ${sqlIdent(raw)}` : `DROP TABLE IF EXISTS ${sqlIdent(raw)}`,
+    );
   }
 }
 
@@ -114,6 +114,7 @@ async function typeStagedTable(
   format: FileFormat,
 ): Promise<StagedTable> {
   const { file } = spec;
+  const rowExpr = format === 'parquet' ? '__row' : '(rowid + 2)';
   const described = await queryRows(conn, `DESCRIBE ${sqlIdent(raw)}`);
   const columns = described.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   const header = columns.filter((c) => c.name !== '__row');
@@ -176,23 +177,30 @@ async function typeStagedTable(
   if (tickerSrc) rawLocate.ticker = tickerSrc.name;
   if (dateSrc) rawLocate.date = dateSrc.name;
 
-  for (const c of numeric) {
-    if (c.type !== 'VARCHAR') continue;
-    const col = sqlIdent(c.name);
+  const textual = numeric.filter((c) => c.type === 'VARCHAR');
+  if (textual.length) {
     // DuckDB's cast accepts digit separators ('1_000'); a CSV number with one is a typo, not a number.
-    const bad = await queryFirst(
+    const badCell = (c: { name: string }) =>
+      `(${sqlIdent(c.name)} IS NOT NULL AND (TRY_CAST(${sqlIdent(c.name)} AS DOUBLE) IS NULL OR strpos(${sqlIdent(c.name)}, '_') > 0))`;
+    const first = await queryFirst(
       conn,
-      `SELECT __row, ${col} AS v FROM ${sqlIdent(raw)}
-       WHERE ${col} IS NOT NULL AND (TRY_CAST(${col} AS DOUBLE) IS NULL OR strpos(${col}, '_') > 0)
-       ORDER BY __row LIMIT 1`,
+      `SELECT min(${rowExpr}) AS r FROM ${sqlIdent(raw)} WHERE ${textual.map(badCell).join(' OR ')}`,
     );
-    if (bad) {
-      const where = await locateRow(conn, raw, file, toNumber(bad.__row), rawLocate, c.canonical);
-      throw new InvalidInputError(`'${String(bad.v)}' is not a number`, { where });
+    if (first && first.r !== null) {
+      const row = toNumber(first.r);
+      const cells = await queryFirst(
+        conn,
+        `SELECT ${textual.map((c, k) => `${badCell(c)} AS b${k}, ${sqlIdent(c.name)} AS v${k}`).join(', ')}
+         FROM ${sqlIdent(raw)} WHERE ${rowExpr} = ${row}`,
+      );
+      const k = textual.findIndex((_, j) => cells?.[`b${j}`] === true);
+      const c = textual[Math.max(k, 0)]!;
+      const where = await locateRow(conn, raw, file, row, rawLocate, c.canonical, rowExpr);
+      throw new InvalidInputError(`'${String(cells?.[`v${Math.max(k, 0)}`])}' is not a number`, { where });
     }
   }
 
-  const select = ['__row'];
+  const select = [`${rowExpr} AS __row`];
   for (const [canonical, src] of textSources) {
     select.push(`NULLIF(trim(CAST(${sqlIdent(src.name)} AS VARCHAR)), '') AS ${sqlIdent(canonical)}`);
   }
@@ -204,25 +212,34 @@ async function typeStagedTable(
     `CREATE OR REPLACE TEMP TABLE ${sqlIdent(spec.table)} AS SELECT ${select.join(', ')} FROM ${sqlIdent(raw)}`,
   );
 
-  for (const c of numeric) {
-    const col = sqlIdent(c.canonical);
-    const inf = await queryFirst(
+  const textNames = [...textSources.keys()];
+  if (numeric.length || textNames.length) {
+    const t = sqlIdent(spec.table);
+    const infAny = numeric.map((c) => `isinf(${sqlIdent(c.canonical)})`).join(' OR ') || 'false';
+    const emptyAny = textNames.map((n) => `${sqlIdent(n)} IS NULL`).join(' OR ') || 'false';
+    const first = await queryFirst(
       conn,
-      `SELECT __row, ${col} AS v FROM ${sqlIdent(spec.table)} WHERE isinf(${col}) ORDER BY __row LIMIT 1`,
+      `SELECT min(__row) FILTER (WHERE ${infAny}) AS inf_row, min(__row) FILTER (WHERE ${emptyAny}) AS empty_row FROM ${t}`,
     );
-    if (inf) {
-      const where = await locateRow(conn, spec.table, file, toNumber(inf.__row), spec.locate, c.canonical);
-      throw new InvalidInputError(`${String(inf.v)} is not a finite number`, { where });
+    const infRow = first?.inf_row ?? null;
+    const emptyRow = first?.empty_row ?? null;
+    // Report whichever problem comes first in the file.
+    if (infRow !== null && (emptyRow === null || toNumber(infRow) < toNumber(emptyRow))) {
+      const row = toNumber(infRow);
+      const r = await queryFirst(conn, `SELECT * FROM ${t} WHERE __row = ${row}`);
+      const c = numeric.find((x) => {
+        const v = r?.[x.canonical];
+        return typeof v === 'number' && !Number.isFinite(v) && !Number.isNaN(v);
+      })!;
+      const where = await locateRow(conn, spec.table, file, row, spec.locate, c.canonical);
+      throw new InvalidInputError(`${String(r?.[c.canonical])} is not a finite number`, { where });
     }
-  }
-  for (const canonical of textSources.keys()) {
-    const empty = await queryFirst(
-      conn,
-      `SELECT __row FROM ${sqlIdent(spec.table)} WHERE ${sqlIdent(canonical)} IS NULL ORDER BY __row LIMIT 1`,
-    );
-    if (empty) {
-      const where = await locateRow(conn, spec.table, file, toNumber(empty.__row), spec.locate, canonical);
-      throw new InvalidInputError(`empty ${canonical}`, { where });
+    if (emptyRow !== null) {
+      const row = toNumber(emptyRow);
+      const r = await queryFirst(conn, `SELECT * FROM ${t} WHERE __row = ${row}`);
+      const name = textNames.find((n) => r?.[n] === null)!;
+      const where = await locateRow(conn, spec.table, file, row, spec.locate, name);
+      throw new InvalidInputError(`empty ${name}`, { where });
     }
   }
   return {

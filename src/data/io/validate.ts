@@ -109,18 +109,3 @@ export async function checkKnownTickers(
     throw new InvalidInputError(`ticker ${where.ticker} has no sector in ${securitiesFile}`, { where });
   }
 }
-
-/**
- * True when every ticker's rows appear in increasing date order in the file (how a dump sorted by
- * ticker then date, or a file sorted by date, looks). The ticker order itself does not matter: `ls`
- * order and byte order disagree on names like BF.B.
- */
-export async function isTimeOrdered(conn: DuckDBConnection, staged: StagedTable): Promise<boolean> {
-  const r = await queryFirst(
-    conn,
-    `SELECT coalesce(bool_and(prev IS NULL OR date > prev), true) AS ok FROM (
-       SELECT date, lag(date) OVER (PARTITION BY ticker ORDER BY __row) AS prev FROM ${sqlIdent(staged.table)}
-     )`,
-  );
-  return r?.ok === true;
-}
