@@ -1,7 +1,7 @@
 /**
  * Average ranks (scipy `rankdata` default, methods.md §0) specialised for the continuous cross-sections
  * of the signal tier (neutralised z-scores, forward returns), which are ranked ~3·10⁵ times per research
- * run. A distribution sort: values go to N equal-width buckets over [min, max], each bucket is finished
+ * run. A distribution sort: values go to N equal-width buckets over mean ± 4 sd, each bucket is finished
  * by insertion sort, and ties get the mean of the ranks they span. For smooth cross-sections the buckets
  * hold a few values each, so the cost is a handful of linear passes (about half the radix sort's in
  * stats/, whose 2048-bucket histograms dominate at n ≈ 1500). The result is exact whatever the data: a
@@ -18,12 +18,14 @@ export class BucketRankWorkspace {
   readonly position: Int32Array;
   readonly start: Int32Array;
   readonly sorted: Int32Array;
+  readonly bucket: Int32Array;
   readonly fallback: RankWorkspace;
   constructor(N: number) {
     this.values = new Float64Array(N);
     this.position = new Int32Array(N);
     this.start = new Int32Array(N + 2);
     this.sorted = new Int32Array(N);
+    this.bucket = new Int32Array(N);
     this.fallback = new RankWorkspace(N);
   }
 }
@@ -43,8 +45,9 @@ export function rankAverageTiesBucketed(
   const values = ws.values;
   const position = ws.position;
   let m = 0;
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let sum = 0;
   for (let i = 0; i < n; i++) {
     const v = x[off + i]!;
     if (Number.isNaN(v)) {
@@ -54,21 +57,34 @@ export function rankAverageTiesBucketed(
     values[m] = v;
     position[m] = i;
     m++;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
   }
   if (m === 0) return 0;
-  if (!(hi > lo) || !Number.isFinite(hi - lo)) {
+  if (!(max > min) || !Number.isFinite(max - min)) {
     // All equal (or ±∞ present): let the general ranker decide.
     return rankAverageTiesStrided(n, x, off, 1, out, 0, 1, ws.fallback);
   }
+  // Spread the buckets over mean ± 4 sd (clipped to the data), not over [min, max]: one outlier (a +200 %
+  // forward return) would otherwise crowd every other value into a few buckets. Values outside the range
+  // go to the end buckets.
+  const mean = sum / m;
+  let ss = 0;
+  for (let k = 0; k < m; k++) ss += (values[k]! - mean) * (values[k]! - mean);
+  const sd = Math.sqrt(ss / m);
+  const lo = Math.max(min, mean - 4 * sd);
+  const hi = Math.min(max, mean + 4 * sd);
+  if (!(hi > lo)) return rankAverageTiesStrided(n, x, off, 1, out, 0, 1, ws.fallback);
   const B = m;
   const scale = B / (hi - lo);
   const start = ws.start;
   start.fill(0, 0, B + 2);
+  const bucketOf = ws.bucket;
   for (let k = 0; k < m; k++) {
-    let b = ((values[k]! - lo) * scale) | 0;
-    if (b >= B) b = B - 1;
+    const u = (values[k]! - lo) * scale;
+    const b = u < 0 ? 0 : u >= B ? B - 1 : u | 0;
+    bucketOf[k] = b;
     start[b + 2]!++;
   }
   for (let b = 2; b < B + 2; b++)
@@ -76,11 +92,7 @@ export function rankAverageTiesBucketed(
   // start[b+1] = first slot of bucket b after the prefix sum; it then serves as the fill cursor.
   for (let b = 2; b < B + 2; b++) start[b] = start[b]! + start[b - 1]!;
   const sorted = ws.sorted;
-  for (let k = 0; k < m; k++) {
-    let b = ((values[k]! - lo) * scale) | 0;
-    if (b >= B) b = B - 1;
-    sorted[start[b + 1]!++] = k;
-  }
+  for (let k = 0; k < m; k++) sorted[start[bucketOf[k]! + 1]!++] = k;
   // Insertion sort inside each bucket (stable, so equal values keep input order like the radix sort).
   let from = 0;
   for (let b = 0; b < B; b++) {
