@@ -48,7 +48,7 @@ export function generateSyntheticMarket(options: SyntheticOptions = {}): Synthet
 
 /** Internal hooks for tests; not part of the public API. */
 export interface SyntheticHooks {
-  /** T × N, receives the injected expected return a_{t,i} of every day t ≥ 1. */
+  /** T × N, receives the injected return a_{t,i} (κ terms and φ_t·momentum) of every day t ≥ 1. */
   readonly expectedReturns?: Float64Array;
 }
 

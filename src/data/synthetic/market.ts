@@ -119,7 +119,7 @@ export function runMarket(args: {
   shared: boolean;
   stocks: StockDraws;
   visibility: VisibilityIndex;
-  /** Test hook: if given (T × N), receives a_{t,i}, the injected expected returns, for t ≥ 1. */
+  /** Test hook: if given (T × N), receives a_{t,i}, the injected returns (κ terms and φ_t·momentum), for t ≥ 1. */
   expectedReturnsOut?: Float64Array;
 }): MarketPaths {
   const { seed, T, S, stocks, visibility } = args;
@@ -207,7 +207,7 @@ export function runMarket(args: {
     const ringRow = (t % momDrop) * N;
     const hQuarter = Math.sqrt(sqrtH);
 
-    // Expected returns of day t from the state at the close of t − 1 (strictly earlier information).
+    // Injected returns of day t from the state at the close of t − 1 (strictly earlier information).
     alpha.fill(0);
     news.fill(0);
     if (t >= 1) {
@@ -313,6 +313,7 @@ export function runMarket(args: {
       open[row + i] = o;
       high[row + i] = Math.max(o, c) * Math.exp(-0.5 * sigma * Math.log(1 - rBar.uniform()));
       low[row + i] = Math.min(o, c) * Math.exp(0.5 * sigma * Math.log(1 - rBar.uniform()));
+      // Busier on big-move days (E|ln(1+r)| = σ√(2/π)) and in volatile regimes; −0.3²/2 keeps the noise's mean at 1.
       const activity =
         (0.5 + (0.5 * Math.abs(logReturn)) / (sigma * SQRT_2_OVER_PI)) *
         hQuarter *
