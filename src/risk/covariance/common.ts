@@ -91,9 +91,9 @@ export function fitted<M extends CovarianceMethod, D>(
 /** Closed-form diagnostics for a spectrum shared with S₀ (see diagnostics.ts). */
 export function sharedSpectrumDiagnostics(
   w: CovarianceWindow,
-  spec: SharedEigenSpectrum,
+  spec: SharedEigenSpectrum | (() => SharedEigenSpectrum),
 ): () => CovarianceDiagnostics {
-  return () => closedFormDiagnostics(spec, w.shrinkageStatistics());
+  return () => closedFormDiagnostics(typeof spec === 'function' ? spec() : spec, w.shrinkageStatistics());
 }
 
 /**

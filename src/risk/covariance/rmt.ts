@@ -33,23 +33,20 @@ export type RMTFit = FittedCovariance<'rmt', RMTDetails>;
 
 export function fitRMT(w: CovarianceWindow): RMTFit {
   const { T, p } = w;
-  const values = w.correlationEigenvalues();
-  const qn = values.length;
   const scale = 1 / (T - 1);
   const q = p / (T - 1);
   const lambdaPlus = (1 + Math.sqrt(q)) ** 2;
   const lambdaMinus = (1 - Math.sqrt(q)) ** 2;
-  const lamS: number[] = [];
+  // Eigenvalues of C = ZᵀZ/(T − 1) are those of the small side scaled by 1/(T − 1).
+  const { signal, top } = w.correlationSignalSpectrum(lambdaPlus / scale);
+  const lamS = Array.from(signal.values, (v) => v * scale).reverse();
   let signalSum = 0;
-  for (let i = qn - 1; i >= 0 && values[i]! * scale > lambdaPlus; i--) {
-    lamS.push(values[i]! * scale);
-    signalSum += values[i]! * scale;
-  }
+  for (const l of lamS) signalSum += l;
   const ks = lamS.length;
   const noiseCount = p - ks;
   const lambdaBar = noiseCount > 0 ? (p - signalSum) / noiseCount : Number.NaN;
   const sd = w.sd();
-  const topEigenvalue = values[qn - 1]! * scale;
+  const topEigenvalue = top * scale;
   const details: RMTDetails = {
     q,
     lambdaPlus,
@@ -64,10 +61,9 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
     const op = new StructuredCovariance({ p, k: 0, diag, U: new Float64Array(0), C: new Float64Array(0) });
     return fitted('rmt', w, op, details, () => operatorDiagnostics(op, w, w.shrinkageStatistics()));
   }
-  // Signal eigenvectors only: the top ks pairs, largest last in the returned spectrum.
-  const top = w.correlationTopSpectrum(ks);
-  const order = Array.from({ length: ks }, (_, s) => top.values.length - 1 - s);
-  const Vs = w.pSpaceVectors(top, order, w.standardisedShared());
+  const order = Array.from({ length: ks }, (_, s) => ks - 1 - s);
+  const Vs = w.pSpaceVectors(signal, order, w.standardisedShared());
+  const lamSig = Float64Array.from(lamS);
   const bar = noiseCount > 0 ? lambdaBar : 0;
   const A = new Float64Array(p);
   const U = new Float64Array(p * ks);
@@ -78,7 +74,7 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
     A[i] = sd[i]! * sd[i]! * e * e * bar;
     for (let s = 0; s < ks; s++) U[i * ks + s] = sd[i]! * e * Vs[i * ks + s]!;
   }
-  const op = new StructuredCovariance({ p, k: ks, diag: A, U, C: diagonalC(lamS.map((l) => l - bar)) });
+  const op = new StructuredCovariance({ p, k: ks, diag: A, U, C: diagonalC(lamSig.map((l) => l - bar)) });
   return fitted('rmt', w, op, details, () => operatorDiagnostics(op, w, w.shrinkageStatistics()));
 }
 

@@ -22,7 +22,8 @@ export type SampleCovarianceFit = FittedCovariance<'sample', Readonly<Record<str
 export function fitSampleCovariance(w: CovarianceWindow): SampleCovarianceFit {
   const { T, p } = w;
   const scale = 1 / (T - 1);
-  const spec = mapWindowSpectrum(w, (l) => l * scale, 0);
+  // The spectrum is needed for the operator only on the primal side; on the Gram side only by diagnostics.
+  const spec = () => mapWindowSpectrum(w, (l) => l * scale, 0);
   let op: StructuredCovariance;
   if (w.side === 'gram') {
     const C = new Float64Array(T * T);
@@ -34,7 +35,7 @@ export function fitSampleCovariance(w: CovarianceWindow): SampleCovarianceFit {
       ws,
       Array.from({ length: p }, (_, j) => j),
     );
-    op = eigenbasisOperator(p, V, spec.sigma.subarray(0, p));
+    op = eigenbasisOperator(p, V, spec().sigma.subarray(0, p));
   }
   return fitted('sample', w, op, {}, sharedSpectrumDiagnostics(w, spec));
 }

@@ -32,7 +32,8 @@ export type OASFit = FittedCovariance<'oas', ShrinkageDetails>;
 
 function shrunk<M extends 'ledoit_wolf' | 'oas'>(method: M, w: CovarianceWindow, rho: number, mu: number) {
   const { T, p } = w;
-  const spec = mapWindowSpectrum(w, (l) => ((1 - rho) * l) / T + rho * mu, rho * mu);
+  // The spectrum is needed for the operator only on the primal side; on the Gram side only by diagnostics.
+  const spec = () => mapWindowSpectrum(w, (l) => ((1 - rho) * l) / T + rho * mu, rho * mu);
   let op: StructuredCovariance;
   if (w.side === 'gram') {
     const C = new Float64Array(T * T);
@@ -46,7 +47,7 @@ function shrunk<M extends 'ledoit_wolf' | 'oas'>(method: M, w: CovarianceWindow,
         ws,
         Array.from({ length: p }, (_, j) => j),
       ),
-      spec.sigma.subarray(0, p),
+      spec().sigma.subarray(0, p),
     );
   }
   return fitted(method, w, op, { rho, mu }, sharedSpectrumDiagnostics(w, spec));

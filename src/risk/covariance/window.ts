@@ -10,7 +10,7 @@
  * (`slide`): only inner products involving new rows are computed, and centring is the O(T²) correction
  * G = H − c1ᵀ/T − 1cᵀ/T + (1ᵀH1/T²)11ᵀ with c = H1 (H the Gram matrix of rows shifted by a fixed reference).
  */
-import { InvalidInputError } from '../../core/errors.ts';
+import { InvalidInputError, NotConvergedError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
 import {
   dgemm,
@@ -55,7 +55,6 @@ export class CovarianceWindow {
   private cross: Float64Array | undefined;
   private covSpec: WindowSpectrum | undefined;
   private corrCross: Float64Array | undefined;
-  private corrValues: Float64Array | undefined;
   private Z: Float64Array | undefined;
 
   private constructor(raw: RawWindow, rawGram?: { H: Float64Array; ref: Float64Array }) {
@@ -220,42 +219,51 @@ export class CovarianceWindow {
     return C;
   }
 
-  /** Eigenvalues (ascending) of the small-side cross-product of Z; no eigenvectors, so O(q³·4/3). */
-  correlationEigenvalues(): Float64Array {
-    this.corrValues ??= symmetricEigenvalues(
-      {
-        rows: this.side === 'gram' ? this.T : this.p,
-        cols: this.side === 'gram' ? this.T : this.p,
-        data: this.correlationCross(),
-      },
-      { symmetryTolerance: Infinity },
-    );
-    return this.corrValues;
-  }
-
   /**
-   * The k largest eigenpairs of the small-side cross-product of Z, as a spectrum (values ascending).
-   * RMT needs only the signal eigenvectors, so thick-restart Lanczos on the q × q matrix replaces a full
-   * eigendecomposition; beyond q/4 pairs a full decomposition is cheaper and is used instead.
+   * The eigenpairs of the small-side cross-product of Z whose eigenvalue exceeds `threshold` (the RMT
+   * signal set), as a spectrum with values ascending, plus the largest eigenvalue. Only the top of the
+   * spectrum matters, so thick-restart Lanczos on the q × q matrix asks for k = 8 pairs and doubles k while
+   * all k are above the threshold; past q/4 pairs (or if Lanczos does not converge) one full
+   * eigendecomposition is cheaper and is used instead.
    */
-  correlationTopSpectrum(k: number): WindowSpectrum {
+  correlationSignalSpectrum(threshold: number): { readonly signal: WindowSpectrum; readonly top: number } {
     const q = this.side === 'gram' ? this.T : this.p;
     const C = this.correlationCross();
-    if (4 * k > q) return spectrumOf(C, this.side, q);
-    const top = topEigenpairs(q, (x, y) => dgemv(q, q, 1, C, 0, q, x, 0, 1, 0, y, 0, 1), k, {
-      tolerance: 1e-13,
-      seed: 1,
-      basisSize: Math.min(q, Math.max(2 * k + 20, 40)),
-    });
-    const values = new Float64Array(k);
-    const rows = new Float64Array(k * q);
-    for (let c = 0; c < k; c++) {
-      // Ascending order, like spectrumOf: the largest pair goes last.
-      const r = k - 1 - c;
-      values[r] = top.values[c]!;
-      for (let i = 0; i < q; i++) rows[r * q + i] = top.vectors.data[i * k + c]!;
+    const select = (valuesDesc: ArrayLike<number>, row: (c: number) => ArrayLike<number>) => {
+      let ks = 0;
+      while (ks < valuesDesc.length && valuesDesc[ks]! > threshold) ks++;
+      const values = new Float64Array(ks);
+      const rows = new Float64Array(ks * q);
+      for (let c = 0; c < ks; c++) {
+        values[ks - 1 - c] = valuesDesc[c]!;
+        rows.set(row(c), (ks - 1 - c) * q);
+      }
+      return {
+        signal: { side: this.side, values, vectorsByRow: rows, q: ks },
+        top: valuesDesc[0] ?? Number.NaN,
+      };
+    };
+    for (let k = Math.min(8, q); ; k = Math.min(2 * k, q)) {
+      if (4 * k > q) break;
+      let top: ReturnType<typeof topEigenpairs>;
+      try {
+        top = topEigenpairs(q, (x, y) => dgemv(q, q, 1, C, 0, q, x, 0, 1, 0, y, 0, 1), k, {
+          tolerance: 1e-13,
+          seed: 1,
+          basisSize: Math.min(q, Math.max(2 * k + 20, 40)),
+        });
+      } catch (e) {
+        if (e instanceof NotConvergedError) break;
+        throw e;
+      }
+      if (!(top.values[k - 1]! > threshold)) {
+        const V = top.vectors.data;
+        return select(top.values, (c) => Float64Array.from({ length: q }, (_, i) => V[i * k + c]!));
+      }
     }
-    return { side: this.side, values, vectorsByRow: rows, q: k };
+    const full = spectrumOf(C, this.side, q);
+    const desc = Float64Array.from(full.values).reverse();
+    return select(desc, (c) => full.vectorsByRow.subarray((q - 1 - c) * q, (q - c) * q));
   }
 
   /** LW/OAS sufficient statistics from the small-side cross-product (methods.md §5, T < p bullets). */

@@ -3,7 +3,7 @@
  * equations of r_t on B_t = [1, loadings_{t−lag}], check rank and conditioning, solve for f̂_t and write the
  * residuals. Base kernels here neither allocate nor validate (style.md habit 1); the caller owns scratch.
  */
-import { symmetricEigen } from '../../linalg/index.ts';
+import { dsyevRows } from '../../linalg/index.ts';
 import type { DateSkipReason } from './types.ts';
 
 /**
@@ -66,6 +66,18 @@ export function normalEquations(
   for (let a = 0; a < K; a++) for (let c = 0; c < a; c++) BtB[a * K + c] = BtB[c * K + a]!;
 }
 
+/** Reusable buffers of solveCrossSection for K regressors (one allocation per build, not per date). */
+export class CrossSectionScratch {
+  readonly values: Float64Array;
+  readonly work: Float64Array;
+  readonly Vt: Float64Array;
+  constructor(K: number) {
+    this.values = new Float64Array(K);
+    this.work = new Float64Array(K * K);
+    this.Vt = new Float64Array(K * K);
+  }
+}
+
 export interface CrossSectionFit {
   readonly ok: boolean;
   readonly reason: DateSkipReason | undefined;
@@ -85,8 +97,13 @@ export function solveCrossSection(
   Btr: Float64Array,
   maxCondition: number,
   f: Float64Array,
+  scratch: CrossSectionScratch = new CrossSectionScratch(K),
 ): CrossSectionFit {
-  const { values, vectors } = symmetricEigen({ rows: K, cols: K, data: BtB });
+  const { values, work, Vt } = scratch;
+  work.set(BtB.subarray(0, K * K));
+  if (dsyevRows(K, work, 0, K, values, Vt, 0, K) >= 0) {
+    return { ok: false, reason: 'ill-conditioned', condition: Number.NaN };
+  }
   const lmax = values[K - 1]!;
   const lmin = values[0]!;
   const sigmaTol = Math.sqrt(Math.max(lmax, 0)) * Math.max(n, K) * Number.EPSILON;
@@ -95,13 +112,13 @@ export function solveCrossSection(
   const condition = lmin > 0 ? lmax / lmin : Number.POSITIVE_INFINITY;
   if (rank < K) return { ok: false, reason: 'rank-deficient', condition };
   if (!(condition <= maxCondition)) return { ok: false, reason: 'ill-conditioned', condition };
-  const V = vectors.data;
+  // Vt holds the eigenvectors as rows: f̂ = Σ_k v_k (v_kᵀBᵀr)/λ_k.
   f.fill(0, 0, K);
   for (let k = 0; k < K; k++) {
     let proj = 0;
-    for (let a = 0; a < K; a++) proj += V[a * K + k]! * Btr[a]!;
+    for (let a = 0; a < K; a++) proj += Vt[k * K + a]! * Btr[a]!;
     proj /= values[k]!;
-    for (let a = 0; a < K; a++) f[a]! += V[a * K + k]! * proj;
+    for (let a = 0; a < K; a++) f[a]! += Vt[k * K + a]! * proj;
   }
   return { ok: true, reason: undefined, condition };
 }

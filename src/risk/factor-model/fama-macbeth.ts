@@ -10,7 +10,12 @@
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
 import { assembleFactorModel } from './assemble.ts';
-import { gatherCompleteAssets, normalEquations, solveCrossSection } from './cross-section.ts';
+import {
+  CrossSectionScratch,
+  gatherCompleteAssets,
+  normalEquations,
+  solveCrossSection,
+} from './cross-section.ts';
 import type {
   DroppedItem,
   FamaMacBethDiagnostics,
@@ -197,6 +202,7 @@ export function fitFamaMacBeth(
   const BtB = new Float64Array(K * K);
   const Btr = new Float64Array(K);
   const f = new Float64Array(K);
+  const scratch = new CrossSectionScratch(K);
   const fHat = new Float64Array(returnDates * K);
   const validDates: string[] = [];
   const skippedDates: SkippedDate[] = [];
@@ -213,7 +219,7 @@ export function fitFamaMacBeth(
       continue;
     }
     normalEquations(n, K, Bt, rt, BtB, Btr);
-    const fit = solveCrossSection(n, K, BtB, Btr, o.maxCondition, f);
+    const fit = solveCrossSection(n, K, BtB, Btr, o.maxCondition, f, scratch);
     if (!fit.ok) {
       skippedDates.push({ date, reason: fit.reason!, assets: n, condition: fit.condition });
       continue;
