@@ -53,6 +53,26 @@ export function dotCentredRanks(
   }
 }
 
+/** Mean of `x[base + members[j]]` over the j < count with a value; NaN if fewer than `minCount` have one. */
+function meanOfMembers(
+  x: Float64Array,
+  base: number,
+  members: Int32Array,
+  count: number,
+  minCount: number,
+): number {
+  let sum = 0;
+  let n = 0;
+  for (let j = 0; j < count; j++) {
+    const v = x[base + members[j]!]!;
+    if (!Number.isNaN(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n < minCount ? Number.NaN : sum / n;
+}
+
 export interface IcOptions {
   /** Minimum stocks for a daily IC or spread (spec 002: 252). */
   readonly minCoverage: number;
@@ -240,26 +260,10 @@ export class IcAccumulator {
 
   /** mean R over the top decile − over the bottom decile (members with a label); NaN if a side is too small. */
   private decileSpread(fwd: Float64Array, base: number, nTop: number, nBottom: number): number {
-    let st = 0;
-    let ct = 0;
-    for (let j = 0; j < nTop; j++) {
-      const v = fwd[base + this.top[j]!]!;
-      if (!Number.isNaN(v)) {
-        st += v;
-        ct++;
-      }
-    }
-    let sb = 0;
-    let cb = 0;
-    for (let j = 0; j < nBottom; j++) {
-      const v = fwd[base + this.bottom[j]!]!;
-      if (!Number.isNaN(v)) {
-        sb += v;
-        cb++;
-      }
-    }
-    if (ct < this.o.minBucketSize || cb < this.o.minBucketSize) return Number.NaN;
-    return st / ct - sb / cb;
+    const min = this.o.minBucketSize;
+    return (
+      meanOfMembers(fwd, base, this.top, nTop, min) - meanOfMembers(fwd, base, this.bottom, nBottom, min)
+    );
   }
 
   /**
