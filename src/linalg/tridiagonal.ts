@@ -14,7 +14,18 @@ import { daxpy, ddot } from './blas1.ts';
 import { dgemm } from './gemm.ts';
 import { householderInPlace } from './qr.ts';
 
-/** Base kernel. `v` and `p` are scratch of length n; tau has length max(n − 2, 0). */
+/** Panel width of the blocked reduction. */
+const PANEL = 32;
+
+/**
+ * Base kernel. `v` and `p` are scratch of length n; tau has length max(n − 2, 0).
+ *
+ * For n ≥ 4·PANEL the reduction is blocked as LAPACK dsytrd/dlatrd do: within a panel of PANEL steps the
+ * trailing matrix is left stale and each step corrects only what it needs (its own row, and the product
+ * A₂₂·v through the panel's V and W: A₂₂·v − V(Wᵀv) − W(Vᵀv)); after the panel the trailing upper triangle
+ * receives the whole rank-2·PANEL update A₂₂ ← A₂₂ − V·Wᵀ − W·Vᵀ as gemm calls on block rows. Half the
+ * flops then run at the gemm rate instead of the memory-bound rank-2 rate.
+ */
 export function dsytrdUpperRows(
   n: number,
   A: Float64Array,
@@ -26,7 +37,130 @@ export function dsytrdUpperRows(
   v: Float64Array,
   p: Float64Array,
 ): void {
-  for (let k = 0; k + 2 < n; k++) {
+  let k0 = 0;
+  if (n >= 4 * PANEL) {
+    const Vt = new Float64Array(PANEL * n);
+    const Wt = new Float64Array(PANEL * n);
+    const coef = new Float64Array(2 * PANEL);
+    for (; n - k0 - 2 > 2 * PANEL; k0 += PANEL) reducePanel(n, k0, A, offA, lda, d, e, tau, p, Vt, Wt, coef);
+  }
+  reduceUnblocked(n, k0, A, offA, lda, d, e, tau, v, p);
+}
+
+/**
+ * Steps k0 … k0+PANEL−1 with a stale trailing matrix, then the blocked trailing update. Vt and Wt hold
+ * the panel's v and w vectors as rows of length n (global column indices).
+ */
+function reducePanel(
+  n: number,
+  k0: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+  p: Float64Array,
+  Vt: Float64Array,
+  Wt: Float64Array,
+  coef: Float64Array,
+): void {
+  for (let j = 0; j < PANEL; j++) {
+    const k = k0 + j;
+    const rk = offA + k * lda;
+    // Bring row k up to date with the panel's earlier reflectors.
+    for (let i = 0; i < j; i++) {
+      const vi = i * n;
+      const vk = Vt[vi + k]!;
+      const wk = Wt[vi + k]!;
+      for (let c = k; c < n; c++) A[rk + c] -= vk * Wt[vi + c]! + wk * Vt[vi + c]!;
+    }
+    const len = n - k - 1;
+    const t = householderInPlace(len, A, rk + k + 1);
+    tau[k] = t;
+    d[k] = A[rk + k]!;
+    e[k] = A[rk + k + 1]!;
+    const vj = j * n;
+    Vt.fill(0, vj, vj + n);
+    Wt.fill(0, vj, vj + n);
+    if (t === 0) continue;
+    Vt[vj + k + 1] = 1;
+    for (let c = k + 2; c < n; c++) Vt[vj + c] = A[rk + c]!;
+    // p = A₂₂(stale)·v over rows/columns k+1..n−1, upper rows.
+    p.fill(0, 0, n);
+    // Two rows at a time: each loaded v_c and p_c serves both rows, and the two running sums are
+    // independent chains (a single fused dot is bound by the add latency).
+    let r = k + 1;
+    for (; r + 1 < n; r += 2) {
+      const b0 = offA + r * lda;
+      const b1 = b0 + lda;
+      const v0 = Vt[vj + r]!;
+      const v1 = Vt[vj + r + 1]!;
+      const a01 = A[b0 + r + 1]!;
+      let s0 = A[b0 + r]! * v0 + a01 * v1;
+      let s1 = a01 * v0 + A[b1 + r + 1]! * v1;
+      for (let c = r + 2; c < n; c++) {
+        const a0 = A[b0 + c]!;
+        const a1 = A[b1 + c]!;
+        const vc = Vt[vj + c]!;
+        s0 += a0 * vc;
+        s1 += a1 * vc;
+        p[c] += v0 * a0 + v1 * a1;
+      }
+      p[r] += s0;
+      p[r + 1] += s1;
+    }
+    if (r < n) p[r] += A[offA + r * lda + r]! * Vt[vj + r]!;
+    // Corrections for the pending panel update: p −= V(Wᵀv) + W(Vᵀv).
+    for (let i = 0; i < j; i++) {
+      let wv = 0;
+      let vv = 0;
+      const vi = i * n;
+      for (let c = k + 1; c < n; c++) {
+        wv += Wt[vi + c]! * Vt[vj + c]!;
+        vv += Vt[vi + c]! * Vt[vj + c]!;
+      }
+      coef[2 * i] = wv;
+      coef[2 * i + 1] = vv;
+    }
+    for (let i = 0; i < j; i++) {
+      const wv = coef[2 * i]!;
+      const vv = coef[2 * i + 1]!;
+      const vi = i * n;
+      for (let c = k + 1; c < n; c++) p[c] -= Vt[vi + c]! * wv + Wt[vi + c]! * vv;
+    }
+    let pv = 0;
+    for (let c = k + 1; c < n; c++) {
+      p[c] *= t;
+      pv += p[c]! * Vt[vj + c]!;
+    }
+    const K = 0.5 * t * pv;
+    for (let c = k + 1; c < n; c++) Wt[vj + c] = p[c]! - K * Vt[vj + c]!;
+  }
+  // Trailing update of rows/columns s..n−1, upper trapezoid per block row of 64: A −= VᵀW + WᵀV restricted.
+  const s0 = k0 + PANEL;
+  for (let r0 = s0; r0 < n; r0 += 64) {
+    const rows = Math.min(64, n - r0);
+    const cols = n - r0;
+    const cOff = offA + r0 * lda + r0;
+    dgemm(true, false, rows, cols, PANEL, -1, Vt, r0, n, Wt, r0, n, 1, A, cOff, lda);
+    dgemm(true, false, rows, cols, PANEL, -1, Wt, r0, n, Vt, r0, n, 1, A, cOff, lda);
+  }
+}
+
+function reduceUnblocked(
+  n: number,
+  k0: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  d: Float64Array,
+  e: Float64Array,
+  tau: Float64Array,
+  v: Float64Array,
+  p: Float64Array,
+): void {
+  for (let k = k0; k + 2 < n; k++) {
     const rk = offA + k * lda;
     const len = n - k - 1;
     const t = householderInPlace(len, A, rk + k + 1);
