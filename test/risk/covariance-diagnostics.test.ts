@@ -85,8 +85,8 @@ describe.each([
     ['ledoit_wolf', fitLedoitWolf],
     ['oas', fitOAS],
     ['lw2020', fitLW2020],
-  ] as const)('%s: closed form is exact', (_, fit) => {
-    const f = fit(w);
+  ] as const)('%s: closed form is exact', (_, estimate) => {
+    const f = estimate(w);
     const d = f.diagnostics();
     expect(d.spectrum).toBe('closed-form');
     // The closed form's condition number of a near-singular matrix is a ratio of O(ε) numbers.
@@ -95,8 +95,8 @@ describe.each([
   it.each([
     ['rmt', fitRMT],
     ['pca', (x: CovarianceWindow) => fitPCA(x, 2)],
-  ] as const)('%s: dense route is exact, Lanczos route within tolerance', (_, fit) => {
-    const f = fit(w);
+  ] as const)('%s: dense route is exact, Lanczos route within tolerance', (_, estimate) => {
+    const f = estimate(w);
     const n = naiveDiagnostics(f, T, p, R);
     compare(f.diagnostics(), n, 1e-9, 1e-8);
     // The Lanczos route serves p > 400; at p = 10 Hutchinson's estimator has too few dimensions to average.

@@ -126,7 +126,7 @@ describe('no look-ahead (architecture.md §4)', () => {
         const r = panel(T, N, 8);
         const l1 = panel(T, N, 9);
         const l2 = panel(T, N, 10);
-        const fit = (rv: Panel, a: Panel, b: Panel) =>
+        const buildAsOf79 = (rv: Panel, a: Panel, b: Panel) =>
           fitFamaMacBeth(
             rv,
             [
@@ -135,7 +135,7 @@ describe('no look-ahead (architecture.md §4)', () => {
             ],
             { end: 79 },
           );
-        const base = fit(r, l1, l2);
+        const base = buildAsOf79(r, l1, l2);
         const rng = new Rng(seed);
         const perturb = (q: Panel) => {
           const v = q.values.slice();
@@ -143,7 +143,7 @@ describe('no look-ahead (architecture.md §4)', () => {
             if (rng.bernoulli(0.3)) v[k] = rng.bernoulli(0.2) ? Number.NaN : 5 * rng.normal();
           return { ...q, values: v };
         };
-        const moved = fit(perturb(r), perturb(l1), perturb(l2));
+        const moved = buildAsOf79(perturb(r), perturb(l1), perturb(l2));
         if (base.status !== 'ok' || moved.status !== 'ok') throw new Error('expected ok');
         expect(Array.from(moved.model.F)).toEqual(Array.from(base.model.F));
         expect(Array.from(moved.model.D)).toEqual(Array.from(base.model.D));

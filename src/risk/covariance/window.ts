@@ -12,14 +12,7 @@
  */
 import { InvalidInputError, NotConvergedError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
-import {
-  dgemm,
-  dgemv,
-  dsyrk,
-  symmetricEigenRows,
-  symmetricEigenvalues,
-  topEigenpairs,
-} from '../../linalg/index.ts';
+import { dgemm, dgemv, dsyrk, symmetricEigenRows, topEigenpairs } from '../../linalg/index.ts';
 import type { ShrinkageMoments } from '../../stats/shrinkage.ts';
 import { centreColumns, extractWindow, type RawWindow, type WindowOptions } from './window-extract.ts';
 
