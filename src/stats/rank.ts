@@ -2,9 +2,9 @@
  * Average ranks with ties (scipy `rankdata` default, methods.md §0 "Ranks") and percentile ranks.
  *
  * The argsort is a radix sort on the IEEE-754 bits of the values: a double maps to an unsigned 64-bit key
- * with the same order (flip every bit of a negative number, only the sign bit of a positive one). The high
- * 32-bit word is sorted in 11/11/10-bit digit passes (passes whose digit is the same for every key are
- * skipped), then runs sharing a high word are ordered by the low word. It is O(n) with small constants and
+ * with the same order (flip every bit of a negative number, only the sign bit of a positive one). The top
+ * 24 key bits are sorted in three 8-bit passes (constant digits skipped), then runs sharing them are
+ * finished on the remaining 40 bits (see argsortCompactedValues). It is O(n) with small constants and
  * allocates nothing once the workspace is large enough; rank IC calls it ~10⁶ times per research run on
  * ~1500 values.
  */
@@ -48,49 +48,49 @@ export class RankWorkspace {
 
 const sharedWorkspace = new RankWorkspace(2048);
 
-/** Shift and mask of the three radix digits of a 32-bit key word (11, 11 and 10 bits). */
-const DIGIT_SHIFT = [0, 11, 22] as const;
-const DIGIT_MASK = [0x7ff, 0x7ff, 0x3ff] as const;
-/** Runs of equal high words up to this length are finished by insertion sort on the low word. */
+/** Runs of equal top-24-bit keys up to this length are finished by insertion sort. */
 const RUN_INSERTION_MAX = 32;
 
 /**
- * Stable LSD radix sort of `order[start..end)` by `words[order[j]]` (three digit passes, constant digits
- * skipped), using `tmp[start..end)` as scratch and `hist` (≥ 3·2048 entries). Result in `order`.
+ * Stable LSD radix sort of `order[start..end)` by `passes` digits of `digitBits` bits of
+ * `words[order[j]]`, starting at bit `shift` (digits must end at or below bit 32). Passes whose digit is the
+ * same for every key are skipped. `tmp[start..end)` is scratch; `hist` needs passes·2^digitBits entries.
  */
-function radixSortByWord(
+function radixSortByDigits(
   order: Uint32Array,
   tmp: Uint32Array,
   start: number,
   end: number,
   words: Uint32Array,
+  shift: number,
+  digitBits: number,
+  passes: number,
   hist: Uint32Array,
 ): void {
   const len = end - start;
-  hist.fill(0, 0, 3 * RADIX_BUCKETS);
+  const buckets = 1 << digitBits;
+  const mask = buckets - 1;
+  hist.fill(0, 0, passes * buckets);
   for (let j = start; j < end; j++) {
-    const w = words[order[j]!]!;
-    hist[w & 0x7ff]!++;
-    hist[RADIX_BUCKETS + ((w >>> 11) & 0x7ff)]!++;
-    hist[2 * RADIX_BUCKETS + (w >>> 22)]!++;
+    const w = words[order[j]!]! >>> shift;
+    for (let p = 0; p < passes; p++) hist[p * buckets + ((w >>> (p * digitBits)) & mask)]!++;
   }
   let src = order;
   let dst = tmp;
-  for (let pass = 0; pass < 3; pass++) {
-    const base = pass * RADIX_BUCKETS;
-    const shift = DIGIT_SHIFT[pass]!;
-    const mask = DIGIT_MASK[pass]!;
+  for (let p = 0; p < passes; p++) {
+    const base = p * buckets;
+    const s = shift + p * digitBits;
     // Every key has the same digit: the pass would not move anything.
-    if (hist[base + ((words[src[start]!]! >>> shift) & mask)] === len) continue;
+    if (hist[base + ((words[src[start]!]! >>> s) & mask)] === len) continue;
     let sum = start;
-    for (let b = 0; b <= mask; b++) {
+    for (let b = 0; b < buckets; b++) {
       const c = hist[base + b]!;
       hist[base + b] = sum;
       sum += c;
     }
     for (let j = start; j < end; j++) {
       const k = src[j]!;
-      dst[hist[base + ((words[k]! >>> shift) & mask)]!++] = k;
+      dst[hist[base + ((words[k]! >>> s) & mask)]!++] = k;
     }
     const swap = src;
     src = dst;
@@ -104,10 +104,11 @@ function radixSortByWord(
  * ascending order, ties in input order (every step is stable). Base kernel: no checks, no allocation beyond
  * `ws` (capacity ≥ m). NaN must not be present; −0 must have been replaced by +0.
  *
- * The 64-bit order-preserving key is split in a high and a low word. A radix sort on the high word (sign,
- * exponent and 20 mantissa bits) alone already orders almost all distinct values; the runs that share a
- * high word — exact ties, or values within ~1e-6 relative of each other — are then ordered by the low word
- * (insertion sort for short runs, radix for long ones). That halves the passes of a full 64-bit sort.
+ * The 64-bit order-preserving key is split in a high and a low word. Three 8-bit radix passes on the top 24
+ * bits (sign, exponent and 12 mantissa bits: 2⁻¹² relative resolution) already order almost all distinct
+ * values of a continuous cross-section, with histograms of 256 entries that stay cheap at n ≈ 1500. Runs
+ * that share those 24 bits — exact ties or values within ~2e-4 relative — are then finished on the remaining
+ * 40 bits: insertion sort for short runs, radix (low word, then the high word's low byte) for long ones.
  */
 export function argsortCompactedValues(m: number, ws: RankWorkspace): Uint32Array {
   const order = ws.order;
@@ -138,20 +139,27 @@ export function argsortCompactedValues(m: number, ws: RankWorkspace): Uint32Arra
     order[k] = k;
   }
   const tmp = ws.orderTmp;
-  radixSortByWord(order, tmp, 0, m, keyHi, ws.histogram);
+  const hist = ws.histogram;
+  radixSortByDigits(order, tmp, 0, m, keyHi, 8, 8, 3, hist);
   let j = 0;
   while (j < m) {
-    const h = keyHi[order[j]!]!;
+    const top = keyHi[order[j]!]! >>> 8;
     let e = j + 1;
-    while (e < m && keyHi[order[e]!] === h) e++;
-    if (e - j > RUN_INSERTION_MAX) radixSortByWord(order, tmp, j, e, keyLo, ws.histogram);
-    else if (e - j > 1) {
+    while (e < m && keyHi[order[e]!]! >>> 8 === top) e++;
+    if (e - j > RUN_INSERTION_MAX) {
+      radixSortByDigits(order, tmp, j, e, keyLo, 0, 11, 3, hist);
+      radixSortByDigits(order, tmp, j, e, keyHi, 0, 8, 1, hist);
+    } else if (e - j > 1) {
       for (let a = j + 1; a < e; a++) {
         const k = order[a]!;
-        const w = keyLo[k]!;
+        const h = keyHi[k]!;
+        const l = keyLo[k]!;
         let b = a - 1;
-        while (b >= j && keyLo[order[b]!]! > w) {
-          order[b + 1] = order[b]!;
+        while (b >= j) {
+          const kb = order[b]!;
+          const hb = keyHi[kb]!;
+          if (hb < h || (hb === h && keyLo[kb]! <= l)) break;
+          order[b + 1] = kb;
           b--;
         }
         order[b + 1] = k;

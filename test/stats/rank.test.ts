@@ -84,7 +84,7 @@ describe('rankAverageTies', () => {
     }
   });
 
-  it('orders values that share the high 32 bits (long and short runs finished on the low word)', () => {
+  it('orders values that share the top 24 key bits (long and short runs finished on the other 40)', () => {
     const rng = new Rng(19);
     for (const [n, levels] of [
       [500, 1000],
@@ -95,7 +95,8 @@ describe('rankAverageTies', () => {
       const x = new Float64Array(n);
       // 1 + k·2⁻⁴⁵ and −(1 + k·2⁻⁴⁵) differ only in the low word; mix in a few far-away values.
       for (let i = 0; i < n; i++) {
-        const v = 1 + rng.int(levels) * 2 ** -45;
+        // Differences in the high word's low byte (2⁻¹⁶) and in the low word (2⁻⁴⁵) only.
+        const v = 1 + rng.int(levels) * 2 ** -45 + (i % 2) * rng.int(levels) * 2 ** -16;
         x[i] = rng.uniform() < 0.1 ? rng.normal() : rng.uniform() < 0.5 ? v : -v;
       }
       expectSameArray(rankAverageTies(x), naiveRank(x));
