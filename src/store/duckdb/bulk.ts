@@ -64,21 +64,34 @@ export async function appendFeatureBatch(
   }
 }
 
-/** True when the batch's keys are strictly increasing in (event, entity, feature, ingest), hence unique. */
-function keysStrictlyIncreasing(b: EncodedFeatureBatch): boolean {
+/**
+ * Whether the batch's keys are strictly increasing in (event, entity, feature, ingest), hence unique, and
+ * which features it restates (adjacent rows sharing (event, entity, feature) in that order).
+ */
+function scanKeys(b: EncodedFeatureBatch): { unique: boolean; restated: Set<number> } {
+  const restated = new Set<number>();
   for (let k = 1; k < b.length; k++) {
     const de = b.eventTimeMs[k]! - b.eventTimeMs[k - 1]!;
     if (de > 0) continue;
-    if (de < 0) return false;
+    if (de < 0) return { unique: false, restated };
     const dn = b.entityId[k]! - b.entityId[k - 1]!;
     if (dn > 0) continue;
-    if (dn < 0) return false;
+    if (dn < 0) return { unique: false, restated };
     const df = b.featureId[k]! - b.featureId[k - 1]!;
     if (df > 0) continue;
-    if (df < 0) return false;
-    if (!(b.ingestTimeMs[k]! > b.ingestTimeMs[k - 1]!)) return false;
+    if (df < 0) return { unique: false, restated };
+    if (!(b.ingestTimeMs[k]! > b.ingestTimeMs[k - 1]!)) return { unique: false, restated };
+    restated.add(b.featureId[k]!);
   }
-  return true;
+  return { unique: true, restated };
+}
+
+async function recordRestated(conn: DuckDBConnection, ids: Iterable<number>): Promise<void> {
+  const list = [...ids];
+  if (list.length === 0) return;
+  await conn.run(
+    `INSERT INTO feature_restatements VALUES ${list.map((id) => `(${id})`).join(', ')} ON CONFLICT DO NOTHING`,
+  );
 }
 
 function featureList(b: EncodedFeatureBatch): string {
@@ -124,9 +137,10 @@ export async function loadFeatureEventsDuckDb(
   const existing = `SELECT entity_id, feature_id, event_time, ingest_time, value, value_json FROM feature_events
     WHERE feature_id IN (${features}) AND event_time BETWEEN CAST($1 AS TIMESTAMPTZ) AND CAST($2 AS TIMESTAMPTZ)`;
   const overlap = (await scalar(conn, `SELECT count(*) FROM (${existing} LIMIT 1)`, [lo, hi])) > 0;
-  const unique = keysStrictlyIncreasing(b);
+  const { unique, restated } = scanKeys(b);
   if (!overlap && unique) {
     await appendFeatureBatch(conn, b, 'feature_events');
+    await recordRestated(conn, restated);
     return { inserted: b.length, skipped: 0 };
   }
   await conn.run(STAGE_DDL);
@@ -140,8 +154,17 @@ export async function loadFeatureEventsDuckDb(
       await conn.run('CREATE OR REPLACE TEMP TABLE fe_stage AS SELECT DISTINCT * FROM fe_stage');
     }
     const staged = await scalar(conn, 'SELECT count(*) FROM fe_stage');
+    // After the insert, any (entity, feature, event_time) of this batch's window with two rows is a restatement.
+    const markRestated = () =>
+      conn.run(
+        `INSERT INTO feature_restatements
+         SELECT DISTINCT feature_id FROM (${existing}) GROUP BY entity_id, feature_id, event_time HAVING count(*) > 1
+         ON CONFLICT DO NOTHING`,
+        [lo, hi],
+      );
     if (!overlap) {
       await conn.run('INSERT INTO feature_events SELECT * FROM fe_stage');
+      await markRestated();
       return { inserted: staged, skipped: b.length - staged };
     }
     // x: the stored row with the same key; p: the row (stored or staged) just before in ingest time for the
@@ -169,6 +192,7 @@ export async function loadFeatureEventsDuckDb(
       await conn.run(
         `INSERT INTO feature_events SELECT entity_id, feature_id, event_time, ingest_time, value, value_json, write_id ${fresh}`,
       );
+      await markRestated();
       return { inserted, skipped: b.length - inserted };
     } finally {
       await conn.run('DROP TABLE IF EXISTS fe_match').catch(() => undefined);

@@ -50,7 +50,7 @@ export class FeatureCatalog {
     return this.defs;
   }
 
-  /** Registers (name, version); re-defining it identically is a no-op, differently a ConflictError-free refusal. */
+  /** Registers (name, version); re-defining it identically is a no-op, differently an InvalidInputError. */
   async define(name: string, options: DefineFeatureOptions = {}): Promise<FeatureDef> {
     const version = options.version ?? 1;
     if (!/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(name)) {

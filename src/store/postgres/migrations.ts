@@ -3,7 +3,7 @@
  * partitioning, one partition per calendar year, created on demand by the bulk loader) with the bitemporal
  * key as its primary key; when the TimescaleDB extension is available it becomes a hypertable with
  * compression segmented by (entity, feature) and ordered by event_time DESC, as seed 004 describes
- * (docs/decisions/003-store-postgres-layout.md). Concurrent migrators serialise on an advisory lock.
+ * (docs/decisions/053-store-postgres-layout.md). Concurrent migrators serialise on an advisory lock.
  */
 import type { SqlSession } from '../engine.ts';
 import type { EngineMigrationHooks } from '../migrate.ts';
