@@ -30,6 +30,14 @@ export interface QuantileSpreadOptions {
   readonly minBucketSize?: number;
 }
 
+/** Reused buffers: the spread runs once per date × signal × horizon (~10⁶ times per research run). */
+const scratch = {
+  s: new Float64Array(2048),
+  r: new Float64Array(2048),
+  counts: new Float64Array(6),
+  sums: new Float64Array(6),
+};
+
 /**
  * One date's spread: mean forward return of bucket Q minus that of bucket 1, with buckets formed on the
  * stocks where both signal and forward return are non-NaN. NaN if any bucket has fewer than
@@ -45,15 +53,37 @@ export function quantileSpread(
   const minSize = options.minBucketSize ?? 11;
   checkPositiveInteger('quantiles', Q);
   checkPositiveInteger('minBucketSize', minSize);
-  const s = new Float64Array(signal.length);
-  for (let i = 0; i < s.length; i++) s[i] = Number.isNaN(forward[i]!) ? Number.NaN : signal[i]!;
-  const buckets = quantileBuckets(s, Q);
-  const counts = new Float64Array(Q + 1);
-  const sums = new Float64Array(Q + 1);
-  for (let i = 0; i < s.length; i++) {
-    const b = buckets[i]!;
+  const n = signal.length;
+  if (scratch.s.length < n) {
+    scratch.s = new Float64Array(n);
+    scratch.r = new Float64Array(n);
+  }
+  if (scratch.counts.length < Q + 1) {
+    scratch.counts = new Float64Array(Q + 1);
+    scratch.sums = new Float64Array(Q + 1);
+  }
+  const { s, r, counts, sums } = scratch;
+  // Complete pairs only: a stock without a forward return takes no part in the ranking.
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const f = forward[i]!;
+    const v = signal[i]!;
+    if (!Number.isNaN(f) && !Number.isNaN(v)) {
+      s[m] = v;
+      r[m] = f;
+      m++;
+    }
+  }
+  if (m < Q * minSize) return Number.NaN;
+  // Ranks of the compacted signal overwrite s (the kernel compacts before writing, so aliasing is safe).
+  rankAverageTiesStrided(m, s, 0, 1, s, 0, 1, sharedRankWorkspace());
+  counts.fill(0, 0, Q + 1);
+  sums.fill(0, 0, Q + 1);
+  for (let k = 0; k < m; k++) {
+    // Q·rank/m is exact whenever it is an integer, so ceil never rounds across a bucket edge.
+    const b = Math.ceil((Q * s[k]!) / m);
     counts[b]!++;
-    sums[b]! += b > 0 ? forward[i]! : 0;
+    sums[b]! += r[k]!;
   }
   for (let b = 1; b <= Q; b++) if (counts[b]! < minSize) return Number.NaN;
   return sums[Q]! / counts[Q]! - sums[1]! / counts[1]!;
