@@ -1,6 +1,6 @@
 /**
  * Diagnostics of a covariance estimate (methods.md §5 "Diagnostics"; decision record
- * docs/decisions/risk-002-covariance-diagnostics.md): trace, condition number λ_max/λ_min, effective rank
+ * docs/decisions/081-risk-covariance-diagnostics.md): trace, condition number λ_max/λ_min, effective rank
  * exp(−Σ π_i ln π_i) and a Frobenius estimation-error bound.
  *
  * Three routes to the spectrum, cheapest first:

@@ -50,7 +50,7 @@ const SERIES_FROM = 8;
  * For large |x| the two terms cancel to O(1/x): at x ≈ 10⁴ (an isolated top eigenvalue against a small
  * one) the closed form keeps only ~7 digits, so d̃ of the top eigenvalue moved in the 5th digit between
  * float64 implementations. With u = √5/x, artanh's series gives the exact expansion
- * K = −(3/(√5π)) Σ_{k≥0} u^{2k+1}/((2k+1)(2k+3)), used for |x| > 8 (decision record risk-003).
+ * K = −(3/(√5π)) Σ_{k≥0} u^{2k+1}/((2k+1)(2k+3)), used for |x| > 8 (docs/decisions/082-risk-lw2020-hilbert-kernel.md).
  */
 export function lw2020HilbertKernel(x: number): number {
   const ax = Math.abs(x);

@@ -38,7 +38,7 @@ export interface CovarianceDiagnostics {
   /**
    * Frobenius estimation-error bound ‖Σ̂ − S₀‖_F + ε_S, where ε_S² = (1/T)[(1/T)Σ_k‖x_k‖⁴ − ‖S₀‖²_F] is
    * Ledoit–Wolf's (2004, Lemma 3.3) estimate of E‖S₀ − Σ‖²_F: by the triangle inequality, an estimate of an
-   * upper bound on ‖Σ̂ − Σ‖_F. See docs/decisions/risk-002-covariance-diagnostics.md.
+   * upper bound on ‖Σ̂ − Σ‖_F. See docs/decisions/081-risk-covariance-diagnostics.md.
    */
   readonly estimationErrorBound: number;
   /** estimationErrorBound / ‖Σ̂‖_F. */

@@ -1,6 +1,6 @@
 /**
  * Cutting an estimation window out of a returns panel, with the missing-data policy of methods.md §0
- * (decision record docs/decisions/risk-001-covariance-missing-data.md):
+ * (decision record docs/decisions/080-risk-covariance-missing-data.md):
  *
  * 1. The window is the `lookback` dates ending at (and including) `end` — nothing after `end` is read,
  *    so an estimate as of `end` is point-in-time by construction (architecture.md §4).
