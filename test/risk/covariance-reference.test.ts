@@ -122,7 +122,7 @@ describe('R5.2 (T = 15, p = 25, p > n)', () => {
     rel(f.details.d0, 0.03355522408621589);
     // methods.md gives max d̃ 50.71259468010328, computed with the closed-form Hilbert kernel, which loses
     // ~8 digits at x ≈ 10⁴; 50-digit arithmetic on the same eigenvalues gives 50.71003832434042
-    // (docs/decisions/risk-003-lw2020-hilbert-kernel.md).
+    // (docs/decisions/082-risk-lw2020-hilbert-kernel.md).
     rel(f.details.dMax, 50.71003832434042, 1e-12);
     const dRef = 50.71259468010328;
     expect(Math.abs(f.details.dMax - dRef) / dRef).toBeLessThan(1e-4);
