@@ -147,6 +147,10 @@ function merge(
   const tol = 8 * EPS * Math.max(dmax, zmax);
   const kept: number[] = [];
   const deflated: number[] = [];
+  // Column structure of blkdiag(Q₁, Q₂): 1 = rows of the top half only, 3 = bottom only, 2 = both (made
+  // by a deflating rotation across the halves). The final gemm skips the zero blocks (LAPACK dlaed2/3).
+  const colType = new Uint8Array(len);
+  for (let j = 0; j < len; j++) colType[j] = j < n1 ? 1 : 3;
   let prev = -1;
   if (rho * zmax <= tol) {
     // Nothing couples the halves: every eigenpair carries over.
@@ -179,6 +183,7 @@ function merge(
           Q[a + prev] = cn * qp + sn * qn;
           Q[a + j] = cn * qn - sn * qp;
         }
+        if (colType[prev] !== colType[j]) colType[j] = 2;
         const t2 = dd[prev]! * cn * cn + dd[j]! * sn * sn;
         dd[j] = dd[prev]! * sn * sn + dd[j]! * cn * cn;
         dd[prev] = t2;
@@ -221,14 +226,26 @@ function merge(
     norm = 1 / Math.sqrt(norm);
     for (let j = 0; j < nk; j++) U[j * nk + i] *= norm;
   }
-  // New eigenvectors of the kept part: Q[:, kept]·U, via a contiguous gather and one gemm.
-  const G = new Float64Array(len * nk);
-  for (let r = 0; r < len; r++) {
-    const a = q0 + r * ldq;
-    for (let c = 0; c < nk; c++) G[r * nk + c] = Q[a + kept[c]!]!;
-  }
+  // New eigenvectors of the kept part: Q[:, kept]·U. The top n1 rows only meet columns of type 1 and 2,
+  // the bottom rows only type 2 and 3, so each half is one gather and one gemm over its columns.
   const H = new Float64Array(len * nk);
-  dgemm(false, false, len, nk, nk, 1, G, 0, nk, U, 0, nk, 0, H, 0, nk);
+  const half = (r0: number, r1: number, skipType: number) => {
+    const cols: number[] = [];
+    for (let c = 0; c < nk; c++) if (colType[kept[c]!] !== skipType) cols.push(c);
+    const nc = cols.length;
+    const rows = r1 - r0;
+    if (nc === 0 || rows === 0) return;
+    const G = new Float64Array(rows * nc);
+    const Us = new Float64Array(nc * nk);
+    for (let r = 0; r < rows; r++) {
+      const a = q0 + (r0 + r) * ldq;
+      for (let c = 0; c < nc; c++) G[r * nc + c] = Q[a + kept[cols[c]!]!]!;
+    }
+    for (let c = 0; c < nc; c++) Us.set(U.subarray(cols[c]! * nk, (cols[c]! + 1) * nk), c * nk);
+    dgemm(false, false, rows, nk, nc, 1, G, 0, nc, Us, 0, nk, 0, H, r0 * nk, nk);
+  };
+  half(0, n1, 3);
+  half(n1, len, 1);
 
   // Assemble all eigenpairs, ascending.
   const values = new Float64Array(len);

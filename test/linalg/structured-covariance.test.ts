@@ -67,6 +67,10 @@ describe('StructuredCovariance against toDense()', () => {
   for (const [p, k, kind] of cases) {
     it(`p=${p} k=${k} ${kind}: mul, solve, solveMany, quadForm, diagonal, trace, logDet`, () => {
       const S = randomStructured(p, k, p * 31 + k, kind);
+      if (kind === 'indefinite') {
+        // The case must really exercise the indefinite-capacitance branch.
+        expect(symmetricEigenvalues({ rows: k, cols: k, data: S.C })[0]).toBeLessThan(0);
+      }
       const M = dense(S);
       expect(maxAbsDiff(S.toDense().data, M.data)).toBeLessThan(1e-13 * maxAbs(M.data));
       const x = randomMatrix(1, p, 5).data;
