@@ -156,7 +156,8 @@ class Book {
       decisionIndex: exec.t,
       executionIndex: s,
       date: dates[exec.t]!,
-      weights: target,
+      // a copy: `this.w` drifts in place from tomorrow on, the record keeps the traded target
+      weights: Float64Array.from(target),
       turnover: to,
       traded,
       cost: c,

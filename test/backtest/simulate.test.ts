@@ -193,3 +193,22 @@ describe('books in lockstep', () => {
     expect(together[0]!.rebalances[0]!.date).toBe(u.dates[10]);
   });
 });
+
+describe('rebalance records', () => {
+  it('keep the traded target, not the weights drifted after it', () => {
+    const u = tinyUniverse([
+      [0, 0],
+      [0, 0],
+      [0.5, -0.5],
+      [0.2, 0.1],
+    ]);
+    const res = simulateWalkForward({
+      universe: u,
+      returns: u.panels.get('return')!.values,
+      decisionIndices: [0],
+      executionDelay: 1,
+      decide: () => ({ weights: Float64Array.of(0.5, -0.5) }),
+    });
+    expect([...res.rebalances[0]!.weights]).toEqual([0.5, -0.5]);
+  });
+});
