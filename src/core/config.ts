@@ -56,7 +56,7 @@ const risk = z
     pca_factors: posInt.default(15),
     methods: z
       .array(z.enum(['sample', 'ledoit_wolf', 'oas', 'lw2020', 'rmt', 'pca', 'fama_macbeth']))
-      .default(['ledoit_wolf', 'oas', 'lw2020', 'rmt', 'pca']),
+      .default(['sample', 'ledoit_wolf', 'oas', 'lw2020', 'rmt', 'pca', 'fama_macbeth']),
     min_dates: posInt.default(60),
     min_tickers: posInt.default(30),
   })
@@ -220,7 +220,8 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   for (let k = 0; k < path.length - 1; k++) {
     const key = path[k]!;
     const next = node[key];
-    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next)) node[key] = {};
+    if (next === undefined || next === null || typeof next !== 'object' || Array.isArray(next))
+      node[key] = {};
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]!] = value;
@@ -274,7 +275,8 @@ export interface LoadConfigOptions {
 /** Validates a config object (file contents + overrides) and returns the frozen, defaulted config. */
 export function resolveConfig(input: unknown, source = 'config'): AlphalabConfig {
   const parsed = configSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new InvalidInputError(`invalid configuration: ${describeIssues(parsed.error, source)}`);
+  if (!parsed.success)
+    throw new InvalidInputError(`invalid configuration: ${describeIssues(parsed.error, source)}`);
   return deepFreeze(parsed.data);
 }
 
@@ -301,7 +303,9 @@ export function loadConfig(options: LoadConfigOptions = {}): AlphalabConfig {
       });
     }
     if (doc !== null && doc !== undefined && !isPlainObject(doc)) {
-      throw new InvalidInputError('the configuration file must hold a mapping of sections', { where: { file } });
+      throw new InvalidInputError('the configuration file must hold a mapping of sections', {
+        where: { file },
+      });
     }
     fromFile = (doc as Record<string, unknown> | null) ?? {};
   }

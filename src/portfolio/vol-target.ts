@@ -78,14 +78,22 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
       if (!(lg > lo + 1e-3 * (hi - lo) && lg < hi - 1e-3 * (hi - lo))) lg = 0.5 * (la + lb);
       guess = Math.exp(lg);
     }
+    const previousBelow = below;
     cur = run(guess);
     if (Math.abs(cur.vol / target - 1) <= tol) return done(cur, true);
     if (cur.vol > target) above = cur;
     else below = cur;
+    // Lowering γ by half or more added almost no risk: the box or gross limit binds, the target is out of reach.
+    if (
+      !above &&
+      previousBelow &&
+      cur.gamma <= 0.5 * previousBelow.gamma &&
+      cur.vol <= previousBelow.vol * 1.005
+    ) {
+      return done(cur, false);
+    }
     if (!above) guess = cur.gamma * Math.max(cur.vol / target, 1e-3) * 0.5;
     else if (!below) guess = cur.gamma * Math.min(cur.vol / target, 1e3) * 2;
-    // the box or gross limit caps risk: lowering γ no longer adds volatility
-    if (!above && below && solves > 3 && cur.gamma < pr.gamma * 1e-6) return done(cur, false);
   }
   const best = [above, below]
     .filter((x) => x !== undefined)

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import { SpectralRiskOperator } from '../../src/portfolio/spectral-operator.ts';
+import { naiveSolve } from './dense-operator.ts';
+
+/** Random p × k matrix with orthonormal columns by Gram–Schmidt. */
+function orthonormal(p: number, k: number, rng: Rng): Float64Array {
+  const V = new Float64Array(p * k);
+  for (let j = 0; j < k; j++) {
+    const v = Float64Array.from({ length: p }, () => rng.normal());
+    for (let pass = 0; pass < 2; pass++) {
+      for (let q = 0; q < j; q++) {
+        let d = 0;
+        for (let i = 0; i < p; i++) d += V[i * k + q]! * v[i]!;
+        for (let i = 0; i < p; i++) v[i] = v[i]! - d * V[i * k + q]!;
+      }
+    }
+    const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    for (let i = 0; i < p; i++) V[i * k + j] = v[i]! / n;
+  }
+  return V;
+}
+
+describe('SpectralRiskOperator', () => {
+  it('agrees with the dense Σ = aI + V diag(c) Vᵀ for mul, quadForm and (γΣ + ρI)⁻¹', () => {
+    const rng = new Rng(3);
+    const p = 12;
+    const k = 5;
+    const a = 0.02;
+    const V = orthonormal(p, k, rng);
+    const c = Float64Array.from({ length: k }, () => rng.uniform());
+    const S = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      for (let j = 0; j < p; j++) {
+        let s = i === j ? a : 0;
+        for (let q = 0; q < k; q++) s += V[i * k + q]! * c[q]! * V[j * k + q]!;
+        S[i * p + j] = s;
+      }
+    }
+    const op = new SpectralRiskOperator(a, V, c);
+    const x = Float64Array.from({ length: p }, () => rng.normal());
+    const Sx = op.mul(x);
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += S[i * p + j]! * x[j]!;
+      expect(Sx[i]).toBeCloseTo(s, 13);
+    }
+    let q = 0;
+    for (let i = 0; i < p; i++) q += x[i]! * Sx[i]!;
+    expect(op.quadForm(x)).toBeCloseTo(q, 13);
+    for (const [g, rho] of [
+      [10, 1],
+      [0.5, 0.01],
+      [1e-4, 2],
+    ] as const) {
+      const M = new Float64Array(p * p);
+      for (let i = 0; i < p * p; i++) M[i] = g * S[i]!;
+      for (let i = 0; i < p; i++) M[i * p + i] = M[i * p + i]! + rho;
+      const ref = naiveSolve(M, x, p);
+      const got = op.shiftedSolver(g, rho).solve(x);
+      for (let i = 0; i < p; i++) expect(got[i]! / ref[i]!).toBeCloseTo(1, 10);
+    }
+  });
+
+  it('handles a singular Σ (a = 0, the sample covariance) once ρ > 0', () => {
+    const rng = new Rng(4);
+    const V = orthonormal(6, 2, rng);
+    const op = new SpectralRiskOperator(0, V, Float64Array.of(0.3, 0.1));
+    const b = Float64Array.from({ length: 6 }, () => rng.normal());
+    const x = op.shiftedSolver(2, 0.5).solve(b);
+    const back = op.mul(x).map((v, i) => 2 * v + 0.5 * x[i]!);
+    for (let i = 0; i < 6; i++) expect(back[i]).toBeCloseTo(b[i]!, 12);
+    expect(() => op.shiftedSolver(1, 0)).toThrow(/positive/);
+  });
+});
