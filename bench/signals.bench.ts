@@ -21,7 +21,11 @@ function tier(stocks: number, days: number, workers: number, target?: string) {
     ...(target ? { target } : {}),
     setup: () => market(stocks, days),
     async run(universe: ReturnType<typeof market>) {
+      // Process CPU time includes the worker threads: with the machine shared, cpuS/workers is the wall
+      // time the run would take on idle cores.
+      const cpu0 = process.cpuUsage();
       const r = await runResearch(universe, { backend: 'threads', workers });
+      const cpu = process.cpuUsage(cpu0);
       const ok = r.tier.signals.filter((s) => s.status === 'ok');
       const mean = (f: (s: (typeof ok)[number]) => number) => ok.reduce((a, s) => a + f(s), 0) / ok.length;
       return {
@@ -33,6 +37,7 @@ function tier(stocks: number, days: number, workers: number, target?: string) {
         perSignalNeutralizeIcMs: mean((s) => s.ms.neutralizeAndIc),
         signals: ok.length,
         duplicates: r.tier.duplicates.length,
+        cpuS: (cpu.user + cpu.system) / 1e6,
       };
     },
   };
