@@ -11,7 +11,7 @@ import { type BaselineSpec, decileBook, MOMENTUM_BASELINE, VALUE_BASELINE } from
 import { type Decision, type SimulationResult, simulateBooks } from '../backtest/simulate.ts';
 import type { PointInTimeView } from '../backtest/view.ts';
 import type { AlphalabConfig } from '../core/config.ts';
-import { InfeasibleError, NotConvergedError } from '../core/errors.ts';
+import { InfeasibleError, InvalidInputError, NotConvergedError } from '../core/errors.ts';
 import type { Panel } from '../core/panel.ts';
 import type { Universe } from '../core/universe.ts';
 import type { StructuredCovariance } from '../linalg/index.ts';
@@ -268,8 +268,16 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
         minDates: rc.min_dates,
         minTickers: rc.min_tickers,
       });
-      if (fm.status === 'ok')
-        fits.set('fama_macbeth', { op: fm.model.covariance(), tickers: fm.model.tickers });
+      if (fm.status === 'ok') {
+        try {
+          fits.set('fama_macbeth', { op: fm.model.covariance(), tickers: fm.model.tickers });
+        } catch (e) {
+          if (!(e instanceof InvalidInputError)) throw e;
+          notes.push(
+            `fama_macbeth on ${view.date}: the model cannot be assembled (${e.message}); the held book was kept`,
+          );
+        }
+      } else notes.push(`fama_macbeth on ${view.date}: ${fm.reason}`);
       timings.factorModelMs! += performance.now() - c0;
     }
 
@@ -308,7 +316,8 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
           exAnteVol: Number.NaN,
           volTargetReached: false,
         });
-        decisions.push({ weights: new Float64Array(N), info: { status: 'no-model' } });
+        // without a risk model there is nothing to optimise: hold the drifted book, as on a failed solve
+        decisions.push({ weights: Float64Array.from(w0All), info: { status: 'no-model' } });
         return;
       }
       // every name of the model, in model order; names not investable at t are held at 0 by their bounds
@@ -417,7 +426,10 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
           exAnteVol: sol.exAnteVol,
           volTargetReached: sol.volTargetReached,
         });
-        decisions.push({ weights, info: { horizon: h, gamma: sol.gamma, exAnteVol: sol.exAnteVol } });
+        decisions.push({
+          weights,
+          info: { status: 'ok', horizon: h, gamma: sol.gamma, exAnteVol: sol.exAnteVol },
+        });
       } catch (e) {
         if (!(e instanceof InfeasibleError || e instanceof NotConvergedError)) throw e;
         // keep the held book (drifted) rather than trade on an unsolved problem; recorded in the report
