@@ -75,7 +75,11 @@ export {
   type RawWindow,
   type WindowOptions,
 } from './covariance/window-extract.ts';
-export { columnCovarianceDdof1, factorCovarianceOperator } from './factor-model/assemble.ts';
+export {
+  columnCovarianceDdof1,
+  factorCovarianceOperator,
+  restrictFactorCovariance,
+} from './factor-model/assemble.ts';
 export {
   buildRiskModel,
   type PersistenceStatus,

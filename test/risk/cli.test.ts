@@ -96,22 +96,17 @@ describe('alphalab risk', () => {
 
 describe('alphalab covariance', () => {
   it('prints the diagnostics of every configured estimator', async () => {
+    const all = ['sample', 'ledoit_wolf', 'oas', 'lw2020', 'rmt', 'pca', 'fama_macbeth'];
     const r = await runInProcess(
-      ['covariance', '--universe', universeDir, '--lookback', '120', '--json'],
+      ['covariance', '--universe', universeDir, '--lookback', '120', '--methods', all.join(','), '--json'],
       extra,
     );
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.estimators.map((e: { method: string }) => e.method)).toEqual([
-      'ledoit_wolf',
-      'oas',
-      'lw2020',
-      'rmt',
-      'pca',
-    ]);
+    expect(out.estimators.map((e: { method: string }) => e.method)).toEqual(all);
     expect(out.dates).toBe(120);
     for (const e of out.estimators) {
-      expect(e.trace).toBeGreaterThan(0);
+      expect(e.trace, e.method).toBeGreaterThan(0);
       expect(e.effectiveRank).toBeGreaterThan(1);
       expect(e.conditionNumber).toBeGreaterThan(1);
     }

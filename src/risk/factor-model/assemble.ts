@@ -138,3 +138,26 @@ export function factorCovarianceOperator(
 ): StructuredCovariance {
   return new StructuredCovariance({ p: N, k: K, diag: D, U: B, C: F });
 }
+
+/**
+ * Σ of a factor model restricted to `tickers` (in that order), e.g. to compare it with a covariance
+ * window's estimators; tickers the model does not cover are returned in `missing` and left out.
+ */
+export function restrictFactorCovariance(
+  model: Pick<FactorRiskModel, 'tickers' | 'factors' | 'B' | 'F' | 'D'>,
+  tickers: readonly string[],
+): { covariance: StructuredCovariance; tickers: string[]; missing: string[] } {
+  const K = model.factors.length;
+  const pos = new Map(model.tickers.map((t, i) => [t, i] as const));
+  const kept: string[] = [];
+  const missing: string[] = [];
+  for (const t of tickers) (pos.has(t) ? kept : missing).push(t);
+  const B = new Float64Array(kept.length * K);
+  const D = new Float64Array(kept.length);
+  kept.forEach((t, s) => {
+    const i = pos.get(t)!;
+    B.set(model.B.subarray(i * K, (i + 1) * K), s * K);
+    D[s] = model.D[i]!;
+  });
+  return { covariance: factorCovarianceOperator(kept.length, K, B, model.F, D), tickers: kept, missing };
+}

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomically } from '../../data/io/atomic.ts';
+import { symmetricEigenvalues } from '../../linalg/index.ts';
 import type { FactorRiskModel, FamaMacBethDiagnostics } from '../factor-model/types.ts';
 import { writeKeyedParquet } from './parquet.ts';
 
@@ -32,7 +33,9 @@ export interface RiskModelMetadata {
   readonly dates: {
     readonly first: string | null;
     readonly last: string | null;
-    readonly used: number;
+    readonly count: number;
+    /** Every date with a valid cross-section (the rows of factor_returns.parquet). */
+    readonly used: readonly string[];
     readonly skipped: readonly { date: string; reason: string; assets: number; condition: number | null }[];
   };
   readonly premia: FactorRiskModel['premia'];
@@ -53,6 +56,29 @@ export interface WriteRiskModelOptions {
   readonly diagnostics?: FamaMacBethDiagnostics;
   /** Fixed timestamp for reproducible metadata in tests; default now. */
   readonly createdAt?: string;
+}
+
+/**
+ * Spectral diagnostics of F (condition number, effective rank exp(−Σπ ln π), methods.md §5) and the range
+ * of D; all small (K × K and N), so they are computed exactly.
+ */
+export function factorModelDiagnostics(model: FactorRiskModel): Record<string, number | null> {
+  const K = model.factors.length;
+  const lambda = symmetricEigenvalues({ rows: K, cols: K, data: model.F }, { symmetryTolerance: 1e-8 });
+  let total = 0;
+  for (const l of lambda) total += l;
+  let entropy = 0;
+  for (const l of lambda) if (l > 0) entropy -= (l / total) * Math.log(l / total);
+  const lmax = lambda[K - 1]!;
+  const lmin = lambda[0]!;
+  const D = Float64Array.from(model.D).sort();
+  return {
+    factorConditionNumber: lmin > 1e-12 * lmax ? lmax / lmin : null,
+    factorEffectiveRank: Math.exp(entropy),
+    specificVarianceMin: D[0] ?? null,
+    specificVarianceMedian: D[D.length >> 1] ?? null,
+    specificVarianceMax: D.at(-1) ?? null,
+  };
 }
 
 /** JSON cannot carry NaN or ±Infinity; they are written as null. */
@@ -115,7 +141,8 @@ async function fillRiskModelDir(
     dates: {
       first: model.factorReturnDates[0] ?? null,
       last: model.factorReturnDates.at(-1) ?? null,
-      used: model.factorReturnDates.length,
+      count: model.factorReturnDates.length,
+      used: model.factorReturnDates,
       skipped: model.skippedDates.map((s) => ({
         date: s.date,
         reason: s.reason,
@@ -126,16 +153,19 @@ async function fillRiskModelDir(
     // JSON.stringify writes non-finite premia (e.g. t of a constant series) as null.
     premia: model.premia,
     nwLags: model.nwLags,
-    diagnostics: d
-      ? {
-          returnDates: d.returnDates,
-          validDates: d.validDates,
-          tickersWithAllLoadings: d.tickersWithAllLoadings,
-          droppedFactors: d.droppedFactors,
-          malformedTickers: d.malformedTickers,
-          tickersWithoutLoadings: d.tickersWithoutLoadings.length,
-        }
-      : {},
+    diagnostics: {
+      ...factorModelDiagnostics(model),
+      ...(d
+        ? {
+            returnDates: d.returnDates,
+            validDates: d.validDates,
+            tickersWithAllLoadings: d.tickersWithAllLoadings,
+            droppedFactors: d.droppedFactors,
+            malformedTickers: d.malformedTickers,
+            tickersWithoutLoadings: d.tickersWithoutLoadings.length,
+          }
+        : {}),
+    },
     files,
   };
   await writeFile(join(tmp, 'metadata.json'), `${JSON.stringify(metadata, null, 2)}\n`);
