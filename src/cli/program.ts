@@ -4,9 +4,14 @@
  */
 import { Command, Option } from 'commander';
 import { type CliContext, createCliContext } from './context.ts';
+import { registerCovarianceCommand } from './covariance.ts';
 import { describeError, EXIT_OK, exitCodeFor } from './errors.ts';
+import { registerFeaturesCommand } from './features.ts';
 import { registerInfoCommand } from './info.ts';
 import { registerIngestCommand } from './ingest.ts';
+import { registerModelsCommand } from './models.ts';
+import { registerResearchCommand } from './research.ts';
+import { registerRiskCommand } from './risk.ts';
 import { registerSynthCommand } from './synth.ts';
 
 /** A command module: adds one subcommand to the program. */
@@ -14,9 +19,14 @@ export type RegisterCommand = (program: Command, ctx: CliContext) => unknown;
 
 /** Commands registered by default; others plug in through `buildProgram(ctx, [...extra])`. */
 export const CORE_COMMANDS: readonly RegisterCommand[] = [
+  registerResearchCommand,
   registerSynthCommand,
   registerIngestCommand,
   registerInfoCommand,
+  registerRiskCommand,
+  registerCovarianceCommand,
+  registerFeaturesCommand,
+  registerModelsCommand,
 ];
 
 export function buildProgram(ctx: CliContext, extra: readonly RegisterCommand[] = []): Command {
