@@ -20,30 +20,43 @@ function normals(rng: Rng, n: number, nanShare = 0): Float64Array {
 
 /**
  * µs per call of `fn` over `calls` calls cycling through `inputs`, after a warm-up: the best of 5 rounds,
- * because the machine is shared and the minimum is the least disturbed estimate.
+ * because the machine is shared and the minimum is the least disturbed estimate. CPU time (user + system of
+ * this process) is reported beside wall time since it is far less sensitive to other processes.
  */
-function microsPerCall<T>(inputs: readonly T[], calls: number, fn: (x: T) => unknown): number {
+function microsPerCall<T>(
+  inputs: readonly T[],
+  calls: number,
+  fn: (x: T) => unknown,
+): { wall: number; cpu: number } {
   for (let k = 0; k < 200; k++) fn(inputs[k % inputs.length]!);
   const rounds = 5;
   const per = Math.ceil(calls / rounds);
-  let best = Number.POSITIVE_INFINITY;
+  let wall = Number.POSITIVE_INFINITY;
+  let cpu = Number.POSITIVE_INFINITY;
   for (let r = 0; r < rounds; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let k = 0; k < per; k++) fn(inputs[(r * per + k) % inputs.length]!);
-    best = Math.min(best, ((performance.now() - t0) * 1000) / per);
+    wall = Math.min(wall, ((performance.now() - t0) * 1000) / per);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / per);
   }
-  return best;
+  return { wall, cpu };
 }
 
-/** Best-of-3 wall time of `fn` in ms (the first run includes JIT warm-up). */
-function bestMs(fn: () => unknown): number {
-  let best = Number.POSITIVE_INFINITY;
+/** Best-of-3 wall and CPU time of `fn` in ms (the first run includes JIT warm-up). */
+function bestMs(fn: () => unknown): { wall: number; cpu: number } {
+  let wall = Number.POSITIVE_INFINITY;
+  let cpu = Number.POSITIVE_INFINITY;
   for (let r = 0; r < 3; r++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    best = Math.min(best, performance.now() - t0);
+    wall = Math.min(wall, performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1000);
   }
-  return best;
+  return { wall, cpu };
 }
 
 interface CrossSectionCase {
@@ -69,7 +82,8 @@ export default defineBenchmarks([
     setup: () => Array.from({ length: 64 }, (_, k) => normals(new Rng(k), N, 0.02)),
     run(inputs: Float64Array[]) {
       const out = new Float64Array(N);
-      return { usPerCall: microsPerCall(inputs, 20_000, (x) => rankAverageTies(x, out)) };
+      const t = microsPerCall(inputs, 20_000, (x) => rankAverageTies(x, out));
+      return { usPerCall: t.wall, usCpuPerCall: t.cpu };
     },
   },
   {
@@ -89,12 +103,14 @@ export default defineBenchmarks([
       const dense = signals.map((s) =>
         s.map((v, i) => (Number.isNaN(v) && !Number.isNaN(fwd[i]!) ? 0.5 : v)),
       );
+      const plain = microsPerCall(signals, 10_000, (s) => rankIC(s, fwd, 252));
+      const reused = microsPerCall(dense, 10_000, (s) => rankICWithRankedTarget(s, target, 252));
+      const reRanked = microsPerCall(signals, 10_000, (s) => rankICWithRankedTarget(s, target, 252));
       return {
-        usPerCallRankIC: microsPerCall(signals, 10_000, (s) => rankIC(s, fwd, 252)),
-        usPerCallPreRankedReused: microsPerCall(dense, 10_000, (s) => rankICWithRankedTarget(s, target, 252)),
-        usPerCallPreRankedReRanked: microsPerCall(signals, 10_000, (s) =>
-          rankICWithRankedTarget(s, target, 252),
-        ),
+        usPerCall: plain.wall,
+        usCpuPerCall: plain.cpu,
+        usCpuPreRankedReused: reused.cpu,
+        usCpuPreRankedReRanked: reRanked.cpu,
       };
     },
   },
@@ -117,7 +133,13 @@ export default defineBenchmarks([
         return c;
       });
       const fallback = microsPerCall(withNaN, 2_000, (s) => res.residualize(s, out));
-      return { usPrecompute: precompute, usPerSignalApply: apply, usPerSignalFallback: fallback };
+      return {
+        usPrecompute: precompute.wall,
+        usCpuPrecompute: precompute.cpu,
+        usPerSignalApply: apply.wall,
+        usCpuPerSignalApply: apply.cpu,
+        usCpuPerSignalFallback: fallback.cpu,
+      };
     },
   },
   {
@@ -128,8 +150,8 @@ export default defineBenchmarks([
       return { x: normals(rng, N * T, 0.01), y: normals(rng, T) };
     },
     run({ x, y }: { x: Float64Array; y: Float64Array }) {
-      const ms = bestMs(() => rollingBeta(x, y, { columns: N }));
-      return { bestMs: ms, nsPerCell: (ms * 1e6) / (N * T) };
+      const t = bestMs(() => rollingBeta(x, y, { columns: N }));
+      return { bestMs: t.wall, cpuMs: t.cpu, nsCpuPerCell: (t.cpu * 1e6) / (N * T) };
     },
   },
   {
@@ -137,8 +159,8 @@ export default defineBenchmarks([
     size: `${N} × ${T}, W = 60`,
     setup: () => ({ x: normals(new Rng(4), N * T, 0.01) }),
     run({ x }: { x: Float64Array }) {
-      const ms = bestMs(() => rollingStd(x, { window: 60, minObs: 45, columns: N }));
-      return { bestMs: ms, nsPerCell: (ms * 1e6) / (N * T) };
+      const t = bestMs(() => rollingStd(x, { window: 60, minObs: 45, columns: N }));
+      return { bestMs: t.wall, cpuMs: t.cpu, nsCpuPerCell: (t.cpu * 1e6) / (N * T) };
     },
   },
   {
@@ -153,10 +175,10 @@ export default defineBenchmarks([
     },
     run({ base, cur }: { base: Float64Array; cur: Float64Array }) {
       let value = Number.NaN;
-      const ms = bestMs(() => {
+      const t = bestMs(() => {
         value = psi(base, cur).psi;
       });
-      return { bestMs: ms, psi: value };
+      return { bestMs: t.wall, cpuMs: t.cpu, psi: value };
     },
   },
 ]);
