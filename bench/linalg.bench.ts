@@ -136,7 +136,9 @@ export default defineBenchmarks([
       return {
         setupMs: setup.wallMs,
         usPerSolve: (t.wallMs * 1000) / calls,
+        usPerSolveCpu: (t.cpuMs * 1000) / calls,
         usPerQuadForm: (q.wallMs * 1000) / calls,
+        usPerQuadFormCpu: (q.cpuMs * 1000) / calls,
       };
     },
   },

@@ -116,6 +116,10 @@ describe('symmetricEigen', () => {
     const X = randomMatrix(20, 120, 8);
     values = expectGood(naiveMatmul(X, X, true, false));
     expect(values.filter((v) => Math.abs(v) < 1e-12 * values[119]!).length).toBe(100);
+    // Twelve orders of magnitude: residual stays small relative to ‖A‖, tiny eigenvalues stay positive-ish.
+    const graded = Array.from({ length: 100 }, (_, i) => 10 ** (-6 + (12 * i) / 99));
+    values = expectGood(symmetricWithSpectrum(graded, 9));
+    expect(maxAbsDiff(values, graded)).toBeLessThan(1e-12 * 1e6 * 100);
     // Tridiagonal input with an exact split (a zero coupling) and a diagonal block.
     const n = 90;
     const T = new Float64Array(n * n);
