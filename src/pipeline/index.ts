@@ -1,0 +1,16 @@
+export { gitSha, type RunManifest, startManifest, universeFingerprint } from './manifest.ts';
+export {
+  type BookEvaluation,
+  benchmarkReturns,
+  type Overfitting,
+  type PipelineStage,
+  type ResearchPipelineOptions,
+  type ResearchPipelineResult,
+  runResearchPipeline,
+} from './research.ts';
+export {
+  type PortfolioStageResult,
+  type RebalanceRecord,
+  runPortfolioStage,
+  type StrategyBook,
+} from './walk-forward.ts';
