@@ -1,9 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IntegrityError, InvalidInputError } from '../../src/core/errors.ts';
 import { loadGbdt, saveGbdt } from '../../src/ml/gbdt/json.ts';
 import { featureMatrixFromRows, selectRows } from '../../src/ml/gbdt/matrix.ts';
 import { logPriorIntercept } from '../../src/ml/gbdt/objective.ts';
-import { binMatrix, searchBin, sentinelCut, sketchCuts } from '../../src/ml/gbdt/quantize.ts';
+import {
+  binMatrix,
+  radixSortFloat32,
+  searchBin,
+  sentinelCut,
+  sketchCuts,
+} from '../../src/ml/gbdt/quantize.ts';
 import { trainGbdt } from '../../src/ml/gbdt/train.ts';
 import { multiclassLogLoss } from '../../src/ml/validation/metrics.ts';
 import { syntheticClassification } from './fixtures.ts';
@@ -32,6 +39,16 @@ describe('quantisation (§9.3 item 3)', () => {
     expect(b.hasMissing[0]).toBe(1);
     expect(searchBin(Float64Array.from([1, 2, 3]), 0, 3, 2)).toBe(2);
     expect(searchBin(Float64Array.from([1, 2, 3]), 0, 3, 0.5)).toBe(0);
+  });
+  it('radix sort of float32 values equals the comparison sort (negatives, ±0, subnormals, ties)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noNaN: true }), { maxLength: 300 }), (xs) => {
+        const v = Float32Array.from(xs);
+        radixSortFloat32(v, v.length, new Float32Array(v.length));
+        const ref = Float32Array.from(xs).sort();
+        for (let i = 0; i < v.length; i++) expect(v[i] === ref[i]).toBe(true);
+      }),
+    );
   });
   it('casts to float32 before sketching', () => {
     const c = sketchCuts(col([0.1, 0.2]), 256);

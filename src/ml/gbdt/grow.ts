@@ -187,7 +187,9 @@ export class TreeGrower {
       node.hist = null;
     };
     // Only a node with H ≥ 2·min_child_weight (and H > 0) can have a valid split; others need no histogram.
-    const canSplit = (H: number, depth: number) => depth < p.maxDepth && H >= 2 * p.minChildWeight && H > 0;
+    // The tiny relative slack keeps a split whose halves each reach min_child_weight when H rounds just below.
+    const minSplitH = 2 * p.minChildWeight * (1 - 1e-12);
+    const canSplit = (H: number, depth: number) => depth < p.maxDepth && H >= minSplitH && H > 0;
 
     let G = 0;
     let H = 0;

@@ -33,6 +33,7 @@ export {
   binMatrix,
   featureCutsFromDistinct,
   numBins,
+  radixSortFloat32,
   searchBin,
   sentinelCut,
   sketchCuts,

@@ -124,14 +124,14 @@ export function sketchCuts(
   const minValues = new Float64Array(p);
   const all: number[] = [];
   const sorted = new Float32Array(n);
+  const scratch = new Float32Array(n);
   const distinct = new Float64Array(n);
   const wsum = new Float64Array(n);
   for (let f = 0; f < p; f++) {
     const col = cols.subarray(f * n, (f + 1) * n);
-    sorted.set(col);
-    sorted.sort();
-    let c = n;
-    while (c > 0 && Number.isNaN(sorted[c - 1]!)) c--;
+    let c = 0;
+    for (let i = 0; i < n; i++) if (!Number.isNaN(col[i]!)) sorted[c++] = col[i]!;
+    radixSortFloat32(sorted, c, scratch);
     let m = 0;
     for (let k = 0; k < c; k++) {
       if (m === 0 || sorted[k]! !== distinct[m - 1]!) {
@@ -162,6 +162,46 @@ function lowerBound(a: Float64Array, lo: number, hi: number, x: number): number 
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * Sorts v[0..n) (no NaN) ascending by an LSD radix sort on the float32 bit patterns (three 11-bit passes),
+ * several times faster than TypedArray.prototype.sort on 10⁵ values. −0 sorts before +0; they compare equal.
+ * `scratch` needs length ≥ n.
+ */
+export function radixSortFloat32(v: Float32Array, n: number, scratch: Float32Array): void {
+  const a = new Uint32Array(v.buffer, v.byteOffset, n);
+  const b = new Uint32Array(scratch.buffer, scratch.byteOffset, n);
+  // Order-preserving key: flip every bit of negatives, only the sign bit of non-negatives.
+  for (let i = 0; i < n; i++) {
+    const x = a[i]!;
+    a[i] = x & 0x80000000 ? ~x >>> 0 : (x | 0x80000000) >>> 0;
+  }
+  const count = new Int32Array(2048);
+  let src = a;
+  let dst = b;
+  for (let shift = 0; shift < 32; shift += 11) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 2047]!++;
+    let sum = 0;
+    for (let k = 0; k < 2048; k++) {
+      const c = count[k]!;
+      count[k] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const x = src[i]!;
+      dst[count[(x >>> shift) & 2047]!++] = x;
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  // Three passes leave the result in `b`: undo the key transform into `a`.
+  for (let i = 0; i < n; i++) {
+    const x = src[i]!;
+    a[i] = x & 0x80000000 ? (x & 0x7fffffff) >>> 0 : ~x >>> 0;
+  }
 }
 
 /** Index of the first cut in cutValues[lo..hi) strictly greater than x, clamped to hi − 1 − lo. */
