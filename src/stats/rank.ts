@@ -99,6 +99,44 @@ function radixSortByDigits(
   if (src !== order) order.set(src.subarray(start, end), start);
 }
 
+/** radixSortByDigits(order, tmp, 0, m, keyHi, 8, 8, 3, hist) with the three digit loops unrolled. */
+function radixSortTop24(
+  order: Uint32Array,
+  tmp: Uint32Array,
+  m: number,
+  keyHi: Uint32Array,
+  hist: Uint32Array,
+): void {
+  hist.fill(0, 0, 768);
+  for (let k = 0; k < m; k++) {
+    const w = keyHi[k]!;
+    hist[(w >>> 8) & 0xff]!++;
+    hist[256 + ((w >>> 16) & 0xff)]!++;
+    hist[512 + (w >>> 24)]!++;
+  }
+  let src = order;
+  let dst = tmp;
+  for (let p = 0; p < 3; p++) {
+    const base = p * 256;
+    const s = 8 + 8 * p;
+    if (hist[base + ((keyHi[0]! >>> s) & 0xff)] === m) continue;
+    let sum = 0;
+    for (let b = 0; b < 256; b++) {
+      const c = hist[base + b]!;
+      hist[base + b] = sum;
+      sum += c;
+    }
+    for (let j = 0; j < m; j++) {
+      const k = src[j]!;
+      dst[hist[base + ((keyHi[k]! >>> s) & 0xff)]!++] = k;
+    }
+    const swap = src;
+    src = dst;
+    dst = swap;
+  }
+  if (src !== order) order.set(src.subarray(0, m));
+}
+
 /**
  * Sorts the `m` compacted values in `ws.values[0..m)`: on return `ws.order[0..m)` holds their indices in
  * ascending order, ties in input order (every step is stable). Base kernel: no checks, no allocation beyond
@@ -140,7 +178,7 @@ export function argsortCompactedValues(m: number, ws: RankWorkspace): Uint32Arra
   }
   const tmp = ws.orderTmp;
   const hist = ws.histogram;
-  radixSortByDigits(order, tmp, 0, m, keyHi, 8, 8, 3, hist);
+  radixSortTop24(order, tmp, m, keyHi, hist);
   let j = 0;
   while (j < m) {
     const top = keyHi[order[j]!]! >>> 8;
