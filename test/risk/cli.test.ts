@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerCovarianceCommand } from '../../src/cli/covariance.ts';
+import { CORE_COMMANDS } from '../../src/cli/program.ts';
 import { registerRiskCommand } from '../../src/cli/risk.ts';
 import { writeUniverseDir } from '../../src/data/io/directory.ts';
 import { generateSyntheticMarket } from '../../src/data/synthetic/index.ts';
 import { runInProcess } from '../cli/helpers.ts';
 
-const extra = [registerRiskCommand, registerCovarianceCommand];
+// The lead wires both commands into the program; add them here only while they are not (no duplicates).
+const extra = [registerRiskCommand, registerCovarianceCommand].filter((r) => !CORE_COMMANDS.includes(r));
 let root: string;
 let universeDir: string;
 let dates: readonly string[];

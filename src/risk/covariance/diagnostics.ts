@@ -19,6 +19,7 @@ import {
   symmetricEigenvalues,
   topEigenpairs,
 } from '../../linalg/index.ts';
+import { effectiveNumber } from '../../stats/shrinkage.ts';
 import type { CovarianceDiagnostics, SharedEigenSpectrum, SpectrumSource } from './types.ts';
 import type { CovarianceWindow, ShrinkageStatistics } from './window.ts';
 
@@ -42,7 +43,7 @@ function finish(
   trace: number,
   lmax: number,
   lmin: number,
-  entropy: number,
+  effectiveRank: number,
   diffFrob: number,
   frob: number,
   samplingError: number,
@@ -52,7 +53,7 @@ function finish(
   return Object.freeze({
     trace,
     conditionNumber: conditionOf(lmax, lmin),
-    effectiveRank: Math.exp(entropy),
+    effectiveRank,
     estimationErrorBound,
     relativeErrorBound: frob > 0 ? estimationErrorBound / frob : Number.NaN,
     samplingError,
@@ -80,16 +81,19 @@ export function closedFormDiagnostics(
     if (l > lmax) lmax = l;
     if (l < lmin) lmin = l;
   }
-  let entropy = 0;
-  for (let i = 0; i < sigma.length; i++) {
-    const pi = sigma[i]! / trace;
-    if (mult[i]! > 0 && pi > 0) entropy -= mult[i]! * pi * Math.log(pi);
+  // The full p-vector of eigenvalues (multiplicities expanded) for stats' effective number (methods.md §4).
+  let p = 0;
+  for (const m of mult) p += m;
+  const lambda = new Float64Array(p);
+  for (let i = 0, o = 0; i < sigma.length; i++) {
+    lambda.fill(sigma[i]!, o, o + mult[i]!);
+    o += mult[i]!;
   }
   return finish(
     trace,
     lmax,
     lmin,
-    entropy,
+    effectiveNumber(lambda),
     Math.sqrt(diff2),
     Math.sqrt(frob2),
     samplingErrorFrobenius(stats),
@@ -230,16 +234,11 @@ export function operatorDiagnostics(
   const eps = samplingErrorFrobenius(stats);
   if (route === 'dense' || (route === 'auto' && op.p <= DENSE_SPECTRUM_MAX_P)) {
     const lambda = symmetricEigenvalues(op.toDense(), { symmetryTolerance: Number.POSITIVE_INFINITY });
-    let entropy = 0;
-    for (const l of lambda) {
-      const pi = l / trace;
-      if (pi > 0) entropy -= pi * Math.log(pi);
-    }
     return finish(
       trace,
       lambda[lambda.length - 1]!,
       lambda[0]!,
-      entropy,
+      effectiveNumber(lambda),
       diffFrob,
       Math.sqrt(frob2),
       eps,
@@ -265,5 +264,5 @@ export function operatorDiagnostics(
     40,
     20240521,
   );
-  return finish(trace, lmax, lmin, entropy, diffFrob, Math.sqrt(frob2), eps, 'lanczos');
+  return finish(trace, lmax, lmin, Math.exp(entropy), diffFrob, Math.sqrt(frob2), eps, 'lanczos');
 }

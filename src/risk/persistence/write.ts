@@ -10,6 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeDirAtomically } from '../../data/io/atomic.ts';
 import { symmetricEigenvalues } from '../../linalg/index.ts';
+import { effectiveNumber } from '../../stats/shrinkage.ts';
 import type { FactorRiskModel, FamaMacBethDiagnostics } from '../factor-model/types.ts';
 import { writeKeyedParquet } from './parquet.ts';
 
@@ -65,16 +66,12 @@ export interface WriteRiskModelOptions {
 export function factorModelDiagnostics(model: FactorRiskModel): Record<string, number | null> {
   const K = model.factors.length;
   const lambda = symmetricEigenvalues({ rows: K, cols: K, data: model.F }, { symmetryTolerance: 1e-8 });
-  let total = 0;
-  for (const l of lambda) total += l;
-  let entropy = 0;
-  for (const l of lambda) if (l > 0) entropy -= (l / total) * Math.log(l / total);
   const lmax = lambda[K - 1]!;
   const lmin = lambda[0]!;
   const D = Float64Array.from(model.D).sort();
   return {
     factorConditionNumber: lmin > 1e-12 * lmax ? lmax / lmin : null,
-    factorEffectiveRank: Math.exp(entropy),
+    factorEffectiveRank: effectiveNumber(lambda),
     specificVarianceMin: D[0] ?? null,
     specificVarianceMedian: D[D.length >> 1] ?? null,
     specificVarianceMax: D.at(-1) ?? null,
