@@ -73,6 +73,8 @@ export function evaluateFeatureSplits(
   best: SplitCandidate,
 ): void {
   const mcw = p.minChildWeight;
+  const lambda = p.lambda;
+  const alpha0 = p.alpha === 0;
   let GL = 0;
   let HL = 0;
   for (let b = 0; b < nb; b++) {
@@ -84,7 +86,10 @@ export function evaluateFeatureSplits(
     const GR = G - GL;
     const HR = H - HL;
     if (HL >= mcw && HR >= mcw && HL > 0 && HR > 0) {
-      const chg = nodeGain(GL, HL, p) + nodeGain(GR, HR, p) - parentGain;
+      const chg =
+        (alpha0
+          ? (GL * GL) / (HL + lambda) + (GR * GR) / (HR + lambda)
+          : nodeGain(GL, HL, p) + nodeGain(GR, HR, p)) - parentGain;
       if (chg > best.lossChg) set(best, chg, f, b, false, GL, HL, GR, HR);
     }
   }
@@ -100,7 +105,10 @@ export function evaluateFeatureSplits(
     const GLb = G - GRb;
     const HLb = H - HRb;
     if (HLb >= mcw && HRb >= mcw && HLb > 0 && HRb > 0) {
-      const chg = nodeGain(GLb, HLb, p) + nodeGain(GRb, HRb, p) - parentGain;
+      const chg =
+        (alpha0
+          ? (GLb * GLb) / (HLb + lambda) + (GRb * GRb) / (HRb + lambda)
+          : nodeGain(GLb, HLb, p) + nodeGain(GRb, HRb, p)) - parentGain;
       if (chg > best.lossChg) set(best, chg, f, b - 1, true, GLb, HLb, GRb, HRb);
     }
   }
