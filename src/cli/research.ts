@@ -108,9 +108,8 @@ async function writeOutputs(dir: string, r: ResearchResult, report: Record<strin
     }
     writeFileSync(join(dir, 'ic.csv'), `${lines.join('\n')}\n`);
     const decay = ['signal,horizon,skip,ic,score_decay_ann'];
-    const skipValues = report.decaySkips as number[];
     for (const x of t.table)
-      skipValues.forEach((s, k) =>
+      t.ic.skips.forEach((s, k) =>
         decay.push([x.signal, x.horizon, s, csvNum(x.icDecay[k]!), csvNum(x.scoreDecay[k]!)].join(',')),
       );
     writeFileSync(join(dir, 'decay.csv'), `${decay.join('\n')}\n`);
@@ -244,7 +243,7 @@ Examples:
         stage: flags.until,
         horizons: t.context.horizons,
         executionDelay: t.context.executionDelay,
-        decaySkips: [0, ...rc.decay_skips.filter((s) => s !== 0)],
+        decaySkips: t.ic.skips,
         timingsMs: { ...result.timings, total: elapsedMs },
         notes: t.notes,
         duplicates: t.duplicates,

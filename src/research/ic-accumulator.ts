@@ -11,6 +11,8 @@
  * IC is a single dot product. When pairwise deletion changes the ranks (the signal's valid stocks differ
  * from the label's) the date falls back to re-ranking on the intersection.
  */
+
+import { InvalidInputError } from '../core/errors.ts';
 import { BucketRankWorkspace, rankAverageTiesBucketed } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
 import { quantileSpread, rankIC } from '../stats/index.ts';
@@ -139,7 +141,14 @@ export class IcAccumulator {
   private readonly bucketSum: Float64Array;
   private readonly bucketCount: Int32Array;
 
+  /** Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). */
   constructor(ctx: SignalContext, options: IcOptions) {
+    const sk = options.skips;
+    if (sk[0] !== 0 || sk.some((s, k) => !Number.isInteger(s) || (k > 0 && s <= sk[k - 1]!))) {
+      throw new InvalidInputError(`decay skips must start at 0 and increase, got [${sk.join(', ')}]`, {
+        where: { field: 'decay_skips' },
+      });
+    }
     this.ctx = ctx;
     this.o = options;
     const N = ctx.N;

@@ -49,6 +49,8 @@ export interface SignalTierResult {
   readonly specs: readonly SignalSpec[];
   /** Family modules the specs were resolved with (needed again by the composite pass). */
   readonly familyModules: readonly string[];
+  /** The IC options used (skips sorted, starting at 0). */
+  readonly ic: IcOptions;
   /** One per spec, in spec order. */
   readonly signals: readonly SignalTaskResult[];
   /** Full-sample (in-sample) statistics per computed signal and horizon. */
@@ -109,7 +111,7 @@ export async function runSignalTier(
     ctx,
     specs,
     familyModules,
-    ic: { ...ic, skips: [0, ...ic.skips.filter((s) => s !== 0)] },
+    ic: { ...ic, skips: [...new Set([0, ...ic.skips])].sort((a, b) => a - b) },
     minIcObs: options.minIcObs ?? 60,
     computeIc: options.computeIc ?? true,
     snapshotRows: rows,
@@ -139,6 +141,7 @@ export async function runSignalTier(
     context: ctx,
     specs,
     familyModules,
+    ic: shared.ic,
     signals,
     table: signals.flatMap((s) => s.stats),
     duplicates,

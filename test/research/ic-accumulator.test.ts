@@ -105,3 +105,11 @@ describe('IcAccumulator = naive per-date statistics', () => {
     });
   }
 });
+
+describe('IcAccumulator options', () => {
+  it('refuses decay skips that do not start at 0 or do not increase', () => {
+    const ctx = buildSignalContext(fixtureUniverse({ T: 30, N: 5 }), { horizons: [1] });
+    expect(() => new IcAccumulator(ctx, { ...options, skips: [1, 3] })).toThrow(/start at 0/);
+    expect(() => new IcAccumulator(ctx, { ...options, skips: [0, 3, 3] })).toThrow(/start at 0 and increase/);
+  });
+});
