@@ -68,7 +68,15 @@ export function randomUniverse(seed: number, T = 300, N = 6): Universe {
     ['low', panel(low)],
     ['volume', panel(volume)],
   ]);
-  return makeUniverse({ dates, tickers, securities, panels, series, events: randomEvents(rng, dates, N), source: `test:${seed}` });
+  return makeUniverse({
+    dates,
+    tickers,
+    securities,
+    panels,
+    series,
+    events: randomEvents(rng, dates, N),
+    source: `test:${seed}`,
+  });
 }
 
 function randomEvents(rng: Rng, dates: readonly string[], N: number): PitEvents {
@@ -89,9 +97,11 @@ function randomEvents(rng: Rng, dates: readonly string[], N: number): PitEvents 
   for (let i = 0; i < N; i++) {
     for (let q = start; q < end; q += 91 * DAY) {
       const avail = q + (20 + 40 * rng.uniform()) * DAY;
-      for (const f of FIELDS.slice(0, 13)) push(i, f, q, avail, (f === 'shares_outstanding' ? 1e6 : 10) * (0.2 + rng.uniform()));
+      for (const f of FIELDS.slice(0, 13))
+        push(i, f, q, avail, (f === 'shares_outstanding' ? 1e6 : 10) * (0.2 + rng.uniform()));
     }
-    for (let s = start; s < end; s += 15 * DAY) push(i, 'short_interest', s, s + 8 * DAY, 0.05 * rng.uniform());
+    for (let s = start; s < end; s += 15 * DAY)
+      push(i, 'short_interest', s, s + 8 * DAY, 0.05 * rng.uniform());
     for (let s = closeTime(dates[0]!); s < end; s += (20 + 40 * rng.uniform()) * DAY) {
       const sh = Math.round((rng.uniform() - 0.6) * 1e4);
       const lag = (0.2 + 2 * rng.uniform()) * DAY;
@@ -162,5 +172,17 @@ export function perturbAfter(u: Universe, tStar: number, seed: number): Universe
     at.push(a);
     val.push(rng.normal() * 1e3);
   }
-  return { ...u, panels, series, events: { fields: e.fields, ticker: Int32Array.from(tk), field: Int32Array.from(fd), eventTime: Float64Array.from(et), availableTime: Float64Array.from(at), value: Float64Array.from(val) } };
+  return {
+    ...u,
+    panels,
+    series,
+    events: {
+      fields: e.fields,
+      ticker: Int32Array.from(tk),
+      field: Int32Array.from(fd),
+      eventTime: Float64Array.from(et),
+      availableTime: Float64Array.from(at),
+      value: Float64Array.from(val),
+    },
+  };
 }

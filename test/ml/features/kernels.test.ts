@@ -75,13 +75,18 @@ function expectClose(a: number[], b: number[], tol = 1e-9) {
   expect(a.length).toBe(b.length);
   a.forEach((v, k) => {
     if (Number.isNaN(b[k]!)) expect(v, `index ${k}`).toBeNaN();
-    else expect(Math.abs(v - b[k]!), `index ${k}: ${v} vs ${b[k]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b[k]!)));
+    else
+      expect(Math.abs(v - b[k]!), `index ${k}: ${v} vs ${b[k]}`).toBeLessThanOrEqual(
+        tol * Math.max(1, Math.abs(b[k]!)),
+      );
   });
 }
 
 function randomPanel(seed: number, T: number, N: number, nanShare: number): Float64Array {
   const rng = new Rng(seed);
-  return Float64Array.from({ length: T * N }, () => (rng.uniform() < nanShare ? Number.NaN : 10 + 5 * rng.normal()));
+  return Float64Array.from({ length: T * N }, () =>
+    rng.uniform() < nanShare ? Number.NaN : 10 + 5 * rng.normal(),
+  );
 }
 
 describe('date-major kernels against naive twins', () => {
@@ -139,7 +144,11 @@ describe('indicators on short hand-computed series', () => {
     const ops = new PanelOps(5, 1);
     const r = rsiWilder(ops, Float64Array.of(1, 2, 1.5, 2.5, 2), 2);
     // Gains [1, 0, 1, 0], losses [0, 0.5, 0, 0.5]; seed AG 0.5, AL 0.25 → RS 2; then RS 6; then RS 1.2.
-    expectClose(Array.from(r), [Number.NaN, Number.NaN, 100 - 100 / 3, 100 - 100 / 7, 100 - 100 / 2.2], 1e-12);
+    expectClose(
+      Array.from(r),
+      [Number.NaN, Number.NaN, 100 - 100 / 3, 100 - 100 / 7, 100 - 100 / 2.2],
+      1e-12,
+    );
     expect(rsiWilder(ops, Float64Array.of(1, 2, 3, 4, 5), 2)[4]).toBe(100); // no losses
     expect(rsiWilder(ops, new Float64Array(5).fill(7), 2)[4]).toBeNaN(); // no move at all
   });
@@ -160,7 +169,11 @@ describe('indicators on short hand-computed series', () => {
     sig.push((2 / 3) * line[4]! + sig[3]! / 3);
     sig.push((2 / 3) * line[5]! + sig[4]! / 3);
     expectClose(Array.from(m.signal), sig, 1e-12);
-    expectClose(Array.from(m.hist), line.map((v, k) => v - sig[k]!), 1e-12);
+    expectClose(
+      Array.from(m.hist),
+      line.map((v, k) => v - sig[k]!),
+      1e-12,
+    );
   });
 
   it('true range, ATR and ADX(2) on a four-bar series', () => {
