@@ -51,6 +51,16 @@ describe('window extraction and the missing-data policy', () => {
     const v = col.reduce((a, b) => a + (b - m) ** 2, 0) / (col.length - 1);
     expect(im.colSumSq[2]! / 39).toBeCloseTo(v, 15);
   });
+  it('drops dates on which no stock has a return without counting them against anyone', () => {
+    const p = panel(30, 4, 9);
+    for (let i = 0; i < 4; i++) p.values[i] = Number.NaN;
+    const w = extractWindow(p, { lookback: 30 });
+    expect(w.p).toBe(4);
+    expect(w.T).toBe(29);
+    expect(w.droppedDates).toEqual(['d0000']);
+    const none = { ...p, values: p.values.map(() => Number.NaN) };
+    expect(() => extractWindow(none)).toThrow(/no stock has a return between d0000 and d0029/);
+  });
   it('refuses ±Infinity and bad options with typed errors naming them', () => {
     const p = panel(10, 2, 4);
     p.values[3] = Number.POSITIVE_INFINITY;

@@ -4,7 +4,8 @@
  *
  * 1. The window is the `lookback` dates ending at (and including) `end` — nothing after `end` is read,
  *    so an estimate as of `end` is point-in-time by construction (architecture.md §4).
- * 2. A stock enters if it has at least `minHistory` finite returns in the window (default: all of them)
+ * 2. Dates on which no stock has a return are dropped first (e.g. the first row of price-derived returns).
+ *    A stock enters if it has at least `minHistory` finite returns in the window (default: all of them)
  *    and they are not all equal. Other stocks are *excluded* — they get no row in Σ — and are reported
  *    with their count and the reason; a caller that must hold them needs its own fallback (e.g. the
  *    factor model's Σ, which covers every stock with loadings).
@@ -82,12 +83,30 @@ export function windowBounds(panel: Panel, options: WindowOptions): { start: num
 export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWindow {
   const { start, end } = windowBounds(panel, options);
   const N = panel.tickers.length;
-  const Tw = end - start + 1;
-  const minHistory = options.minHistory ?? Tw;
-  checkInt('minHistory', minHistory, 1, Number.MAX_SAFE_INTEGER);
   const missing = options.missing ?? 'listwise';
   const v = panel.values;
 
+  // A date on which no stock has a return (the first row of returns derived from prices, a holiday row)
+  // carries no information; it is dropped up front and does not count against anyone's history.
+  const empty = new Uint8Array(end - start + 1);
+  let Tw = 0;
+  for (let t = start; t <= end; t++) {
+    const o = t * N;
+    let any = false;
+    for (let i = 0; i < N && !any; i++) any = !Number.isNaN(v[o + i]!);
+    if (any) Tw++;
+    else empty[t - start] = 1;
+  }
+  if (Tw === 0) {
+    throw new InvalidInputError(
+      `no stock has a return between ${panel.dates[start]} and ${panel.dates[end]}`,
+      {
+        where: { field: 'returns' },
+      },
+    );
+  }
+  const minHistory = options.minHistory ?? Tw;
+  checkInt('minHistory', minHistory, 1, Number.MAX_SAFE_INTEGER);
   const counts = new Int32Array(N);
   const lo = new Float64Array(N).fill(Number.POSITIVE_INFINITY);
   const hi = new Float64Array(N).fill(Number.NEGATIVE_INFINITY);
@@ -119,8 +138,8 @@ export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWin
   const keptRows: number[] = [];
   const droppedDates: string[] = [];
   for (let t = start; t <= end; t++) {
-    let complete = true;
-    if (missing === 'listwise') {
+    let complete = empty[t - start] === 0;
+    if (complete && missing === 'listwise') {
       const o = t * N;
       for (let j = 0; j < p; j++) {
         if (Number.isNaN(v[o + keptCols[j]!]!)) {
