@@ -63,6 +63,10 @@ export class CrossSectionResidualizer {
   private readonly rFactor: Float64Array[];
   private readonly pivots: Int32Array;
   private readonly groupSums: Float64Array;
+  /** Group id of each complete-case row (compacted like `rows`). */
+  private readonly rowGroup: Int32Array;
+  /** Rows that are not complete cases (always NaN output). */
+  private readonly incompleteRows: Int32Array;
   private readonly sTilde: Float64Array;
   /** c_j = q_j · M_D s of the last apply (scratch, length r). */
   private readonly projections: Float64Array;
@@ -105,6 +109,10 @@ export class CrossSectionResidualizer {
     const rows = new Int32Array(count);
     for (let i = 0, j = 0; i < n; i++) if (mask[i]) rows[j++] = i;
     this.rows = rows;
+    this.rowGroup = Int32Array.from(rows, (i) => groups[i]!);
+    const incomplete: number[] = [];
+    for (let i = 0; i < n; i++) if (!mask[i]) incomplete.push(i);
+    this.incompleteRows = Int32Array.from(incomplete);
     this.sTilde = new Float64Array(count);
     for (let j = 0; j < count; j++) this.invGroupSize[groups[rows[j]!]!]!++;
     let nonEmpty = 0;
@@ -231,30 +239,65 @@ export class CrossSectionResidualizer {
   residualize(s: Float64Array, out?: Float64Array): Float64Array {
     checkSameLength('groups', this.groups, 's', s);
     const e = outputArray(out, this.size);
-    if (!this.coversRows(s)) return this.restrictedTo(s).residualize(s, e);
-    this.applyCompact(s);
-    e.fill(Number.NaN);
-    if (this.skipped) return e;
-    const rows = this.rows;
-    const st = this.sTilde;
-    for (let j = 0; j < rows.length; j++) e[rows[j]!] = st[j]!;
+    // Dropping rows never raises N − rank(X), so a skipped date stays skipped whatever s is.
+    if (this.skipped) return e.fill(Number.NaN);
+    if (!this.applyCompact(s, e)) return this.restrictedTo(s).residualize(s, e);
+    const incomplete = this.incompleteRows;
+    for (let k = 0; k < incomplete.length; k++) e[incomplete[k]!] = Number.NaN;
     return e;
   }
 
-  /** s̃ ← M_D s − Σ_j q_j (q_j · M_D s) in `sTilde`; returns the c_j = q_j · M_D s. */
-  private applyCompact(s: Float64Array): Float64Array {
+  /**
+   * sTilde ← M_D s − Q(Qᵀ M_D s) over the complete-case rows, also scattered into `e` when given; the
+   * projections Qᵀ M_D s go to `projections`. Three fused passes (group sums; demean and project; subtract).
+   * Q is orthonormal to working precision (MGS twice), so the simultaneous projections are as accurate as
+   * sequential ones. Returns false, computing nothing useful, if s is NaN on a complete-case row.
+   */
+  private applyCompact(s: Float64Array, e: Float64Array | null): boolean {
+    const rows = this.rows;
+    const rowGroup = this.rowGroup;
+    const sums = this.groupSums;
+    const inv = this.invGroupSize;
     const st = this.sTilde;
-    const m = st.length;
-    this.demeanCompact(s, st);
-    const c = this.projections;
-    for (let jq = 0; jq < this.q.length; jq++) {
-      const qj = this.q[jq]!;
-      let dot = 0;
-      for (let j = 0; j < m; j++) dot += qj[j]! * st[j]!;
-      c[jq] = dot;
-      for (let j = 0; j < m; j++) st[j] = st[j]! - dot * qj[j]!;
+    const m = rows.length;
+    sums.fill(0);
+    for (let j = 0; j < m; j++) sums[rowGroup[j]!]! += s[rows[j]!]!;
+    let anyNaN = false;
+    for (let g = 0; g < sums.length; g++) {
+      sums[g] = sums[g]! * inv[g]!;
+      if (Number.isNaN(sums[g]!)) anyNaN = true;
     }
-    return c;
+    // A NaN group mean comes from a NaN in s (slow path) or from ±Infinity arithmetic (carry on).
+    if (anyNaN && !this.coversRows(s)) return false;
+    const c = this.projections;
+    const r = this.q.length;
+    if (r === 2) {
+      const q0 = this.q[0]!;
+      const q1 = this.q[1]!;
+      let c0 = 0;
+      let c1 = 0;
+      for (let j = 0; j < m; j++) {
+        // A singleton group gives v − v/1 = exactly 0 here and its q rows are 0, so its residual is 0.
+        const d = s[rows[j]!]! - sums[rowGroup[j]!]!;
+        st[j] = d;
+        c0 += q0[j]! * d;
+        c1 += q1[j]! * d;
+      }
+      c[0] = c0;
+      c[1] = c1;
+      for (let j = 0; j < m; j++) st[j] = st[j]! - c0 * q0[j]! - c1 * q1[j]!;
+    } else {
+      for (let j = 0; j < m; j++) st[j] = s[rows[j]!]! - sums[rowGroup[j]!]!;
+      for (let jq = 0; jq < r; jq++) {
+        const qj = this.q[jq]!;
+        let dot = 0;
+        for (let j = 0; j < m; j++) dot += qj[j]! * st[j]!;
+        c[jq] = dot;
+        for (let j = 0; j < m; j++) st[j] = st[j]! - dot * qj[j]!;
+      }
+    }
+    if (e !== null) for (let j = 0; j < m; j++) e[rows[j]!] = st[j]!;
+    return true;
   }
 
   /**
@@ -270,8 +313,8 @@ export class CrossSectionResidualizer {
     const gamma = new Float64Array(this.nGroups).fill(Number.NaN);
     const base = { residuals, delta, gamma, rank: this.rank, count: this.rows.length };
     if (this.skipped) return base;
-    // Sequential MGS makes c_j = q_j · (s̃ minus earlier projections) = q_j · s̃, since the q_j are orthonormal.
-    const c = this.applyCompact(s);
+    this.applyCompact(s, null);
+    const c = this.projections;
     const rows = this.rows;
     for (let j = 0; j < rows.length; j++) residuals[rows[j]!] = this.sTilde[j]!;
     delta.fill(0);

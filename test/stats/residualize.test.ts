@@ -159,6 +159,19 @@ describe('CrossSectionResidualizer — edges', () => {
     expect(r.residualize(s)[3]).toBeNaN();
   });
 
+  it('terminates on infinite signal values (no endless slow-path recursion)', () => {
+    const groups = Int32Array.from([0, 0, 0, 1, 1, 1]);
+    const z = Float64Array.from([1, 2, 4, 3, 5, 8]);
+    const e = residualizeCrossSection(
+      Float64Array.from([1, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0, 1, 2]),
+      groups,
+      2,
+      [z],
+    );
+    expect(e.length).toBe(6);
+    expect(Number.isFinite(e[0]!)).toBe(false);
+  });
+
   it('rejects mismatched lengths and bad group ids', () => {
     expect(() => new CrossSectionResidualizer(Int32Array.from([0, 1]), 2, [new Float64Array(3)])).toThrow(
       /regressors\[0\] has length 3/,
