@@ -174,23 +174,29 @@ export class IcAccumulator {
     if (n < 2) return;
     const c = (n + 1) / 2;
     const cs = this.centred;
+    const rank = this.rank;
+    const bucket = this.bucket;
+    const top = this.top;
+    const bottom = this.bottom;
+    // Quantile bucket ⌈Q·rank/n⌉: divide rather than multiply by Q/n, since Q·rank/n is exact whenever it
+    // is an integer, so ceil never crosses a bucket edge.
+    const Q = o.quantiles;
     let sss = 0;
     let nTop = 0;
     let nBottom = 0;
     for (let i = 0; i < N; i++) {
-      const r = this.rank[i]!;
+      const r = rank[i]!;
       const v = r - c;
       cs[i] = v;
       if (Number.isNaN(r)) {
-        this.bucket[i] = 0;
+        bucket[i] = 0;
         continue;
       }
       sss += v * v;
       // Deciles ⌈10·rank/n⌉: bottom is rank ≤ n/10, top is rank > 9n/10 (exact: ranks are half-integers).
-      if (10 * r <= n) this.bottom[nBottom++] = i;
-      else if (10 * r > 9 * n) this.top[nTop++] = i;
-      // Quantile bucket ⌈Q·rank/n⌉ (Q·r/n is exact when it is an integer, so ceil never crosses an edge).
-      this.bucket[i] = Math.ceil((o.quantiles * r) / n);
+      if (10 * r <= n) bottom[nBottom++] = i;
+      else if (10 * r > 9 * n) top[nTop++] = i;
+      bucket[i] = Math.ceil((Q * r) / n);
     }
     const skips = o.skips;
     const L = skips.length;
