@@ -37,11 +37,21 @@ export function asWindow(
   return w;
 }
 
-/** U = α·Xᵀ (p × T) for the Gram-side forms "A + (αXᵀ) C (αXᵀ)ᵀ". */
-export function scaledTranspose(w: CovarianceWindow, alpha: number): Float64Array {
-  const U = new Float64Array(w.p * w.T);
-  transposeInto(w.T, w.p, w.X, 0, w.p, U, 0, w.T);
-  if (alpha !== 1) for (let k = 0; k < U.length; k++) U[k]! *= alpha;
+const sharedTransposes = new WeakMap<CovarianceWindow, Float64Array>();
+
+/**
+ * U = Xᵀ/√T (p × T) for the Gram-side forms "A + (Xᵀ/√T) C (Xᵀ/√T)ᵀ", computed once per window and shared
+ * (read-only) by the Sample, LW and OAS operators.
+ */
+export function sharedScaledTranspose(w: CovarianceWindow): Float64Array {
+  let U = sharedTransposes.get(w);
+  if (U === undefined) {
+    U = new Float64Array(w.p * w.T);
+    transposeInto(w.T, w.p, w.X, 0, w.p, U, 0, w.T);
+    const alpha = 1 / Math.sqrt(w.T);
+    for (let k = 0; k < U.length; k++) U[k]! *= alpha;
+    sharedTransposes.set(w, U);
+  }
   return U;
 }
 

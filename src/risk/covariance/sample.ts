@@ -1,5 +1,5 @@
 /**
- * Sample covariance S₁ = XᵀX/(T − 1) (methods.md §5) as a structured operator: 0 + (Xᵀ/√(T−1))·I·(…)ᵀ
+ * Sample covariance S₁ = XᵀX/(T − 1) (methods.md §5) as a structured operator: 0 + (Xᵀ/√T)·(T/(T−1))I·(…)ᵀ
  * when T ≤ p (rank ≤ T − 1: singular, `solve` refuses it), or over the p × p eigenbasis when T > p.
  * Never inverted or regularised here (spec 002's +1e-6·I is not adopted).
  */
@@ -11,7 +11,7 @@ import {
   eigenbasisOperator,
   fitted,
   mapWindowSpectrum,
-  scaledTranspose,
+  sharedScaledTranspose,
   sharedSpectrumDiagnostics,
 } from './common.ts';
 import type { FittedCovariance } from './types.ts';
@@ -26,9 +26,10 @@ export function fitSampleCovariance(w: CovarianceWindow): SampleCovarianceFit {
   const spec = () => mapWindowSpectrum(w, (l) => l * scale, 0);
   let op: StructuredCovariance;
   if (w.side === 'gram') {
+    // S₁ = (Xᵀ/√T)·(T/(T − 1))I·(Xᵀ/√T)ᵀ, sharing U with LW and OAS.
     const C = new Float64Array(T * T);
-    for (let i = 0; i < T; i++) C[i * T + i] = 1;
-    op = new StructuredCovariance({ p, k: T, diag: 0, U: scaledTranspose(w, Math.sqrt(scale)), C });
+    for (let i = 0; i < T; i++) C[i * T + i] = T * scale;
+    op = new StructuredCovariance({ p, k: T, diag: 0, U: sharedScaledTranspose(w), C });
   } else {
     const ws = w.covarianceSpectrum();
     const V = w.pSpaceVectors(

@@ -14,7 +14,7 @@ import {
   eigenbasisOperator,
   fitted,
   mapWindowSpectrum,
-  scaledTranspose,
+  sharedScaledTranspose,
   sharedSpectrumDiagnostics,
 } from './common.ts';
 import type { FittedCovariance } from './types.ts';
@@ -38,7 +38,7 @@ function shrunk<M extends 'ledoit_wolf' | 'oas'>(method: M, w: CovarianceWindow,
   if (w.side === 'gram') {
     const C = new Float64Array(T * T);
     for (let i = 0; i < T; i++) C[i * T + i] = 1 - rho;
-    op = new StructuredCovariance({ p, k: T, diag: rho * mu, U: scaledTranspose(w, 1 / Math.sqrt(T)), C });
+    op = new StructuredCovariance({ p, k: T, diag: rho * mu, U: sharedScaledTranspose(w), C });
   } else {
     const ws = w.covarianceSpectrum();
     op = eigenbasisOperator(
