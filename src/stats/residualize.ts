@@ -107,12 +107,17 @@ export class CrossSectionResidualizer {
     let count = 0;
     for (let i = 0; i < n; i++) count += mask[i]!;
     const rows = new Int32Array(count);
-    for (let i = 0, j = 0; i < n; i++) if (mask[i]) rows[j++] = i;
+    const rowGroup = new Int32Array(count);
+    const incomplete = new Int32Array(n - count);
+    for (let i = 0, j = 0, k = 0; i < n; i++) {
+      if (mask[i]) {
+        rows[j] = i;
+        rowGroup[j++] = groups[i]!;
+      } else incomplete[k++] = i;
+    }
     this.rows = rows;
-    this.rowGroup = Int32Array.from(rows, (i) => groups[i]!);
-    const incomplete: number[] = [];
-    for (let i = 0; i < n; i++) if (!mask[i]) incomplete.push(i);
-    this.incompleteRows = Int32Array.from(incomplete);
+    this.rowGroup = rowGroup;
+    this.incompleteRows = incomplete;
     this.sTilde = new Float64Array(count);
     for (let j = 0; j < count; j++) this.invGroupSize[groups[rows[j]!]!]!++;
     let nonEmpty = 0;
