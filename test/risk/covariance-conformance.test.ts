@@ -4,6 +4,7 @@
  * invertible, `quadForm` and `diagonal` agree with `toDense`, and the low-rank form equals the estimator's
  * dense formula (naive twins in naive-estimators.ts). The Fama–MacBeth model runs the operator checks too.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import type { StructuredCovariance } from '../../src/linalg/index.ts';
@@ -85,5 +86,29 @@ describe.each(cases)('covariance conformance: $name', (c) => {
     it('never keeps a p × p factor unless p < T', () => {
       if (T < p) expect(fit.covariance.k).toBeLessThanOrEqual(T);
     });
+  });
+});
+
+describe('permutation invariance across tickers (architecture.md §10)', () => {
+  it.each(cases)('$name: permuting the stocks permutes Σ', (c) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1e6 }), fc.boolean(), (seed, wide) => {
+        const T = wide ? 18 : 40;
+        const p = wide ? 30 : 10;
+        const R = randomReturns(T, p, seed);
+        const perm = new Rng(seed).shuffle(Array.from({ length: p }, (_, j) => j));
+        const Rp = new Float64Array(T * p);
+        for (let t = 0; t < T; t++) for (let j = 0; j < p; j++) Rp[t * p + j] = R[t * p + perm[j]!]!;
+        const A = c.fit(CovarianceWindow.fromMatrix(T, p, R)).covariance.toDense().data;
+        const B = c.fit(CovarianceWindow.fromMatrix(T, p, Rp)).covariance.toDense().data;
+        let scale = 0;
+        for (const v of A) scale = Math.max(scale, Math.abs(v));
+        for (let a = 0; a < p; a++)
+          for (let b = 0; b < p; b++) {
+            expect(Math.abs(B[a * p + b]! - A[perm[a]! * p + perm[b]!]!)).toBeLessThanOrEqual(1e-10 * scale);
+          }
+      }),
+      { numRuns: 6 },
+    );
   });
 });
