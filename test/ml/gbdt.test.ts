@@ -4,6 +4,7 @@ import { IntegrityError, InvalidInputError } from '../../src/core/errors.ts';
 import { loadGbdt, saveGbdt } from '../../src/ml/gbdt/json.ts';
 import { featureMatrixFromRows, selectRows } from '../../src/ml/gbdt/matrix.ts';
 import { logPriorIntercept } from '../../src/ml/gbdt/objective.ts';
+import { addForestMargins, flattenForest } from '../../src/ml/gbdt/predict.ts';
 import {
   binMatrix,
   radixSortFloat32,
@@ -12,6 +13,7 @@ import {
   sketchCuts,
 } from '../../src/ml/gbdt/quantize.ts';
 import { trainGbdt } from '../../src/ml/gbdt/train.ts';
+import { type Tree, treeLeafValue } from '../../src/ml/gbdt/tree.ts';
 import { multiclassLogLoss } from '../../src/ml/validation/metrics.ts';
 import { syntheticClassification } from './fixtures.ts';
 
@@ -48,6 +50,21 @@ describe('quantisation (§9.3 item 3)', () => {
         const ref = Float32Array.from(xs).sort();
         for (let i = 0; i < v.length; i++) expect(v[i] === ref[i]).toBe(true);
       }),
+    );
+  });
+  it('searchBin equals a linear upper-bound scan (clamped) for every position', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: -50, max: 50 }), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: -60, max: 60 }),
+        (raw, x) => {
+          const cuts = Float64Array.from(raw.sort((a, b) => a - b));
+          let naive = cuts.findIndex((c) => c > x);
+          if (naive < 0) naive = cuts.length - 1;
+          const padded = Float64Array.from([-1000, ...cuts, 1000]);
+          expect(searchBin(padded, 1, cuts.length + 1, x)).toBe(naive);
+        },
+      ),
     );
   });
   it('casts to float32 before sketching', () => {
@@ -150,6 +167,33 @@ describe('trainGbdt behaviour', () => {
     // The signal lives in features 0, 1, 4 (and the 2·3 interaction); noise features 5–7 gain least.
     const byGain = [...imp].sort((a, b) => b.totalGain - a.totalGain).map((r) => r.feature);
     expect(byGain.slice(0, 2).sort()).toEqual([0, 1]);
+  });
+
+  it('flattened forest (breadth-first, adjacent children) predicts like per-tree traversal, any node order', () => {
+    // Children deliberately out of order (right before left, not adjacent) as a foreign JSON could have.
+    const t: Tree = {
+      classIndex: 1,
+      left: Int32Array.from([3, -1, -1, 4, -1, -1]),
+      right: Int32Array.from([1, -1, -1, 5, -1, -1]),
+      feature: Int32Array.from([0, -1, -1, 1, -1, -1]),
+      threshold: Float64Array.from([0.5, 0, 0, Number.NEGATIVE_INFINITY, 0, 0]),
+      defaultLeft: Uint8Array.from([1, 0, 0, 0, 0, 0]),
+      value: Float64Array.from([0, 10, 20, 0, 30, 40]),
+      gain: new Float64Array(6),
+      cover: new Float64Array(6),
+    };
+    const rows = [
+      [0.1, 1],
+      [0.9, 1],
+      [Number.NaN, 2],
+      [0.2, Number.NaN],
+      [0.5, 0],
+    ];
+    const X32 = Float32Array.from(rows.flat());
+    const out = new Float64Array(rows.length * 2);
+    addForestMargins(flattenForest([t], 2), X32, rows.length, 2, out, 0, 1);
+    rows.forEach((_, i) => expect(out[i * 2 + 1]).toBe(treeLeafValue(t, X32, i * 2)));
+    expect(Array.from(rows, (_, i) => out[i * 2 + 1])).toEqual([40, 10, 40, 40, 10]);
   });
 
   it('a missing value follows the learned default direction at prediction', () => {

@@ -1,8 +1,9 @@
 /**
  * Forest prediction on raw features (methods.md §9.3 item 10): F_k = b_k + Σ leaves of class-k trees, with
  * values cast to float32 before the `x < threshold` test and NaN following each node's default side.
- * Trees are flattened into one set of arrays and rows are processed in blocks, so the forest and a block
- * of rows both stay in cache.
+ * Trees are flattened into one set of arrays, each tree laid out breadth-first with the two children of a
+ * split adjacent (right = left + 1), so a step is `node = left + (go right ? 1 : 0)` without a second
+ * load; rows are processed in blocks so that a block of rows and the forest both stay in cache.
  */
 import type { Tree } from './tree.ts';
 
@@ -12,12 +13,13 @@ export interface FlatForest {
   /** Absolute index of each tree's root. */
   readonly root: Int32Array;
   readonly classOf: Int32Array;
-  /** Absolute child indices; feature −1 marks a leaf. */
+  /** Split feature; −1 marks a leaf. */
   readonly feature: Int32Array;
   readonly threshold: Float64Array;
+  /** Absolute index of the left child; the right child is left + 1. */
   readonly left: Int32Array;
-  readonly right: Int32Array;
-  readonly defaultLeft: Uint8Array;
+  /** 1 if a missing value goes right (0: left). */
+  readonly missingRight: Uint8Array;
   readonly value: Float64Array;
 }
 
@@ -32,21 +34,30 @@ export function flattenForest(trees: readonly Tree[], numClass: number): FlatFor
     feature: new Int32Array(total),
     threshold: new Float64Array(total),
     left: new Int32Array(total),
-    right: new Int32Array(total),
-    defaultLeft: new Uint8Array(total),
+    missingRight: new Uint8Array(total),
     value: new Float64Array(total),
   };
   let o = 0;
   trees.forEach((t, j) => {
     f.root[j] = o;
     f.classOf[j] = t.classIndex;
-    for (let k = 0; k < t.left.length; k++) {
-      f.feature[o + k] = t.feature[k]!;
-      f.threshold[o + k] = t.threshold[k]!;
-      f.left[o + k] = t.left[k]! >= 0 ? o + t.left[k]! : -1;
-      f.right[o + k] = t.right[k]! >= 0 ? o + t.right[k]! : -1;
-      f.defaultLeft[o + k] = t.defaultLeft[k]!;
-      f.value[o + k] = t.value[k]!;
+    // Breadth-first relayout: slot `next` and `next + 1` go to the children of each split in turn.
+    const queue = [0];
+    const slot = [o];
+    let next = o + 1;
+    for (let qi = 0; qi < queue.length; qi++) {
+      const u = queue[qi]!;
+      const s = slot[qi]!;
+      f.feature[s] = t.feature[u]!;
+      f.threshold[s] = t.threshold[u]!;
+      f.value[s] = t.value[u]!;
+      f.missingRight[s] = t.defaultLeft[u] ? 0 : 1;
+      if (t.feature[u]! >= 0) {
+        f.left[s] = next;
+        queue.push(t.left[u]!, t.right[u]!);
+        slot.push(next, next + 1);
+        next += 2;
+      } else f.left[s] = -1;
     }
     o += t.left.length;
   });
@@ -68,7 +79,7 @@ export function addForestMargins(
   treeBegin: number,
   treeEnd: number,
 ): void {
-  const { feature, threshold, left, right, defaultLeft, value, root, classOf } = forest;
+  const { feature, threshold, left, missingRight, value, root, classOf } = forest;
   const K = forest.numClass;
   for (let i0 = 0; i0 < n; i0 += ROW_BLOCK) {
     const i1 = Math.min(n, i0 + ROW_BLOCK);
@@ -78,10 +89,12 @@ export function addForestMargins(
       for (let i = i0; i < i1; i++) {
         const off = i * p;
         let node = r0;
-        while (feature[node]! >= 0) {
-          const v = X32[off + feature[node]!]!;
-          if (Number.isNaN(v)) node = defaultLeft[node] ? left[node]! : right[node]!;
-          else node = v < threshold[node]! ? left[node]! : right[node]!;
+        let f = feature[node]!;
+        while (f >= 0) {
+          const v = X32[off + f]!;
+          // NaN fails `v < threshold`; only then is the (rare) missing case told apart.
+          node = left[node]! + (v < threshold[node]! ? 0 : Number.isNaN(v) ? missingRight[node]! : 1);
+          f = feature[node]!;
         }
         out[i * K + k] = out[i * K + k]! + value[node]!;
       }

@@ -204,16 +204,21 @@ export function radixSortFloat32(v: Float32Array, n: number, scratch: Float32Arr
   }
 }
 
-/** Index of the first cut in cutValues[lo..hi) strictly greater than x, clamped to hi − 1 − lo. */
+/**
+ * Index (relative to lo) of the first cut in cutValues[lo..hi) strictly greater than x, clamped to the last
+ * bin. Branch-free halving (Khuong & Morin's layout-agnostic lower bound, with ≤ for the upper bound): the
+ * comparisons become conditional moves instead of mispredicted branches.
+ */
 export function searchBin(cutValues: Float64Array, lo: number, hi: number, x: number): number {
-  let a = lo;
-  let b = hi;
-  while (a < b) {
-    const mid = (a + b) >>> 1;
-    if (cutValues[mid]! > x) b = mid;
-    else a = mid + 1;
+  let base = lo;
+  let len = hi - lo;
+  while (len > 1) {
+    const half = len >>> 1;
+    base = cutValues[base + half]! <= x ? base + half : base;
+    len -= half;
   }
-  return a === hi ? hi - 1 - lo : a - lo;
+  const idx = (cutValues[base]! <= x ? base + 1 : base) - lo;
+  return idx >= hi - lo ? hi - lo - 1 : idx;
 }
 
 /** Bins X with the given cuts into a feature-major matrix (Uint8 when every code fits, else Uint16). */
