@@ -1,4 +1,5 @@
 export { gitSha, type RunManifest, startManifest, universeFingerprint } from './manifest.ts';
+export { type ResearchOutputPaths, writeResearchOutputs } from './outputs.ts';
 export {
   type BookEvaluation,
   benchmarkReturns,
@@ -8,6 +9,7 @@ export {
   type ResearchPipelineResult,
   runResearchPipeline,
 } from './research.ts';
+export { buildResearchReport } from './research-report.ts';
 export {
   type PortfolioStageResult,
   type RebalanceRecord,

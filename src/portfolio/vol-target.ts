@@ -56,6 +56,21 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
     solves,
   });
 
+  /**
+   * Once the limits cap the risk, every small γ gives nearly the same book and Σ stops mattering. Return
+   * instead the most risk-averse solution that still takes 98% of the attainable risk, so the risk model keeps
+   * shaping the book: raise γ ×4 while the volatility stays above that level.
+   */
+  const mostRiskAverseNear = (saturated: { sol: PortfolioSolution; vol: number; gamma: number }) => {
+    let keep = saturated;
+    for (let k = 0; k < 12; k++) {
+      const next = run(keep.gamma * 4);
+      if (next.vol < 0.98 * saturated.vol) break;
+      keep = next;
+    }
+    return keep;
+  };
+
   let cur = run(pr.gamma);
   if (Math.abs(cur.vol / target - 1) <= tol) return done(cur, true);
   if (opts.mode === 'cap' && cur.vol <= target) return done(cur, true);
@@ -90,7 +105,7 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
       cur.gamma <= 0.5 * previousBelow.gamma &&
       cur.vol <= previousBelow.vol * 1.005
     ) {
-      return done(cur, false);
+      return done(mostRiskAverseNear(cur), false);
     }
     if (!above) guess = cur.gamma * Math.max(cur.vol / target, 1e-3) * 0.5;
     else if (!below) guess = cur.gamma * Math.min(cur.vol / target, 1e3) * 2;

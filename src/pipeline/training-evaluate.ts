@@ -1,0 +1,247 @@
+/**
+ * Walk-forward evaluation of the training pipeline (methods.md §9.4–§9.6): per window, TPE tuning on an inner
+ * purged validation tail, a refit on the whole purged training window, predictions on the test window, and
+ * accuracy, log loss (beside the class-prior log loss) and the Sharpe of signal-based returns. The stitched
+ * out-of-sample series takes each window's first `step` months (the last window's whole test period).
+ */
+import { deriveSeed } from '../core/rng.ts';
+import { type FeatureMatrix, selectRows } from '../ml/gbdt/matrix.ts';
+import type { GbdtModel } from '../ml/gbdt/model.ts';
+import type { GbdtParams } from '../ml/gbdt/params.ts';
+import { trainGbdt } from '../ml/gbdt/train.ts';
+import { classBalanceWeights } from '../ml/target.ts';
+import { tuneGbdt } from '../ml/tuning/gbdt-search.ts';
+import type { ParamSpec } from '../ml/tuning/tpe.ts';
+import { accuracy, argmaxRow, multiclassLogLoss } from '../ml/validation/metrics.ts';
+import {
+  type IndexRange,
+  innerValidationSplit,
+  rowsInDateRange,
+  type WalkForwardWindow,
+} from '../ml/validation/walk-forward.ts';
+
+export interface LabelledRows {
+  readonly X: FeatureMatrix;
+  /** Class 0/1/2 per row. */
+  readonly y: Int32Array;
+  /** Forward return R per row (the label's return). */
+  readonly forwardReturn: Float64Array;
+  /** Universe date index per row (ascending). */
+  readonly rowDate: Int32Array;
+  readonly rowTicker: Int32Array;
+}
+
+export interface FitSettings {
+  readonly base: Partial<GbdtParams>;
+  readonly trials: number;
+  readonly space?: readonly ParamSpec[];
+  readonly seed: number;
+  readonly horizon: number;
+  readonly delay: number;
+  readonly confidenceThreshold: number;
+  /** Spacing of the sampled decision dates in bars (annualises the signal Sharpe by √(252/Δ)). */
+  readonly sampleEvery: number;
+}
+
+export interface ClassificationMetrics {
+  readonly rows: number;
+  readonly accuracy: number;
+  readonly log_loss: number;
+  /** Log loss of predicting the training class frequencies for every row (the no-skill baseline). */
+  readonly prior_log_loss: number;
+  readonly sharpe: number;
+  readonly signals: number;
+}
+
+/** Class-prior probabilities of labels y (floored at 1e-6 and renormalised). */
+export function classPriors(y: ArrayLike<number>, K = 3): Float64Array {
+  const p = new Float64Array(K);
+  for (let i = 0; i < y.length; i++) p[y[i]!]!++;
+  let s = 0;
+  for (let k = 0; k < K; k++) {
+    p[k] = Math.max(1e-6, p[k]! / Math.max(1, y.length));
+    s += p[k]!;
+  }
+  for (let k = 0; k < K; k++) p[k]! /= s;
+  return p;
+}
+
+/**
+ * Signal-based returns: each row with top probability > threshold and class UP (DOWN) earns +R (−R); per
+ * decision date the equal-weighted mean over its signalled rows (dates without a signal are skipped). Sharpe
+ * = mean/sd (ddof 1) × √(252/Δ) with Δ the spacing of decision dates; NaN with fewer than 2 dates or sd ≤ 1e-12.
+ */
+export function signalSharpe(
+  P: Float64Array,
+  R: Float64Array,
+  rowDate: Int32Array,
+  threshold: number,
+  spacing: number,
+): { sharpe: number; signals: number; periods: number } {
+  const byDate = new Map<number, { s: number; n: number }>();
+  let signals = 0;
+  for (let r = 0; r < rowDate.length; r++) {
+    const c = argmaxRow(P, r, 3);
+    if (c === 1 || !(P[r * 3 + c]! > threshold) || !Number.isFinite(R[r]!)) continue;
+    const e = byDate.get(rowDate[r]!) ?? { s: 0, n: 0 };
+    e.s += c === 2 ? R[r]! : -R[r]!;
+    e.n++;
+    signals++;
+    byDate.set(rowDate[r]!, e);
+  }
+  const x = [...byDate.values()].map((e) => e.s / e.n);
+  if (x.length < 2) return { sharpe: Number.NaN, signals, periods: x.length };
+  const m = x.reduce((a, b) => a + b, 0) / x.length;
+  const v = x.reduce((a, b) => a + (b - m) ** 2, 0) / (x.length - 1);
+  const sharpe = v > 1e-24 ? (m / Math.sqrt(v)) * Math.sqrt(252 / spacing) : Number.NaN;
+  return { sharpe, signals, periods: x.length };
+}
+
+export function classificationMetrics(
+  P: Float64Array,
+  rows: Int32Array,
+  data: LabelledRows,
+  priors: Float64Array,
+  s: FitSettings,
+): ClassificationMetrics {
+  const y = Int32Array.from(rows, (r) => data.y[r]!);
+  const prior = new Float64Array(rows.length * 3);
+  for (let r = 0; r < rows.length; r++) prior.set(priors, r * 3);
+  const sig = signalSharpe(
+    P,
+    Float64Array.from(rows, (r) => data.forwardReturn[r]!),
+    Int32Array.from(rows, (r) => data.rowDate[r]!),
+    s.confidenceThreshold,
+    s.sampleEvery,
+  );
+  return {
+    rows: rows.length,
+    accuracy: accuracy(P, y, 3),
+    log_loss: multiclassLogLoss(P, y, 3),
+    prior_log_loss: multiclassLogLoss(prior, y, 3),
+    sharpe: sig.sharpe,
+    signals: sig.signals,
+  };
+}
+
+/** A safe-integer seed derived from the run seed and labels (core/rng deriveSeed, low 52 bits). */
+export function seedOf(seed: number, ...labels: string[]): number {
+  return Number(BigInt.asUintN(52, deriveSeed(seed, ...labels)));
+}
+
+export interface FittedModel {
+  readonly model: GbdtModel;
+  readonly params: Partial<GbdtParams>;
+  /** Best inner-validation log loss of the tuning (NaN without tuning). */
+  readonly validationLogLoss: number;
+  readonly trainRows: Int32Array;
+}
+
+/** TPE on the inner purged tail of `train`, then a class-weighted refit on all of `train` (§9.4, §9.6). */
+export async function tuneAndFit(
+  data: LabelledRows,
+  train: IndexRange,
+  s: FitSettings,
+  label: string,
+): Promise<FittedModel> {
+  const trainRows = rowsInDateRange(data.rowDate, train);
+  let params: Partial<GbdtParams> = { ...s.base, seed: seedOf(s.seed, 'gbdt', label) };
+  let validationLogLoss = Number.NaN;
+  if (s.trials > 0) {
+    const inner = innerValidationSplit(train, { fraction: 0.2, horizon: s.horizon, delay: s.delay });
+    const fitRows = rowsInDateRange(data.rowDate, inner.fit);
+    const valRows = rowsInDateRange(data.rowDate, inner.validation);
+    if (fitRows.length > 0 && valRows.length > 0) {
+      const part = (rows: Int32Array) => {
+        const y = Int32Array.from(rows, (r) => data.y[r]!);
+        return { X: selectRows(data.X, rows), y, weights: classBalanceWeights(y).weights };
+      };
+      const tuned = await tuneGbdt(part(fitRows), part(valRows), {
+        trials: s.trials,
+        seed: seedOf(s.seed, 'tpe', label),
+        base: params,
+        ...(s.space ? { space: s.space } : {}),
+      });
+      params = tuned.bestParams;
+      validationLogLoss = tuned.best.value;
+    }
+  }
+  const y = Int32Array.from(trainRows, (r) => data.y[r]!);
+  const model = trainGbdt(selectRows(data.X, trainRows), y, {
+    params: { ...params, earlyStoppingRounds: 0 },
+    weights: classBalanceWeights(y).weights,
+  });
+  return { model, params, validationLogLoss, trainRows };
+}
+
+export interface WindowResult {
+  readonly index: number;
+  readonly trainStart: string;
+  readonly testStart: string;
+  readonly testEnd: string;
+  readonly trainRows: number;
+  readonly skipped?: string;
+  readonly metrics?: ClassificationMetrics;
+  readonly validationLogLoss?: number;
+  readonly params?: Partial<GbdtParams>;
+}
+
+export interface WalkForwardOutcome {
+  readonly windows: WindowResult[];
+  /** Stitched out-of-sample rows and their probabilities (row r of `rows` ↔ P[3r…3r+2]). */
+  readonly oosRows: Int32Array;
+  readonly oosP: Float64Array;
+  /** The model of each evaluated window and its out-of-sample date range (for the backtest). */
+  readonly models: { readonly window: WalkForwardWindow; readonly fitted: FittedModel }[];
+}
+
+/** Runs every window; windows with fewer than `minSamples` training rows are reported as skipped. */
+export async function walkForwardEvaluate(
+  data: LabelledRows,
+  windows: readonly WalkForwardWindow[],
+  s: FitSettings,
+  minSamples: number,
+  onWindow?: (done: number, total: number) => void,
+): Promise<WalkForwardOutcome> {
+  const results: WindowResult[] = [];
+  const oosRows: number[] = [];
+  const oosP: number[] = [];
+  const models: WalkForwardOutcome['models'] = [];
+  let done = 0;
+  for (const w of windows) {
+    const trainRows = rowsInDateRange(data.rowDate, w.trainPurged);
+    const head = {
+      index: w.index,
+      trainStart: w.trainStart,
+      testStart: w.testStart,
+      testEnd: w.testEnd,
+      trainRows: trainRows.length,
+    };
+    const testRows = rowsInDateRange(data.rowDate, w.test);
+    if (trainRows.length < minSamples || testRows.length === 0) {
+      results.push({
+        ...head,
+        skipped: trainRows.length < minSamples ? `fewer than ${minSamples} training rows` : 'no test rows',
+      });
+    } else {
+      const fitted = await tuneAndFit(data, w.trainPurged, s, `window-${w.index}`);
+      const P = fitted.model.predictProba(selectRows(data.X, testRows));
+      const priors = classPriors(Int32Array.from(trainRows, (r) => data.y[r]!));
+      results.push({
+        ...head,
+        metrics: classificationMetrics(P, testRows, data, priors, s),
+        validationLogLoss: fitted.validationLogLoss,
+        params: fitted.params,
+      });
+      const oos = w.outOfSample;
+      testRows.forEach((r, k) => {
+        if (data.rowDate[r]! < oos.start || data.rowDate[r]! >= oos.end) return;
+        oosRows.push(r);
+        oosP.push(P[3 * k]!, P[3 * k + 1]!, P[3 * k + 2]!);
+      });
+      models.push({ window: w, fitted });
+    }
+    onWindow?.(++done, windows.length);
+  }
+  return { windows: results, oosRows: Int32Array.from(oosRows), oosP: Float64Array.from(oosP), models };
+}

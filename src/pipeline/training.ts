@@ -1,0 +1,476 @@
+/**
+ * The training pipeline of seed 003 (architecture.md §1): features → feature store → point-in-time training
+ * set (Parquet + fingerprint) → three-class target (§9.1) with class weights (§9.2) → walk-forward validation
+ * with TPE tuning on inner purged tails (§9.4–§9.6) → final fit on the last training window → Platt calibration
+ * on the later purged hold-out with the prefit model (§9.7) → backtest of MLSignalStrategy over the stitched
+ * out-of-sample period → registry (parameters, metrics per dataset type, artifacts, fingerprint, code version)
+ * → promotion when the new model beats the active one by `ml.promote_margin`. Deterministic for a seed. It
+ * holds no maths of its own.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluate } from '../backtest/evaluate.ts';
+import { simulateWalkForward } from '../backtest/simulate.ts';
+import type { AlphalabConfig } from '../core/config.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import { type Logger, newRunId, silentLogger } from '../core/log.ts';
+import { requirePanel, type Universe } from '../core/universe.ts';
+import { fitOneVsRestPlatt } from '../ml/calibration/multiclass.ts';
+import { calibrationReport } from '../ml/calibration/reliability.ts';
+import { computeFeatures, type FeatureSet } from '../ml/features/feature-set.ts';
+import { freezeWhitelist } from '../ml/features/whitelist.ts';
+import { saveGbdt } from '../ml/gbdt/json.ts';
+import { selectRows } from '../ml/gbdt/matrix.ts';
+import { gbdtParamsFromConfig } from '../ml/gbdt/params.ts';
+import { featureSetSource, mlStrategyDecide } from '../ml/strategy/backtest.ts';
+import { ARTIFACT_TYPES, calibratorToJson, payoffsToJson } from '../ml/strategy/bundle.ts';
+import { classPayoffs } from '../ml/strategy/kelly.ts';
+import { MLSignalStrategy, mlStrategyOptionsFromConfig } from '../ml/strategy/strategy.ts';
+import { TARGET_TOLERANCE, threeClassTargetPanel } from '../ml/target.ts';
+import type { ParamSpec } from '../ml/tuning/tpe.ts';
+import {
+  addMonths,
+  innerValidationSplit,
+  lowerBoundDate,
+  rowsInDateRange,
+  walkForwardWindows,
+} from '../ml/validation/walk-forward.ts';
+import type { Store } from '../store/open-store.ts';
+import type { DatasetType, ModelInfo } from '../store/registry/types.ts';
+import { gitSha, type RunManifest, startManifest } from './manifest.ts';
+import { defineFeatureColumns, pointInTimeTrainingSet, writeFeatureRows } from './training-dataset.ts';
+import {
+  classificationMetrics,
+  classPriors,
+  type FitSettings,
+  type LabelledRows,
+  tuneAndFit,
+  type WindowResult,
+  walkForwardEvaluate,
+} from './training-evaluate.ts';
+
+export type TrainingStage =
+  | 'features'
+  | 'store'
+  | 'training_set'
+  | 'walk_forward'
+  | 'final_fit'
+  | 'calibration'
+  | 'backtest'
+  | 'register';
+
+export interface TrainingPipelineOptions {
+  readonly universe: Universe;
+  readonly config: AlphalabConfig;
+  readonly store: Store;
+  /** Output folder for training_set.parquet, manifest.json, report.json (default: a temp folder, removed). */
+  readonly outDir?: string;
+  readonly runId?: string;
+  readonly seed?: number;
+  /** Decision dates sampled every this many bars (default: the prediction horizon, so labels do not overlap). */
+  readonly sampleEvery?: number;
+  /** First bars skipped so that long windows (200-day SMA, 52-week range) are filled (default min(252, T/4)). */
+  readonly warmupBars?: number;
+  /** Evaluate only the last k walk-forward windows (default: all). */
+  readonly maxWindows?: number;
+  /** Feature backfill availability lag in ms (default 15 minutes after the close). */
+  readonly availabilityLagMs?: number;
+  /** Execution delay d of the label (default config research.execution_delay). */
+  readonly delay?: number;
+  /** Tuning search space (default seed 003's). */
+  readonly searchSpace?: readonly ParamSpec[];
+  /** Metric deciding promotion (default log_loss on test, lower is better). */
+  readonly promote?: {
+    readonly metric: string;
+    readonly dataset: DatasetType;
+    readonly higherIsBetter: boolean;
+  };
+  readonly logger?: Logger;
+  readonly onProgress?: (stage: TrainingStage, done: number, total: number) => void;
+}
+
+export interface TrainingResult {
+  readonly runId: string;
+  readonly model: ModelInfo;
+  readonly promoted: boolean;
+  readonly promotionReason: string;
+  readonly metrics: Readonly<Record<'train' | 'val' | 'test' | 'backtest', Readonly<Record<string, number>>>>;
+  readonly windows: readonly WindowResult[];
+  readonly fingerprint: string;
+  readonly featureCount: number;
+  readonly rows: number;
+  readonly manifest: RunManifest;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Labels with asymmetric thresholds (§9.1): UP iff R − up > 1e-12, DOWN iff R − down < −1e-12, else FLAT. */
+function labelPanel(close: Float64Array, u: Universe, h: number, d: number, up: number, down: number) {
+  const { forwardReturn } = threeClassTargetPanel(
+    { dates: u.dates as string[], tickers: u.tickers as string[], values: close },
+    { horizon: h, threshold: Math.max(up, 1e-9), delay: d },
+  );
+  const label = Float64Array.from(forwardReturn.values, (R) =>
+    Number.isNaN(R) ? Number.NaN : R - up > TARGET_TOLERANCE ? 2 : R - down < -TARGET_TOLERANCE ? 0 : 1,
+  );
+  return { R: forwardReturn.values, label };
+}
+
+export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<TrainingResult> {
+  const { universe: u, config, store } = o;
+  const ml = config.ml;
+  const log = o.logger ?? silentLogger;
+  const runId = o.runId ?? newRunId();
+  const seed = o.seed ?? config.data.synthetic.seed;
+  const h = ml.prediction_horizon;
+  const d = o.delay ?? config.research.execution_delay;
+  if (!(ml.up_threshold > 0 && ml.down_threshold < 0))
+    throw new InvalidInputError(
+      `ml.up_threshold must be > 0 and ml.down_threshold < 0, got ${ml.up_threshold} and ${ml.down_threshold}`,
+    );
+  const sampleEvery = o.sampleEvery ?? h;
+  const lagMs = o.availabilityLagMs ?? 15 * 60_000;
+  const T = u.dates.length;
+  const N = u.tickers.length;
+  const warmup = o.warmupBars ?? Math.min(252, Math.floor(T / 4));
+  const manifest = startManifest({ runId, command: 'train', config, universe: u, seeds: { seed } });
+  const timings = manifest.timingsMs;
+  const time = async <R>(stage: TrainingStage, fn: () => Promise<R> | R): Promise<R> => {
+    const t0 = performance.now();
+    const r = await fn();
+    timings[stage] = performance.now() - t0;
+    log.info({ stage, ms: Math.round(timings[stage]) }, 'training stage done');
+    return r;
+  };
+  const tempDir = o.outDir ? undefined : mkdtempSync(join(tmpdir(), 'alphalab-train-'));
+  const dir = o.outDir ?? tempDir!;
+  await mkdir(dir, { recursive: true });
+  try {
+    const fs: FeatureSet = await time('features', () => computeFeatures(u));
+    const whitelist = freezeWhitelist(fs.names);
+    const close = requirePanel(u, 'close').values;
+    const { R, label } = labelPanel(close, u, h, d, ml.up_threshold, ml.down_threshold);
+
+    const sampled: number[] = [];
+    for (let t = warmup; t < T; t += sampleEvery) sampled.push(t);
+    const rowDate: number[] = [];
+    const rowTicker: number[] = [];
+    for (const t of sampled)
+      for (let i = 0; i < N; i++) if (!Number.isNaN(label[t * N + i]!)) rowDate.push(t), rowTicker.push(i);
+    if (rowDate.length < ml.min_training_samples)
+      throw new InvalidInputError(
+        `only ${rowDate.length} labelled rows; ml.min_training_samples is ${ml.min_training_samples}`,
+      );
+
+    const code = manifest.gitSha ?? 'unknown';
+    await time('store', async () => {
+      await defineFeatureColumns(store.features, whitelist);
+      const labelledDates = [...new Set(rowDate)];
+      return writeFeatureRows(store.features, fs, whitelist, labelledDates, {
+        producerVersion: code,
+        runId,
+        availabilityLagMs: lagMs,
+      });
+    });
+    const ts = await time('training_set', () =>
+      pointInTimeTrainingSet(store, fs, whitelist, Int32Array.from(rowDate), Int32Array.from(rowTicker), {
+        dir,
+        availabilityLagMs: lagMs,
+        runId,
+      }),
+    );
+    const data: LabelledRows = {
+      X: ts.X,
+      y: Int32Array.from(rowDate, (t, r) => label[t * N + rowTicker[r]!]!),
+      forwardReturn: Float64Array.from(rowDate, (t, r) => R[t * N + rowTicker[r]!]!),
+      rowDate: Int32Array.from(rowDate),
+      rowTicker: Int32Array.from(rowTicker),
+    };
+    const lastLabelled = rowDate[rowDate.length - 1]!;
+    const settings: FitSettings = {
+      base: gbdtParamsFromConfig(config, seed),
+      trials: ml.tuning_trials,
+      ...(o.searchSpace ? { space: o.searchSpace } : {}),
+      seed,
+      horizon: h,
+      delay: d,
+      confidenceThreshold: ml.confidence_threshold,
+      sampleEvery,
+    };
+
+    let windows = walkForwardWindows(u.dates.slice(0, lastLabelled + 1), {
+      horizon: h,
+      delay: d,
+      trainMonths: ml.train_months,
+      testMonths: ml.test_months,
+      stepMonths: ml.step_months,
+      start: u.dates[warmup]!,
+    });
+    if (o.maxWindows !== undefined) windows = windows.slice(Math.max(0, windows.length - o.maxWindows));
+    const wf = await time('walk_forward', () =>
+      walkForwardEvaluate(data, windows, settings, ml.min_training_samples, (a, b) =>
+        o.onProgress?.('walk_forward', a, b),
+      ),
+    );
+    const evaluated = wf.windows.filter((w) => w.metrics);
+    if (evaluated.length === 0)
+      throw new InvalidInputError(
+        `no walk-forward window could be evaluated (${windows.length} windows; need ${ml.train_months}+${ml.test_months} months of labelled history and ${ml.min_training_samples} training rows)`,
+      );
+
+    // Final model: the last train_months of labelled dates; its purged tail is the calibration hold-out.
+    const finalStart = lowerBoundDate(u.dates, addMonths(u.dates[lastLabelled]!, -ml.train_months));
+    const split = innerValidationSplit(
+      { start: Math.max(warmup, finalStart), end: lastLabelled + 1 },
+      { fraction: 0.2, horizon: h, delay: d },
+    );
+    const bestParams = wf.models[wf.models.length - 1]!.fitted.params;
+    const final = await time('final_fit', () =>
+      tuneAndFit(data, split.fit, { ...settings, base: bestParams, trials: 0 }, 'final'),
+    );
+    const holdRows = rowsInDateRange(data.rowDate, split.validation);
+    const holdY = Int32Array.from(holdRows, (r) => data.y[r]!);
+    const trainY = Int32Array.from(final.trainRows, (r) => data.y[r]!);
+    const priors = classPriors(trainY);
+    const cal = await time('calibration', () => {
+      const Praw = final.model.predictProba(selectRows(data.X, holdRows));
+      const calibrator = fitOneVsRestPlatt(Praw, holdY, 3);
+      const strategyProbe = new MLSignalStrategy(
+        {
+          model: final.model,
+          calibrator,
+          whitelist,
+          payoffs: new Float64Array(3),
+          modelName: ml.model_name,
+          modelVersion: 0,
+        },
+        mlStrategyOptionsFromConfig(config),
+      );
+      const Pcal = strategyProbe.predictProba(selectRows(data.X, holdRows));
+      return { calibrator, report: calibrationReport(Praw, Pcal, holdY, 3, 10), Pcal };
+    });
+    const payoffs = classPayoffs(
+      Float64Array.from(final.trainRows, (r) => data.forwardReturn[r]!),
+      trainY,
+    );
+
+    const backtest = await time('backtest', () => {
+      const opts = mlStrategyOptionsFromConfig(config);
+      const strategies = wf.models.map((m) => {
+        const rows = m.fitted.trainRows;
+        const pay = classPayoffs(
+          Float64Array.from(rows, (r) => data.forwardReturn[r]!),
+          Int32Array.from(rows, (r) => data.y[r]!),
+        );
+        return {
+          range: m.window.outOfSample,
+          strategy: new MLSignalStrategy(
+            {
+              model: m.fitted.model,
+              calibrator: null,
+              whitelist,
+              payoffs: pay,
+              modelName: ml.model_name,
+              modelVersion: 0,
+            },
+            opts,
+          ),
+        };
+      });
+      const decisions = sampled.filter(
+        (t) => t <= T - 1 - d && strategies.some((s) => t >= s.range.start && t < s.range.end),
+      );
+      const source = featureSetSource(fs, whitelist.names);
+      const deciders = strategies.map((s) => mlStrategyDecide(s.strategy, source));
+      const returns =
+        u.panels.get('return')?.values ??
+        Float64Array.from(close, (c, k) => (k < N ? Number.NaN : c / close[k - N]! - 1));
+      const sim = simulateWalkForward({
+        universe: u,
+        returns,
+        decisionIndices: decisions,
+        executionDelay: d,
+        decide: (view, held, k) =>
+          deciders[strategies.findIndex((s) => view.t >= s.range.start && view.t < s.range.end)]!(
+            view,
+            held,
+            k,
+          ),
+      });
+      return evaluate(sim);
+    });
+
+    const oosY = Int32Array.from(wf.oosRows, (r) => data.y[r]!);
+    const testMetrics = classificationMetrics(
+      wf.oosP,
+      wf.oosRows,
+      data,
+      classPriors(oosY.length ? trainY : trainY),
+      settings,
+    );
+    const trainMetrics = classificationMetrics(
+      final.model.predictProba(selectRows(data.X, final.trainRows)),
+      final.trainRows,
+      data,
+      priors,
+      settings,
+    );
+    const valMetrics = classificationMetrics(cal.Pcal, holdRows, data, priors, settings);
+    const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
+    const metrics = {
+      train: { ...trainMetrics },
+      val: {
+        ...valMetrics,
+        tuning_log_loss: mean(evaluated.map((w) => w.validationLogLoss ?? Number.NaN)),
+        calibrated_brier: cal.report.brierAfter,
+        raw_brier: cal.report.brierBefore,
+      },
+      test: { ...testMetrics, windows: evaluated.length },
+      backtest: {
+        sharpe_ratio: backtest.net.sharpe,
+        annual_return: backtest.net.annualReturn,
+        annual_volatility: backtest.net.annualVolatility,
+        max_drawdown: backtest.net.maxDrawdown,
+        hit_rate: backtest.net.hitRate,
+        annual_turnover: backtest.annualTurnover,
+        rebalances: backtest.rebalances,
+      },
+    };
+
+    const model = await time('register', async () => {
+      const reg = store.registry;
+      const m = await reg.register(ml.model_name, {
+        strategyType: 'ml_signal',
+        description: `3-class GBDT on ${whitelist.names.length} PIT features, horizon ${h}, delay ${d}`,
+        createdBy: 'alphalab train',
+      });
+      const trainingRun = await reg.startTrainingRun(m.modelId, {
+        params: {
+          gbdt: bestParams as Record<string, number | string>,
+          horizon: h,
+          delay: d,
+          up_threshold: ml.up_threshold,
+          down_threshold: ml.down_threshold,
+          sample_every: sampleEvery,
+          seed,
+          run_id: runId,
+          feature_whitelist_sha256: whitelist.sha256,
+        },
+        datasetStart: new Date(Date.parse(`${u.dates[rowDate[0]!]!}T21:00:00Z`)).toISOString(),
+        datasetEnd: new Date(Date.parse(`${u.dates[lastLabelled]!}T21:00:00Z`)).toISOString(),
+        dataFingerprint: ts.fingerprint,
+        codeVersion: code,
+      });
+      for (const [type, values] of Object.entries(metrics))
+        await reg.logMetrics(m.modelId, values, type as DatasetType);
+      await reg.logArtifact(
+        m.modelId,
+        { name: 'model.json', data: saveGbdt(final.model) },
+        ARTIFACT_TYPES.weights,
+      );
+      await reg.logArtifact(
+        m.modelId,
+        { name: 'calibrator.json', data: calibratorToJson(cal.calibrator) },
+        ARTIFACT_TYPES.calibrator,
+      );
+      await reg.logArtifact(
+        m.modelId,
+        { name: 'feature_whitelist.json', data: JSON.stringify(whitelist) },
+        ARTIFACT_TYPES.whitelist,
+      );
+      await reg.logArtifact(
+        m.modelId,
+        { name: 'payoffs.json', data: payoffsToJson(payoffs, h) },
+        ARTIFACT_TYPES.payoffs,
+      );
+      await reg.logArtifact(
+        m.modelId,
+        {
+          name: 'reliability.json',
+          data: JSON.stringify(cal.report, (_, v) =>
+            typeof v === 'number' && !Number.isFinite(v) ? null : v,
+          ),
+        },
+        ARTIFACT_TYPES.reliability,
+      );
+      await reg.finishTrainingRun(trainingRun, 'completed', { modelId: m.modelId });
+      return m;
+    });
+
+    const promoteBy = o.promote ?? {
+      metric: 'log_loss',
+      dataset: 'test' as DatasetType,
+      higherIsBetter: false,
+    };
+    const decision = await decidePromotion(store, ml.model_name, model, promoteBy, ml.promote_margin);
+    if (decision.promote)
+      await store.registry.promote(ml.model_name, model.version, {
+        by: 'alphalab train',
+        reason: decision.reason,
+      });
+    manifest.finishedAt = new Date().toISOString();
+    const result: TrainingResult = {
+      runId,
+      model,
+      promoted: decision.promote,
+      promotionReason: decision.reason,
+      metrics,
+      windows: wf.windows,
+      fingerprint: ts.fingerprint,
+      featureCount: whitelist.names.length,
+      rows: data.y.length,
+      manifest: {
+        ...manifest,
+        inputs: { ...manifest.inputs, trainingSet: ts.fingerprint, featureWhitelist: whitelist.sha256 },
+      },
+    };
+    if (o.outDir) {
+      const json = (x: unknown) =>
+        `${JSON.stringify(x, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+      writeFileSync(join(dir, 'manifest.json'), json(result.manifest));
+      writeFileSync(
+        join(dir, 'report.json'),
+        json({ ...result, manifest: undefined, calibration: cal.report, featureTimingsMs: fs.timingsMs }),
+      );
+    }
+    return result;
+  } finally {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** Promote when there is no active model, or the new one beats it by `margin` on the chosen metric. */
+export async function decidePromotion(
+  store: Store,
+  name: string,
+  candidate: ModelInfo,
+  by: { readonly metric: string; readonly dataset: DatasetType; readonly higherIsBetter: boolean },
+  margin: number,
+): Promise<{ promote: boolean; reason: string }> {
+  const latest = async (m: ModelInfo) =>
+    (await store.registry.getMetrics(m.modelId))
+      .filter((r) => r.metricName === by.metric && r.datasetType === by.dataset)
+      .at(-1)?.value ?? Number.NaN;
+  const active = await store.registry.getActive(name);
+  const mine = await latest(candidate);
+  if (!active)
+    return {
+      promote: Number.isFinite(mine),
+      reason: `no active ${name}; ${by.metric}_${by.dataset} = ${mine}`,
+    };
+  const theirs = await latest(active);
+  if (!Number.isFinite(mine))
+    return { promote: false, reason: `${by.metric}_${by.dataset} of the candidate is undefined` };
+  if (!Number.isFinite(theirs))
+    return { promote: true, reason: `active v${active.version} has no ${by.metric}_${by.dataset}` };
+  const gain = by.higherIsBetter ? mine - theirs : theirs - mine;
+  const promote = gain > margin;
+  return {
+    promote,
+    reason: `${by.metric}_${by.dataset}: v${candidate.version} ${mine.toPrecision(6)} vs active v${active.version} ${theirs.toPrecision(6)} (improvement ${gain.toPrecision(4)}, margin ${margin})`,
+  };
+}
+
+export { DAY_MS as TRAINING_DAY_MS };
