@@ -14,7 +14,12 @@ import { type DuplicateGroup, duplicateNotes, findDuplicateSignals } from '../si
 import { builtinFamilies, variantSweep } from '../signals/families.ts';
 import { checkSpecs, type SignalSpec } from '../signals/spec.ts';
 import { defaultIcOptions, type IcOptions } from './ic-accumulator.ts';
-import type { SignalTask, SignalTaskResult, SignalTierShared } from './signal-task.ts';
+import {
+  loadFamilies,
+  type SignalTask,
+  type SignalTaskResult,
+  type SignalTierShared,
+} from './signal-task.ts';
 import type { SignalHorizonStats } from './summary.ts';
 
 export interface SignalTierOptions extends SignalContextOptions {
@@ -99,10 +104,7 @@ export async function runSignalTier(
   const t1 = performance.now();
   const specs = options.specs ?? variantSweep(undefined, options.variants ?? 10);
   const familyModules = (options.familyModules ?? []).map(moduleHref);
-  if (options.specs) {
-    const { loadFamilies } = await import('./signal-task.ts');
-    checkSpecs(specs, await loadFamilies(familyModules));
-  } else checkSpecs(specs, builtinFamilies);
+  checkSpecs(specs, options.specs ? await loadFamilies(familyModules) : builtinFamilies);
   const ic: IcOptions = { ...defaultIcOptions, ...options.ic };
   if (!ic.skips.includes(0))
     throw new InvalidInputError('the decay skips must include 0', { where: { field: 'decay_skips' } });
