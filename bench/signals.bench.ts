@@ -38,6 +38,7 @@ function tier(stocks: number, days: number, workers: number, target?: string) {
         signals: ok.length,
         duplicates: r.tier.duplicates.length,
         cpuS: (cpu.user + cpu.system) / 1e6,
+        weightedSignals: r.weights ? r.weights.weights.filter((w) => w !== 0).length : 0,
       };
     },
   };
