@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BinaryCopyReader, BinaryCopyWriter, PG_EPOCH_MS } from '../../src/store/postgres/binary-copy.ts';
+import { keyOrder } from '../../src/store/postgres/bulk.ts';
 
 /** Decodes writer output by hand-rolled field walk (the naive twin of BinaryCopyReader). */
 function naiveDecode(buf: Buffer): (Buffer | null)[][] {
@@ -93,6 +94,40 @@ describe('PostgreSQL binary COPY codec', () => {
             naiveDecode(buf).map((row) => row.map((x) => (x === null ? null : x.toString('hex')))),
           );
           expect(got.length).toBe(rows.length);
+        },
+      ),
+    );
+  });
+});
+
+describe('keyOrder (PostgreSQL COPY order)', () => {
+  const batch = (rows: [number, number, number, number][]) => ({
+    length: rows.length,
+    entityId: Int32Array.from(rows, (r) => r[0]),
+    featureId: Int32Array.from(rows, (r) => r[1]),
+    eventTimeMs: Float64Array.from(rows, (r) => r[2]),
+    ingestTimeMs: Float64Array.from(rows, (r) => r[3]),
+    value: new Float64Array(rows.length),
+    json: null,
+    writeId: 1,
+  });
+  it('sorts by (entity, feature, event, ingest) like a naive sort and detects duplicate keys', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.integer({ min: 1, max: 6 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.integer({ min: 0, max: 4 }),
+            fc.integer({ min: 0, max: 4 }),
+          ),
+        ),
+        (rows) => {
+          const { order, unique } = keyOrder(batch(rows));
+          const got = Array.from(order, (k) => rows[k]!);
+          const want = [...rows].sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2] || a[3] - b[3]);
+          expect(got).toEqual(want);
+          expect(unique).toBe(new Set(rows.map((r) => r.join('|'))).size === rows.length);
         },
       ),
     );

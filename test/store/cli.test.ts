@@ -2,11 +2,12 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCliContext } from '../../src/cli/context.ts';
+import { describeError, exitCodeFor } from '../../src/cli/errors.ts';
 import { registerFeaturesCommand } from '../../src/cli/features.ts';
 import { registerModelsCommand } from '../../src/cli/models.ts';
-import { runCli } from '../../src/cli/program.ts';
 
 const ws = mkdtempSync(join(tmpdir(), 'alphalab-cli-store-'));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
@@ -20,10 +21,22 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
     stderrIsTTY: false,
     env: { ALPHALAB_LOG_LEVEL: 'silent' },
   });
-  const code = await runCli(['node', 'alphalab', ...args], ctx, [
-    registerFeaturesCommand,
-    registerModelsCommand,
-  ]);
+  // A program of our own with the root's global flags, so the test does not depend on how main.ts wires it.
+  const program = new Command('alphalab')
+    .option('--json')
+    .option('--config <file>')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => (stdout += t), writeErr: (t) => (stderr += t) });
+  registerFeaturesCommand(program, ctx);
+  registerModelsCommand(program, ctx);
+  let code = 0;
+  try {
+    await program.parseAsync(['node', 'alphalab', ...args]);
+  } catch (e) {
+    const text = describeError(e, false);
+    if (text) stderr += `${text}\n`;
+    code = exitCodeFor(e);
+  }
   return { code, stdout, stderr };
 }
 
