@@ -245,10 +245,22 @@ export function fitFamaMacBeth(
     droppedFactors,
     malformedTickers,
   };
-  if (validDates.length < 2) {
+  // D_i needs `minSpecificObs` residuals (else the median of the others); with fewer valid cross-sections
+  // than that no asset qualifies and the median fallback has nothing to take the median of.
+  const neededDates = Math.max(2, o.minSpecificObs);
+  if (validDates.length < neededDates) {
     return {
       status: 'skipped',
-      reason: `${validDates.length} of ${returnDates} dates passed the per-date rules; F needs at least 2`,
+      reason: `${validDates.length} of ${returnDates} dates passed the per-date rules; F and D need at least ${neededDates}`,
+      diagnostics: diag(baseDiagnostics),
+    };
+  }
+  let withOwnD = 0;
+  for (let i = 0; i < N; i++) if (epsCount[i]! >= o.minSpecificObs) withOwnD++;
+  if (withOwnD === 0) {
+    return {
+      status: 'skipped',
+      reason: `no asset has ${o.minSpecificObs} residuals for its specific variance, so D has no median fallback`,
       diagnostics: diag(baseDiagnostics),
     };
   }
