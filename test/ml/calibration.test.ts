@@ -5,6 +5,7 @@ import {
   calibrationReport,
   fitOneVsRestPlatt,
   fitPlatt,
+  fitPrefitCalibration,
   normaliseOneVsRestInPlace,
   plattProbability,
   reliabilityTable,
@@ -95,6 +96,7 @@ describe('one-vs-rest calibration', () => {
       params: { nEstimators: 60, maxDepth: 8, learningRate: 0.5, minChildWeight: 0 },
     });
     const cal = fitOneVsRestPlatt(model.predictProba(hold.X), hold.y, 3);
+    expect(fitPrefitCalibration(model, hold.X, hold.y)).toEqual(cal);
     const before = model.predictProba(test.X);
     const after = applyOneVsRestPlatt(cal, before);
     for (let i = 0; i < test.y.length; i++)

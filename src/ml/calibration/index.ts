@@ -1,8 +1,10 @@
 export {
   applyOneVsRestPlatt,
   fitOneVsRestPlatt,
+  fitPrefitCalibration,
   normaliseOneVsRestInPlace,
   type OneVsRestCalibrator,
+  type ProbabilisticClassifier,
 } from './multiclass.ts';
 export { fitPlatt, PLATT_GRADIENT_TOLERANCE, type PlattScaler, plattProbability } from './platt.ts';
 export {

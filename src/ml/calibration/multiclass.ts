@@ -57,6 +57,25 @@ export function normaliseOneVsRestInPlace(q: Float64Array, K: number): Float64Ar
   return q;
 }
 
+/** A fitted classifier that can score a matrix (e.g. GbdtModel). */
+export interface ProbabilisticClassifier<X> {
+  readonly numClass: number;
+  predictProba(X: X): Float64Array;
+}
+
+/**
+ * Calibrates a prefit model on a hold-out that lies after its training data (and is purged from it, e.g.
+ * `innerValidationSplit`): scores the hold-out with the frozen model and fits the one-vs-rest sigmoids.
+ */
+export function fitPrefitCalibration<X>(
+  model: ProbabilisticClassifier<X>,
+  holdoutX: X,
+  holdoutY: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): OneVsRestCalibrator {
+  return fitOneVsRestPlatt(model.predictProba(holdoutX), holdoutY, model.numClass, weights);
+}
+
 /** Calibrated probabilities (a new n × K array) from the model's probabilities P. */
 export function applyOneVsRestPlatt(cal: OneVsRestCalibrator, P: Float64Array): Float64Array {
   const K = cal.numClass;
