@@ -218,6 +218,20 @@ describe('trainGbdt behaviour', () => {
     expect(Array.from(m.baseMargin)).toEqual(Array.from(logPriorIntercept(data.y, undefined, 3)));
   });
 
+  it('256 bins plus missing values switch the bin matrix to Uint16 and still train exactly', () => {
+    const n = 2000;
+    const rows = Array.from({ length: n }, (_, i) => [i % 7 === 0 ? null : i / n, (i * 7919) % 13]);
+    const X = featureMatrixFromRows(rows);
+    const y = rows.map((r) => (r[0] === null ? 1 : r[0]! < 0.3 ? 0 : 2));
+    const b = binMatrix(X, sketchCuts(X, 256));
+    expect(b.bins).toBeInstanceOf(Uint16Array);
+    expect(b.bins[0]).toBe(256);
+    const m = trainGbdt(X, y, { params: { nEstimators: 20, maxDepth: 3 } });
+    expect(multiclassLogLoss(m.predictProba(X), y, 3)).toBeLessThan(0.05);
+    // Missing rows (class 1) are told apart by the default direction alone.
+    expect(m.predictClass(featureMatrixFromRows([[null, 0]]))[0]).toBe(1);
+  });
+
   it('throws typed errors naming the bad input', () => {
     const X = featureMatrixFromRows([[1], [2]]);
     expect(() => trainGbdt(X, [0, 3])).toThrow(/label 3/);
