@@ -260,6 +260,24 @@ describe('seed-000 skip rules and per-date validity', () => {
     expect(sk[2]!.condition).toBeGreaterThan(1e10);
     expect(res.model.factorReturnDates).toHaveLength(99 - 3);
   });
+  it('skips when too few cross-sections leave D without any own estimate', () => {
+    const { returns, loadings } = synthetic(80, 40, 12);
+    // Every date but 10 has fewer than 30 assets: 10 valid cross-sections < minSpecificObs = 20.
+    for (let t = 11; t < 80; t++) for (let i = 10; i < 40; i++) returns.values[t * 40 + i] = Number.NaN;
+    const res = fitFamaMacBeth(returns, loadings);
+    expect(res.status).toBe('skipped');
+    if (res.status === 'skipped')
+      expect(res.reason).toMatch(/^10 of 79 dates passed the per-date rules; F and D need at least 20/);
+    // Enough dates overall, but every asset is missing on alternate halves: no own D anywhere.
+    const alt = synthetic(80, 60, 13);
+    for (let t = 1; t < 80; t++)
+      for (let i = 0; i < 60; i++)
+        if (i < 30 === t % 4 < 2 && t > 40) alt.returns.values[t * 60 + i] = Number.NaN;
+    const r2 = fitFamaMacBeth(alt.returns, alt.loadings, { minSpecificObs: 70 });
+    expect(r2.status).toBe('skipped');
+    if (r2.status === 'skipped') expect(r2.reason).toMatch(/no asset has 70 residuals/);
+  });
+
   it('D falls back to the cross-sectional median below 20 observations', () => {
     const { returns, loadings } = synthetic(100, 40, 6);
     for (let t = 0; t < 90; t++) returns.values[t * 40 + 5] = Number.NaN;
