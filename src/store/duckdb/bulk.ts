@@ -121,9 +121,12 @@ async function conflictError(
   sql: string,
   params: string[] = [],
 ): Promise<ConflictError> {
-  const r = (await conn.runAndReadAll(sql, params)).getRowObjectsJS()[0]!;
+  const named = `SELECT en.entity_key, fd.feature_name, fd.feature_version, c.event_time, c.ingest_time
+    FROM (${sql}) c JOIN entities en ON en.entity_id = c.entity_id JOIN feature_defs fd ON fd.feature_id = c.feature_id`;
+  const r = (await conn.runAndReadAll(named, params)).getRowObjectsJS()[0]!;
   return new ConflictError(
-    `feature event (entity id ${r.entity_id}, feature id ${r.feature_id}, event ${when(r.event_time)}, ingest ${when(r.ingest_time)}) is already stored with a different value; a restatement needs a later ingest time`,
+    `feature '${r.feature_name}' v${r.feature_version} of entity '${r.entity_key}' (event ${when(r.event_time)}, ingest ${when(r.ingest_time)}) is already stored with a different value; a restatement needs a later ingest time`,
+    { where: { ticker: String(r.entity_key), field: String(r.feature_name) } },
   );
 }
 

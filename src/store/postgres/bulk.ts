@@ -98,9 +98,17 @@ export function keyOrder(b: EncodedFeatureBatch): { order: Uint32Array; unique: 
   return { order, unique };
 }
 
-function conflict(r: Record<string, unknown>): ConflictError {
+async function conflict(client: PoolClient, r: Record<string, unknown>): Promise<ConflictError> {
+  const names = await client.query(
+    `SELECT (SELECT entity_key FROM entities WHERE entity_id = $1) AS entity_key,
+            (SELECT feature_name FROM feature_defs WHERE feature_id = $2) AS feature_name,
+            (SELECT feature_version FROM feature_defs WHERE feature_id = $2) AS feature_version`,
+    [r.entity_id, r.feature_id],
+  );
+  const n = names.rows[0] as { entity_key: string; feature_name: string; feature_version: number };
   return new ConflictError(
-    `feature event (entity id ${r.entity_id}, feature id ${r.feature_id}, event ${when(r.event_time)}, ingest ${when(r.ingest_time)}) is already stored with a different value; a restatement needs a later ingest time`,
+    `feature '${n.feature_name}' v${n.feature_version} of entity '${n.entity_key}' (event ${when(r.event_time)}, ingest ${when(r.ingest_time)}) is already stored with a different value; a restatement needs a later ingest time`,
+    { where: { ticker: n.entity_key, field: n.feature_name } },
   );
 }
 
@@ -143,13 +151,13 @@ export async function loadFeatureEventsPostgres(
     `SELECT entity_id, feature_id, event_time, ingest_time FROM fe_stage GROUP BY 1, 2, 3, 4
      HAVING count(DISTINCT (value, CAST(value_json AS TEXT))) > 1 LIMIT 1`,
   );
-  if (inBatch.rowCount) throw conflict(inBatch.rows[0]);
+  if (inBatch.rowCount) throw await conflict(client, inBatch.rows[0]);
   const stored = await client.query(
     `SELECT s.entity_id, s.feature_id, s.event_time, s.ingest_time FROM fe_stage s
      JOIN feature_events e USING (entity_id, feature_id, event_time, ingest_time)
      WHERE s.value IS DISTINCT FROM e.value OR s.value_json IS DISTINCT FROM e.value_json LIMIT 1`,
   );
-  if (stored.rowCount) throw conflict(stored.rows[0]);
+  if (stored.rowCount) throw await conflict(client, stored.rows[0]);
   // prev: the value known just before (or at) this row's ingest time for the same (entity, feature,
   // event), from stored rows or earlier staged rows. A row equal to it adds nothing.
   const res = await client.query(

@@ -133,6 +133,9 @@ export function featureStoreSuite(f: StoreFactory, propertyRuns: number): void {
       await expect(features.writeFeatures([{ ...row, value: 2 }], { producer: 'p' })).rejects.toBeInstanceOf(
         ConflictError,
       );
+      await expect(features.writeFeatures([{ ...row, value: 2 }], { producer: 'p' })).rejects.toThrow(
+        /feature 'v' v1 of entity 'A' \(event 2024-01-01T00:00:00.000Z, ingest 2024-01-01T01:00:00.000Z\)/,
+      );
       const fresh = { entity: 'B', feature: 'v', eventTime: T0, ingestTime: T0 + H };
       await expect(
         features.writeFeatures(
@@ -142,7 +145,7 @@ export function featureStoreSuite(f: StoreFactory, propertyRuns: number): void {
           ],
           { producer: 'p' },
         ),
-      ).rejects.toBeInstanceOf(ConflictError);
+      ).rejects.toThrow(/entity 'B'/);
       const [c] = await engine.query<{ n: number }>(
         'SELECT CAST(count(*) AS INTEGER) AS n FROM feature_events',
       );
