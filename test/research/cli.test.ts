@@ -35,6 +35,8 @@ describe('alphalab research', () => {
     const stdout = await run(
       [
         'research',
+        '--until',
+        'weights',
         '--stocks',
         '120',
         '--days',
