@@ -1,10 +1,17 @@
 /**
- * Walk-forward evaluation of the training pipeline (methods.md §9.4–§9.6): per window, TPE tuning on an inner
- * purged validation tail, a refit on the whole purged training window, predictions on the test window, and
+ * Walk-forward evaluation of the training pipeline (methods.md §9.4–§9.7): per window, TPE tuning on an inner
+ * purged validation tail, a fit on the rest, Platt calibration on the tail, calibrated predictions on the test
+ * window, and
  * accuracy, log loss (beside the class-prior log loss) and the Sharpe of signal-based returns. The stitched
  * out-of-sample series takes each window's first `step` months (the last window's whole test period).
  */
+import { InvalidInputError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
+import {
+  applyOneVsRestPlatt,
+  fitOneVsRestPlatt,
+  type OneVsRestCalibrator,
+} from '../ml/calibration/multiclass.ts';
 import { type FeatureMatrix, selectRows } from '../ml/gbdt/matrix.ts';
 import type { GbdtModel } from '../ml/gbdt/model.ts';
 import type { GbdtParams } from '../ml/gbdt/params.ts';
@@ -97,6 +104,11 @@ export function signalSharpe(
   return { sharpe, signals, periods: x.length };
 }
 
+/**
+ * Accuracy, log loss, the no-skill log loss and the signal Sharpe of probabilities P on `rows`. `priors` is
+ * either one class-prior vector (3) or one per row (rows × 3), always taken from the rows a model was
+ * trained on, so the baseline is a model one could have deployed.
+ */
 export function classificationMetrics(
   P: Float64Array,
   rows: Int32Array,
@@ -105,8 +117,11 @@ export function classificationMetrics(
   s: FitSettings,
 ): ClassificationMetrics {
   const y = Int32Array.from(rows, (r) => data.y[r]!);
-  const prior = new Float64Array(rows.length * 3);
-  for (let r = 0; r < rows.length; r++) prior.set(priors, r * 3);
+  let prior = priors;
+  if (priors.length !== rows.length * 3) {
+    prior = new Float64Array(rows.length * 3);
+    for (let r = 0; r < rows.length; r++) prior.set(priors, r * 3);
+  }
   const sig = signalSharpe(
     P,
     Float64Array.from(rows, (r) => data.forwardReturn[r]!),
@@ -131,47 +146,76 @@ export function seedOf(seed: number, ...labels: string[]): number {
 
 export interface FittedModel {
   readonly model: GbdtModel;
+  /** One-vs-rest Platt calibrator fitted on the purged validation tail with the prefit model (§9.7). */
+  readonly calibrator: OneVsRestCalibrator;
   readonly params: Partial<GbdtParams>;
   /** Best inner-validation log loss of the tuning (NaN without tuning). */
   readonly validationLogLoss: number;
+  /** Rows the model was fitted on (the window minus its purged validation tail). */
   readonly trainRows: Int32Array;
+  /** Rows of the validation tail (tuning objective and calibration hold-out). */
+  readonly validationRows: Int32Array;
+  /** Calibrated probabilities of the validation rows. */
+  readonly validationP: Float64Array;
+  /** Raw probabilities of the validation rows. */
+  readonly validationRawP: Float64Array;
 }
 
-/** TPE on the inner purged tail of `train`, then a class-weighted refit on all of `train` (§9.4, §9.6). */
+/**
+ * The production recipe on one training range (methods.md §9.4, §9.6, §9.7): split off the last 20 % of the
+ * dates as a validation tail, purge h + d dates before it, tune with TPE (objective: class-weighted validation
+ * log loss) unless `trials` is 0, fit the class-weighted booster on the purged fit part, and calibrate it on
+ * the later tail with the prefit model. Walk-forward windows and the final model use the same recipe, so the
+ * out-of-sample metrics describe what is deployed.
+ */
 export async function tuneAndFit(
   data: LabelledRows,
   train: IndexRange,
   s: FitSettings,
   label: string,
 ): Promise<FittedModel> {
-  const trainRows = rowsInDateRange(data.rowDate, train);
+  const inner = innerValidationSplit(train, { fraction: 0.2, horizon: s.horizon, delay: s.delay });
+  const fitRows = rowsInDateRange(data.rowDate, inner.fit);
+  const valRows = rowsInDateRange(data.rowDate, inner.validation);
+  if (fitRows.length === 0 || valRows.length === 0)
+    throw new InvalidInputError(
+      `training range ${label} has ${fitRows.length} fit and ${valRows.length} validation rows`,
+    );
+  const part = (rows: Int32Array) => {
+    const y = Int32Array.from(rows, (r) => data.y[r]!);
+    return { X: selectRows(data.X, rows), y, weights: classBalanceWeights(y).weights };
+  };
+  const fit = part(fitRows);
+  const val = part(valRows);
   let params: Partial<GbdtParams> = { ...s.base, seed: seedOf(s.seed, 'gbdt', label) };
   let validationLogLoss = Number.NaN;
   if (s.trials > 0) {
-    const inner = innerValidationSplit(train, { fraction: 0.2, horizon: s.horizon, delay: s.delay });
-    const fitRows = rowsInDateRange(data.rowDate, inner.fit);
-    const valRows = rowsInDateRange(data.rowDate, inner.validation);
-    if (fitRows.length > 0 && valRows.length > 0) {
-      const part = (rows: Int32Array) => {
-        const y = Int32Array.from(rows, (r) => data.y[r]!);
-        return { X: selectRows(data.X, rows), y, weights: classBalanceWeights(y).weights };
-      };
-      const tuned = await tuneGbdt(part(fitRows), part(valRows), {
-        trials: s.trials,
-        seed: seedOf(s.seed, 'tpe', label),
-        base: params,
-        ...(s.space ? { space: s.space } : {}),
-      });
-      params = tuned.bestParams;
-      validationLogLoss = tuned.best.value;
-    }
+    const tuned = await tuneGbdt(fit, val, {
+      trials: s.trials,
+      seed: seedOf(s.seed, 'tpe', label),
+      base: params,
+      ...(s.space ? { space: s.space } : {}),
+    });
+    params = tuned.bestParams;
+    validationLogLoss = tuned.best.value;
   }
-  const y = Int32Array.from(trainRows, (r) => data.y[r]!);
-  const model = trainGbdt(selectRows(data.X, trainRows), y, {
+  const model = trainGbdt(fit.X, fit.y, {
     params: { ...params, earlyStoppingRounds: 0 },
-    weights: classBalanceWeights(y).weights,
+    weights: fit.weights,
   });
-  return { model, params, validationLogLoss, trainRows };
+  const validationRawP = model.predictProba(val.X);
+  const calibrator = fitOneVsRestPlatt(validationRawP, val.y, 3);
+  const validationP = applyOneVsRestPlatt(calibrator, validationRawP);
+  return {
+    model,
+    calibrator,
+    params,
+    validationLogLoss,
+    trainRows: fitRows,
+    validationRows: valRows,
+    validationP,
+    validationRawP,
+  };
 }
 
 export interface WindowResult {
@@ -191,6 +235,10 @@ export interface WalkForwardOutcome {
   /** Stitched out-of-sample rows and their probabilities (row r of `rows` ↔ P[3r…3r+2]). */
   readonly oosRows: Int32Array;
   readonly oosP: Float64Array;
+  /** Uncalibrated probabilities of the same rows. */
+  readonly oosRawP: Float64Array;
+  /** Class priors of the training rows of each out-of-sample row's window (rows × 3). */
+  readonly oosPrior: Float64Array;
   /** The model of each evaluated window and its out-of-sample date range (for the backtest). */
   readonly models: { readonly window: WalkForwardWindow; readonly fitted: FittedModel }[];
 }
@@ -206,6 +254,8 @@ export async function walkForwardEvaluate(
   const results: WindowResult[] = [];
   const oosRows: number[] = [];
   const oosP: number[] = [];
+  const oosPrior: number[] = [];
+  const oosRawP: number[] = [];
   const models: WalkForwardOutcome['models'] = [];
   let done = 0;
   for (const w of windows) {
@@ -225,8 +275,9 @@ export async function walkForwardEvaluate(
       });
     } else {
       const fitted = await tuneAndFit(data, w.trainPurged, s, `window-${w.index}`);
-      const P = fitted.model.predictProba(selectRows(data.X, testRows));
-      const priors = classPriors(Int32Array.from(trainRows, (r) => data.y[r]!));
+      const raw = fitted.model.predictProba(selectRows(data.X, testRows));
+      const P = applyOneVsRestPlatt(fitted.calibrator, raw);
+      const priors = classPriors(Int32Array.from(fitted.trainRows, (r) => data.y[r]!));
       results.push({
         ...head,
         metrics: classificationMetrics(P, testRows, data, priors, s),
@@ -238,10 +289,19 @@ export async function walkForwardEvaluate(
         if (data.rowDate[r]! < oos.start || data.rowDate[r]! >= oos.end) return;
         oosRows.push(r);
         oosP.push(P[3 * k]!, P[3 * k + 1]!, P[3 * k + 2]!);
+        oosRawP.push(raw[3 * k]!, raw[3 * k + 1]!, raw[3 * k + 2]!);
+        oosPrior.push(priors[0]!, priors[1]!, priors[2]!);
       });
       models.push({ window: w, fitted });
     }
     onWindow?.(++done, windows.length);
   }
-  return { windows: results, oosRows: Int32Array.from(oosRows), oosP: Float64Array.from(oosP), models };
+  return {
+    windows: results,
+    oosRows: Int32Array.from(oosRows),
+    oosP: Float64Array.from(oosP),
+    oosPrior: Float64Array.from(oosPrior),
+    oosRawP: Float64Array.from(oosRawP),
+    models,
+  };
 }

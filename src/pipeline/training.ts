@@ -17,7 +17,6 @@ import type { AlphalabConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { type Logger, newRunId, silentLogger } from '../core/log.ts';
 import { requirePanel, type Universe } from '../core/universe.ts';
-import { fitOneVsRestPlatt } from '../ml/calibration/multiclass.ts';
 import { calibrationReport } from '../ml/calibration/reliability.ts';
 import { computeFeatures, type FeatureSet } from '../ml/features/feature-set.ts';
 import { freezeWhitelist } from '../ml/features/whitelist.ts';
@@ -30,6 +29,7 @@ import { classPayoffs } from '../ml/strategy/kelly.ts';
 import { MLSignalStrategy, mlStrategyOptionsFromConfig } from '../ml/strategy/strategy.ts';
 import { TARGET_TOLERANCE, threeClassTargetPanel } from '../ml/target.ts';
 import type { ParamSpec } from '../ml/tuning/tpe.ts';
+import { accuracy, multiclassLogLoss } from '../ml/validation/metrics.ts';
 import {
   addMonths,
   innerValidationSplit,
@@ -220,37 +220,30 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
         `no walk-forward window could be evaluated (${windows.length} windows; need ${ml.train_months}+${ml.test_months} months of labelled history and ${ml.min_training_samples} training rows)`,
       );
 
-    // Final model: the last train_months of labelled dates; its purged tail is the calibration hold-out.
-    const finalStart = lowerBoundDate(u.dates, addMonths(u.dates[lastLabelled]!, -ml.train_months));
-    const split = innerValidationSplit(
-      { start: Math.max(warmup, finalStart), end: lastLabelled + 1 },
-      { fraction: 0.2, horizon: h, delay: d },
+    // Final model: the last train_months of labelled dates, fitted and calibrated by the same recipe (its
+    // purged 20 % tail is the later hold-out of §9.7), with the newest window's tuned parameters.
+    const finalStart = Math.max(
+      warmup,
+      lowerBoundDate(u.dates, addMonths(u.dates[lastLabelled]!, -ml.train_months)),
     );
     const bestParams = wf.models[wf.models.length - 1]!.fitted.params;
     const final = await time('final_fit', () =>
-      tuneAndFit(data, split.fit, { ...settings, base: bestParams, trials: 0 }, 'final'),
+      tuneAndFit(
+        data,
+        { start: finalStart, end: lastLabelled + 1 },
+        { ...settings, base: bestParams, trials: 0 },
+        'final',
+      ),
     );
-    const holdRows = rowsInDateRange(data.rowDate, split.validation);
+    const holdRows = final.validationRows;
     const holdY = Int32Array.from(holdRows, (r) => data.y[r]!);
     const trainY = Int32Array.from(final.trainRows, (r) => data.y[r]!);
     const priors = classPriors(trainY);
-    const cal = await time('calibration', () => {
-      const Praw = final.model.predictProba(selectRows(data.X, holdRows));
-      const calibrator = fitOneVsRestPlatt(Praw, holdY, 3);
-      const strategyProbe = new MLSignalStrategy(
-        {
-          model: final.model,
-          calibrator,
-          whitelist,
-          payoffs: new Float64Array(3),
-          modelName: ml.model_name,
-          modelVersion: 0,
-        },
-        mlStrategyOptionsFromConfig(config),
-      );
-      const Pcal = strategyProbe.predictProba(selectRows(data.X, holdRows));
-      return { calibrator, report: calibrationReport(Praw, Pcal, holdY, 3, 10), Pcal };
-    });
+    const cal = await time('calibration', () => ({
+      calibrator: final.calibrator,
+      report: calibrationReport(final.validationRawP, final.validationP, holdY, 3, 10),
+      Pcal: final.validationP,
+    }));
     const payoffs = classPayoffs(
       Float64Array.from(final.trainRows, (r) => data.forwardReturn[r]!),
       trainY,
@@ -269,7 +262,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
           strategy: new MLSignalStrategy(
             {
               model: m.fitted.model,
-              calibrator: null,
+              calibrator: m.fitted.calibrator,
               whitelist,
               payoffs: pay,
               modelName: ml.model_name,
@@ -302,14 +295,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
       return evaluate(sim);
     });
 
-    const oosY = Int32Array.from(wf.oosRows, (r) => data.y[r]!);
-    const testMetrics = classificationMetrics(
-      wf.oosP,
-      wf.oosRows,
-      data,
-      classPriors(oosY.length ? trainY : trainY),
-      settings,
-    );
+    const testMetrics = classificationMetrics(wf.oosP, wf.oosRows, data, wf.oosPrior, settings);
     const trainMetrics = classificationMetrics(
       final.model.predictProba(selectRows(data.X, final.trainRows)),
       final.trainRows,
@@ -327,7 +313,20 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
         calibrated_brier: cal.report.brierAfter,
         raw_brier: cal.report.brierBefore,
       },
-      test: { ...testMetrics, windows: evaluated.length },
+      test: {
+        ...testMetrics,
+        raw_log_loss: multiclassLogLoss(
+          wf.oosRawP,
+          Int32Array.from(wf.oosRows, (r) => data.y[r]!),
+          3,
+        ),
+        raw_accuracy: accuracy(
+          wf.oosRawP,
+          Int32Array.from(wf.oosRows, (r) => data.y[r]!),
+          3,
+        ),
+        windows: evaluated.length,
+      },
       backtest: {
         sharpe_ratio: backtest.net.sharpe,
         annual_return: backtest.net.annualReturn,
