@@ -28,6 +28,9 @@ import type {
   WriteResult,
 } from './types.ts';
 
+/** getLatest's first look-back window (see getLatest). */
+const LATEST_WINDOW_MS = 7 * 86_400_000;
+
 export interface ReadOptions {
   /** Point in time (epoch ms or ISO text with a zone); defaults to now. */
   readonly asOf?: number | string;
@@ -133,23 +136,14 @@ export class FeatureStore {
     const asOf = options.asOf === undefined ? Date.now() : toInstant(options.asOf, 'as_of', 0);
     const [entityId] = await this.catalog.lookupEntities([entity]);
     if (entityId! < 0) return out;
-    const d = this.engine.dialect;
-    const rows = await this.engine.query<{
-      feature_id: number;
-      value: number | null;
-      value_json: string | null;
-      et: number;
-      it: number;
-    }>(
-      `SELECT feature_id, value, ${d.jsonText('value_json')} AS value_json, ${d.msOf('event_time')} AS et, ${d.msOf('ingest_time')} AS it
-       FROM (SELECT feature_id, value, value_json, event_time, ingest_time,
-                    row_number() OVER (PARTITION BY feature_id ORDER BY event_time DESC, ingest_time DESC) AS rn
-             FROM feature_events
-             WHERE entity_id = $1 AND feature_id IN (${defs.map((x) => x.id).join(', ')})
-               AND event_time <= CAST($2 AS TIMESTAMPTZ) AND ingest_time <= CAST($2 AS TIMESTAMPTZ)) t
-       WHERE rn = 1`,
-      [entityId!, new Date(asOf).toISOString()],
-    );
+    // First look back a week only: event_time zone maps prune almost every row group, and a value found
+    // there is the answer (anything outside has a smaller event_time). Features with nothing visible in
+    // the week (sparse ones: fundamentals, filings) are then looked up without the bound.
+    const ids = defs.map((x) => x.id);
+    const rows = await this.latestRows(entityId!, ids, asOf, asOf - LATEST_WINDOW_MS);
+    const found = new Set(rows.map((r) => Number(r.feature_id)));
+    const rest = ids.filter((id) => !found.has(id));
+    if (rest.length) rows.push(...(await this.latestRows(entityId!, rest, asOf, null)));
     for (const r of rows) {
       const def = defs.find((x) => x.id === Number(r.feature_id))!;
       out.set(def.name, {
@@ -162,6 +156,29 @@ export class FeatureStore {
       });
     }
     return out;
+  }
+
+  private latestRows(entityId: number, featureIds: readonly number[], asOf: number, from: number | null) {
+    const d = this.engine.dialect;
+    const params: (number | string)[] = [entityId, new Date(asOf).toISOString()];
+    if (from !== null) params.push(new Date(from).toISOString());
+    return this.engine.query<{
+      feature_id: number;
+      value: number | null;
+      value_json: string | null;
+      et: number;
+      it: number;
+    }>(
+      `SELECT feature_id, value, ${d.jsonText('value_json')} AS value_json, ${d.msOf('event_time')} AS et, ${d.msOf('ingest_time')} AS it
+       FROM (SELECT feature_id, value, value_json, event_time, ingest_time,
+                    row_number() OVER (PARTITION BY feature_id ORDER BY event_time DESC, ingest_time DESC) AS rn
+             FROM feature_events
+             WHERE entity_id = $1 AND feature_id IN (${featureIds.join(', ')})
+               AND event_time <= CAST($2 AS TIMESTAMPTZ) AND ingest_time <= CAST($2 AS TIMESTAMPTZ)
+               ${from === null ? '' : 'AND event_time > CAST($3 AS TIMESTAMPTZ)'}) t
+       WHERE rn = 1`,
+      params,
+    );
   }
 
   /**

@@ -190,6 +190,22 @@ export function featureStoreSuite(f: StoreFactory, propertyRuns: number): void {
       expect(r.inserted).toBe(1);
     }));
 
+  it('getLatest finds fresh and stale features together (stale ones lie outside its first look-back week)', () =>
+    withStore(f, async ({ features }) => {
+      await features.defineFeature('daily');
+      await features.defineFeature('quarterly');
+      await features.writeFeatures(
+        [
+          { entity: 'A', feature: 'quarterly', eventTime: T0, value: 7 },
+          { entity: 'A', feature: 'daily', eventTime: T0 + 59 * DAY, value: 1 },
+        ],
+        { producer: 'p', availabilityLagMs: H },
+      );
+      const m = await features.getLatest('A', ['daily', 'quarterly'], { asOf: T0 + 60 * DAY });
+      expect([m.get('daily')?.value, m.get('quarterly')?.value]).toEqual([1, 7]);
+      expect(m.get('quarterly')?.eventTimeMs).toBe(T0);
+    }));
+
   it('versions are separate features; queries pick the newest version unless told', () =>
     withStore(f, async ({ features }) => {
       await features.defineFeature('rsi', { version: 1 });
