@@ -30,16 +30,10 @@ import { MLSignalStrategy, mlStrategyOptionsFromConfig } from '../ml/strategy/st
 import { TARGET_TOLERANCE, threeClassTargetPanel } from '../ml/target.ts';
 import type { ParamSpec } from '../ml/tuning/tpe.ts';
 import { accuracy, multiclassLogLoss } from '../ml/validation/metrics.ts';
-import {
-  addMonths,
-  innerValidationSplit,
-  lowerBoundDate,
-  rowsInDateRange,
-  walkForwardWindows,
-} from '../ml/validation/walk-forward.ts';
+import { addMonths, lowerBoundDate, walkForwardWindows } from '../ml/validation/walk-forward.ts';
 import type { Store } from '../store/open-store.ts';
 import type { DatasetType, ModelInfo } from '../store/registry/types.ts';
-import { gitSha, type RunManifest, startManifest } from './manifest.ts';
+import { type RunManifest, startManifest } from './manifest.ts';
 import { defineFeatureColumns, pointInTimeTrainingSet, writeFeatureRows } from './training-dataset.ts';
 import {
   classificationMetrics,
@@ -104,8 +98,6 @@ export interface TrainingResult {
   readonly manifest: RunManifest;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Labels with asymmetric thresholds (§9.1): UP iff R − up > 1e-12, DOWN iff R − down < −1e-12, else FLAT. */
 function labelPanel(close: Float64Array, u: Universe, h: number, d: number, up: number, down: number) {
   const { forwardReturn } = threeClassTargetPanel(
@@ -158,7 +150,11 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
     const rowDate: number[] = [];
     const rowTicker: number[] = [];
     for (const t of sampled)
-      for (let i = 0; i < N; i++) if (!Number.isNaN(label[t * N + i]!)) rowDate.push(t), rowTicker.push(i);
+      for (let i = 0; i < N; i++)
+        if (!Number.isNaN(label[t * N + i]!)) {
+          rowDate.push(t);
+          rowTicker.push(i);
+        }
     if (rowDate.length < ml.min_training_samples)
       throw new InvalidInputError(
         `only ${rowDate.length} labelled rows; ml.min_training_samples is ${ml.min_training_samples}`,
@@ -471,5 +467,3 @@ export async function decidePromotion(
     reason: `${by.metric}_${by.dataset}: v${candidate.version} ${mine.toPrecision(6)} vs active v${active.version} ${theirs.toPrecision(6)} (improvement ${gain.toPrecision(4)}, margin ${margin})`,
   };
 }
-
-export { DAY_MS as TRAINING_DAY_MS };
