@@ -38,7 +38,9 @@ export default defineBenchmarks([
         features: fs.names.length,
         cpuMs: (cpu.user + cpu.system) / 1000,
         ...Object.fromEntries(Object.entries(fs.timingsMs).map(([k, v]) => [`${k}Ms`, v])),
-        nsPerCell: (Object.values(fs.timingsMs).reduce((a, b) => a + (b ?? 0), 0) * 1e6) / (STOCKS * DAYS * fs.names.length),
+        nsPerCell:
+          (Object.values(fs.timingsMs).reduce((a, b) => a + (b ?? 0), 0) * 1e6) /
+          (STOCKS * DAYS * fs.names.length),
         loadAvg1m: loadavg()[0]!,
       };
     },
@@ -52,7 +54,10 @@ export default defineBenchmarks([
       const store = await openStore({ workspace: ws, env: {} });
       try {
         const base = defaultConfig();
-        const config = resolveConfig({ ...JSON.parse(JSON.stringify(base)), ml: { ...JSON.parse(JSON.stringify(base.ml)), tuning_trials: TRIALS } });
+        const config = resolveConfig({
+          ...JSON.parse(JSON.stringify(base)),
+          ml: { ...JSON.parse(JSON.stringify(base.ml)), tuning_trials: TRIALS },
+        });
         const r = await runTrainingPipeline({ universe: u, config, store, seed: 42, maxWindows: WINDOWS });
         return {
           rows: r.rows,

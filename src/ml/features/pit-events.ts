@@ -30,7 +30,7 @@ export interface VisibleHistory {
   readonly value: Float64Array;
 }
 
-const eventIndexCache = new WeakMap<object, Map<number, Int32Array[]>>();
+const eventIndexCache = new WeakMap<object, { readonly N: number; readonly byField: Int32Array[][] }>();
 
 /**
  * Per ticker, the event indices of `field` ordered by (available time, event time); null if the universe has
@@ -40,29 +40,26 @@ export function eventsByTicker(u: Universe, field: string): Int32Array[] | null 
   const f = u.events.fields.indexOf(field);
   if (f < 0) return null;
   const e = u.events;
-  let byField = eventIndexCache.get(e);
-  if (!byField || byField.get(-1)?.length !== u.tickers.length) {
-    const N = u.tickers.length;
-    const F = e.fields.length;
-    const counts = new Int32Array(F * N);
-    const ok = (k: number) => e.field[k]! >= 0 && e.field[k]! < F && e.ticker[k]! >= 0 && e.ticker[k]! < N;
-    for (let k = 0; k < e.value.length; k++) if (ok(k)) counts[e.field[k]! * N + e.ticker[k]!]!++;
-    const lists = Array.from(counts, (c) => new Int32Array(c));
-    const fillAt = new Int32Array(F * N);
-    for (let k = 0; k < e.value.length; k++) {
-      if (!ok(k)) continue;
-      const g = e.field[k]! * N + e.ticker[k]!;
-      lists[g]![fillAt[g]!++] = k;
-    }
-    const at = e.availableTime;
-    const et = e.eventTime;
-    for (const l of lists) l.sort((a, b) => at[a]! - at[b]! || et[a]! - et[b]! || a - b);
-    byField = new Map();
-    for (let g = 0; g < F; g++) byField.set(g, lists.slice(g * N, g * N + N));
-    byField.set(-1, new Array(N));
-    eventIndexCache.set(e, byField);
+  const N = u.tickers.length;
+  const cached = eventIndexCache.get(e);
+  if (cached && cached.N === N) return cached.byField[f]!;
+  const F = e.fields.length;
+  const counts = new Int32Array(F * N);
+  const ok = (k: number) => e.field[k]! >= 0 && e.field[k]! < F && e.ticker[k]! >= 0 && e.ticker[k]! < N;
+  for (let k = 0; k < e.value.length; k++) if (ok(k)) counts[e.field[k]! * N + e.ticker[k]!]!++;
+  const lists = Array.from(counts, (c) => new Int32Array(c));
+  const fillAt = new Int32Array(F * N);
+  for (let k = 0; k < e.value.length; k++) {
+    if (!ok(k)) continue;
+    const g = e.field[k]! * N + e.ticker[k]!;
+    lists[g]![fillAt[g]!++] = k;
   }
-  return byField.get(f) ?? null;
+  const at = e.availableTime;
+  const et = e.eventTime;
+  for (const l of lists) l.sort((a, b) => at[a]! - at[b]! || et[a]! - et[b]! || a - b);
+  const byField = Array.from({ length: F }, (_, g) => lists.slice(g * N, g * N + N));
+  eventIndexCache.set(e, { N, byField });
+  return byField[f]!;
 }
 
 /** close(t) for every date of the grid, epoch ms. */
