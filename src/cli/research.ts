@@ -12,11 +12,13 @@ import type { Universe } from '../core/universe.ts';
 import { sqlString, withDuckDB } from '../data/io/duck.ts';
 import { readUniverseDir, writeDirAtomically } from '../data/io/index.ts';
 import { generateSyntheticMarket } from '../data/synthetic/index.ts';
+import { writeResearchOutputs } from '../pipeline/outputs.ts';
 import { type ResearchResult, type ResearchStage, runResearch } from '../research/index.ts';
 import { type CliContext, createCliContext } from './context.ts';
+import { portfolioSummaryTable, runFullResearch } from './research-full.ts';
 
 interface ResearchFlags {
-  readonly until: ResearchStage;
+  readonly until: ResearchStage | 'full';
   readonly universe?: string;
   readonly stocks?: number;
   readonly days?: number;
@@ -161,9 +163,9 @@ export function registerResearchCommand(program: Command, ctx: CliContext = crea
     .command('research')
     .description('signal tier: 110 signals, IC statistics, signal weights and composite alpha (seed 002)')
     .addOption(
-      new Option('--until <stage>', 'last stage to run')
-        .choices(['signals', 'ic', 'weights'])
-        .default('weights'),
+      new Option('--until <stage>', 'last stage to run (full: portfolios, backtests and the report)')
+        .choices(['signals', 'ic', 'weights', 'full'])
+        .default('full'),
     )
     .option('--universe <dir>', 'universe directory (default: the synthetic market)')
     .option('--stocks <n>', 'synthetic market: number of stocks', positiveInt)
@@ -171,7 +173,10 @@ export function registerResearchCommand(program: Command, ctx: CliContext = crea
     .option('--seed <n>', 'synthetic market: seed', positiveInt)
     .option('--variants <n>', 'variants per signal family (default 10 → 110 signals)', positiveInt)
     .option('--horizons <list>', 'forward-return horizons, e.g. 1,5,21,63', horizonList)
-    .option('--out <dir>', 'write ic.csv, ic_series.parquet, weights.csv, decay.csv, report.json here')
+    .option(
+      '--out <dir>',
+      'write ic.csv, ic_series.parquet, weights.csv, decay.csv, report.* here (full stage: default out/research)',
+    )
     .option('--overwrite', 'replace a non-empty --out directory')
     .addOption(
       new Option('--backend <name>', 'compute backend').choices(['inline', 'threads']).default('threads'),
@@ -212,10 +217,35 @@ Examples:
         session.logger.info(options, 'generating synthetic market');
         universe = generateSyntheticMarket(options).universe;
       }
+      if (flags.until === 'full') {
+        const out = flags.out ?? 'out/research';
+        const t0 = performance.now();
+        const res = await runFullResearch(session, universe, flags);
+        await writeDirAtomically(
+          out,
+          async (tmp) => {
+            await writeOutputs(tmp, res.research, {
+              decaySkips: [0, ...rc.decay_skips.filter((s) => s !== 0)],
+            });
+            writeResearchOutputs(tmp, res); // replaces the tier's report.json with the full report
+          },
+          { overwrite: flags.overwrite === true || flags.out === undefined },
+        );
+        if (session.options.json) session.printJson({ runId: res.runId, out, manifest: res.manifest });
+        else {
+          session.print(rankingTable(res.research, Math.min(flags.top, 15)));
+          session.print('');
+          session.print(portfolioSummaryTable(res));
+          session.print(
+            `research run ${res.runId} finished in ${((performance.now() - t0) / 1000).toFixed(1)} s; report in ${out}/report.html`,
+          );
+        }
+        return;
+      }
       const onProgress = session.progressCallback(flags.until === 'signals' ? 'signals' : 'signals + IC');
       const t0 = performance.now();
       const result = await runResearch(universe, {
-        until: flags.until,
+        until: flags.until as ResearchStage,
         horizons: flags.horizons ?? rc.horizons,
         executionDelay: rc.execution_delay,
         variants: flags.variants ?? rc.variants,

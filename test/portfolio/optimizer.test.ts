@@ -136,3 +136,16 @@ describe('optimiser through a StructuredCovariance (Woodbury)', () => {
     sol.w.forEach((x, i) => expect(x).toBeCloseTo(R72[i]!, 9));
   });
 });
+
+describe('warm starts from a different problem', () => {
+  it('reach the same optimum as a cold start', () => {
+    const base = setup({ box: 0.08, kappa: 0.002, w0: [0.02, 0, 0, -0.02, 0, 0] });
+    const first = solvePortfolio(base, { epsAbs: 1e-10, epsRel: 1e-10 });
+    // the next rebalance: alpha reversed in part, different held weights
+    const next = { ...base, alpha: Float64Array.of(-0.03, 0.04, 0.01, -0.02, 0.03, -0.01), w0: first.w };
+    const cold = solvePortfolio(next, { epsAbs: 1e-10, epsRel: 1e-10 });
+    const warm = solvePortfolio(next, { epsAbs: 1e-10, epsRel: 1e-10, warmStart: first.state });
+    warm.w.forEach((x, i) => expect(x).toBeCloseTo(cold.w[i]!, 7));
+    expect(warm.objective).toBeCloseTo(cold.objective, 10);
+  });
+});
