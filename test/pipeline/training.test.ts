@@ -21,7 +21,7 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const { universe } = generateSyntheticMarket({ stocks: 120, days: 560, seed: 5 });
+const { universe } = generateSyntheticMarket({ stocks: 60, days: 480, seed: 5 });
 const config = resolveConfig({
   ml: {
     train_months: 9,
@@ -38,7 +38,7 @@ const space: ParamSpec[] = [
 ];
 
 async function train(store: Store, cfg = config): Promise<TrainingResult> {
-  return runTrainingPipeline({ universe, config: cfg, store, seed: 3, maxWindows: 2, searchSpace: space });
+  return runTrainingPipeline({ universe, config: cfg, store, seed: 3, maxWindows: 1, searchSpace: space });
 }
 
 async function freshStore(): Promise<Store> {
@@ -55,12 +55,12 @@ describe('training pipeline end to end (small synthetic market)', () => {
       expect(r.model.version).toBe(1);
       expect(r.promoted).toBe(true);
       expect(r.featureCount).toBeGreaterThan(60);
-      expect(r.windows.filter((w) => w.metrics).length).toBe(2);
+      expect(r.windows.filter((w) => w.metrics).length).toBe(1);
       // Out-of-sample metrics are defined (on this small synthetic market the booster does not beat the
       // class-prior log loss — see docs/decisions/060).
       for (const k of ['log_loss', 'raw_log_loss', 'prior_log_loss', 'accuracy'] as const)
         expect(r.metrics.test[k]).toBeGreaterThan(0);
-      expect(r.metrics.test.rows).toBeGreaterThan(1000);
+      expect(r.metrics.test.rows).toBeGreaterThan(500);
       // Platt scaling on the hold-out brings the class-weighted probabilities back towards the frequencies.
       expect(r.metrics.val.calibrated_brier!).toBeLessThan(r.metrics.val.raw_brier!);
       const logged = await store.registry.getMetrics(r.model.modelId);
