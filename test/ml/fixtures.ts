@@ -6,41 +6,13 @@
  */
 import { Rng } from '../../src/core/rng.ts';
 import type { FeatureMatrix } from '../../src/ml/gbdt/matrix.ts';
+import { normalCdf } from '../../src/ml/tuning/normal.ts';
 
 export interface SyntheticClassification {
   readonly X: FeatureMatrix;
   readonly y: Int32Array;
   /** Bayes-optimal probabilities (n × 3). */
   readonly bayes: Float64Array;
-}
-
-export function normalCdf(x: number): number {
-  // Abramowitz–Stegun 7.1.26 is too coarse for a reference; use the erfc continued fraction via series.
-  return 0.5 * erfcApprox(-x / Math.SQRT2);
-}
-
-function erfcApprox(x: number): number {
-  // W. J. Cody-style: Numerical Recipes erfc with fractional error < 1.2e-7 is enough for a fixture.
-  const z = Math.abs(x);
-  const t = 1 / (1 + 0.5 * z);
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return x >= 0 ? r : 2 - r;
 }
 
 export function syntheticClassification(
