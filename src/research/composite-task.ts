@@ -5,7 +5,7 @@
  * the backend or the number of workers.
  */
 import type { SignalContext } from '../signals/context.ts';
-import { computeRawSignal, forEachNeutralizedRow } from '../signals/pipeline.ts';
+import { forEachNeutralizedSignalRow } from '../signals/pipeline.ts';
 import type { SignalSpec } from '../signals/spec.ts';
 import { loadFamilies } from './signal-task.ts';
 
@@ -28,14 +28,13 @@ export async function runTask(task: CompositeTask, shared: CompositeShared): Pro
   const { ctx, composite } = shared;
   const N = ctx.N;
   const families = await loadFamilies(shared.familyModules);
-  const raw = new Float64Array(ctx.T * N);
   const t0 = performance.now();
   shared.specs.forEach((spec, j) => {
     const w = shared.weights[j]!;
-    computeRawSignal(ctx, spec, families, raw);
-    forEachNeutralizedRow(
+    forEachNeutralizedSignalRow(
       ctx,
-      raw,
+      spec,
+      families,
       (t, z) => {
         const row = t * N;
         for (let i = 0; i < N; i++) {

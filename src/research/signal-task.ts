@@ -7,7 +7,12 @@
 import type { SignalContext } from '../signals/context.ts';
 import { ValueHasher } from '../signals/duplicates.ts';
 import { builtinFamilies } from '../signals/families.ts';
-import { computeRawSignal, forEachNeutralizedRow, missingInputs, skipNote } from '../signals/pipeline.ts';
+import {
+  forEachNeutralizedSignalRow,
+  missingInputs,
+  type StageTimes,
+  skipNote,
+} from '../signals/pipeline.ts';
 import type { SignalFamily, SignalSpec } from '../signals/spec.ts';
 import { type HorizonAccumulation, IcAccumulator, type IcOptions } from './ic-accumulator.ts';
 import { type SignalHorizonStats, summarizeHorizon } from './summary.ts';
@@ -40,7 +45,17 @@ export interface SignalTaskResult {
   readonly hash?: string;
   readonly accumulations: readonly HorizonAccumulation[];
   readonly stats: readonly SignalHorizonStats[];
-  readonly ms: { readonly raw: number; readonly neutralizeAndIc: number; readonly total: number };
+  /**
+   * Milliseconds: raw signal (streamed, so interleaved with the rest), neutralisation, the per-date
+   * reductions (IC, spreads, hash, snapshots), neutralizeAndIc = the two together, and the task's total.
+   */
+  readonly ms: {
+    readonly raw: number;
+    readonly neutralize: number;
+    readonly ic: number;
+    readonly neutralizeAndIc: number;
+    readonly total: number;
+  };
 }
 
 const familyCache = new Map<string, Promise<ReadonlyMap<string, SignalFamily>>>();
@@ -63,14 +78,6 @@ export function loadFamilies(modules: readonly string[]): Promise<ReadonlyMap<st
   return p;
 }
 
-let rawScratch: Float64Array | undefined;
-
-/** One raw-signal buffer per thread, reused by every task (a 30 MB allocation per signal churns the GC). */
-function rawBuffer(length: number): Float64Array {
-  if (rawScratch?.length !== length) rawScratch = new Float64Array(length);
-  return rawScratch;
-}
-
 export async function runTask(task: SignalTask, shared: SignalTierShared): Promise<SignalTaskResult> {
   const t0 = performance.now();
   const { ctx, ic } = shared;
@@ -83,25 +90,30 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
       note: skipNote(spec, missing),
       accumulations: [],
       stats: [],
-      ms: { raw: 0, neutralizeAndIc: 0, total: 0 },
+      ms: { raw: 0, neutralize: 0, ic: 0, neutralizeAndIc: 0, total: 0 },
     };
   }
   const families = await loadFamilies(shared.familyModules);
-  const raw = computeRawSignal(ctx, spec, families, rawBuffer(ctx.T * ctx.N));
-  const t1 = performance.now();
   const acc = new IcAccumulator(ctx, ic);
   const hasher = new ValueHasher();
   const N = ctx.N;
   const rows = shared.snapshotRows;
   const slot = task.index * rows.length * N;
   let next = 0;
-  forEachNeutralizedRow(ctx, raw, (t, z, count) => {
-    hasher.update(z);
-    if (count > 0 && shared.computeIc) acc.add(t, z);
-    while (next < rows.length && rows[next]! < t) next++;
-    if (next < rows.length && rows[next] === t) shared.snapshotValues.set(z, slot + next * N);
-  });
-  const t2 = performance.now();
+  const times: StageTimes = { rawMs: 0, neutralizeMs: 0, visitMs: 0 };
+  forEachNeutralizedSignalRow(
+    ctx,
+    spec,
+    families,
+    (t, z, count) => {
+      hasher.update(z);
+      if (count > 0 && shared.computeIc) acc.add(t, z);
+      while (next < rows.length && rows[next]! < t) next++;
+      if (next < rows.length && rows[next] === t) shared.snapshotValues.set(z, slot + next * N);
+    },
+    {},
+    times,
+  );
   const stats = !shared.computeIc
     ? []
     : acc.horizons.map((a) => summarizeHorizon(spec.name, a, { minObs: shared.minIcObs, skips: ic.skips }));
@@ -111,6 +123,12 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
     hash: hasher.digest(),
     accumulations: shared.computeIc ? acc.horizons : [],
     stats,
-    ms: { raw: t1 - t0, neutralizeAndIc: t2 - t1, total: performance.now() - t0 },
+    ms: {
+      raw: times.rawMs,
+      neutralize: times.neutralizeMs,
+      ic: times.visitMs,
+      neutralizeAndIc: times.neutralizeMs + times.visitMs,
+      total: performance.now() - t0,
+    },
   };
 }

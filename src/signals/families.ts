@@ -12,6 +12,7 @@
  * instead of a sum so a missing day is not counted as a zero return.
  */
 import { rollingMean, rollingStd } from '../stats/index.ts';
+import type { TrailingWindow } from './raw-stream.ts';
 import {
   defineSignalFamily,
   defineSignalSpec,
@@ -53,40 +54,95 @@ export function trailingMeanSkip(
   scaleInPlace(out, sign);
 }
 
-/** A family that is `sign` × the trailing mean of one universe field. */
-function trailingFieldFamily(name: string, field: string, sign: 1 | -1, description: string): SignalFamily {
-  return defineSignalFamily({
-    name,
-    description,
-    inputs: [field],
-    compute(inp, spec, out) {
-      trailingMeanSkip(inp, inp.field(spec.inputs[0] ?? field), spec, sign, out);
-    },
-  });
+/**
+ * The streaming form of each built-in family (raw-stream.ts), keyed by the family object so that a user
+ * family that reuses a built-in name is computed by its own `compute`.
+ */
+const trailingWindows = new WeakMap<
+  SignalFamily,
+  (inp: RawSignalInputs, spec: SignalSpec) => TrailingWindow | undefined
+>();
+
+/** The trailing window a family computes for `spec`, if it is a built-in that can stream; else undefined. */
+export function trailingWindowOf(
+  family: SignalFamily,
+  inp: RawSignalInputs,
+  spec: SignalSpec,
+): TrailingWindow | undefined {
+  return trailingWindows.get(family)?.(inp, spec);
 }
 
-const momentum = (name: string, description: string) =>
-  defineSignalFamily({
+/** A family that is `sign` × the trailing mean of `input` over rows t−lookback+1 … t−skip. */
+function trailingMeanFamily(
+  name: string,
+  description: string,
+  inputs: readonly string[],
+  input: (inp: RawSignalInputs, spec: SignalSpec) => Float64Array,
+  sign: 1 | -1,
+): SignalFamily {
+  const family = defineSignalFamily({
     name,
     description,
-    inputs: ['return'],
+    inputs,
     compute(inp, spec, out) {
-      // Mean log return over t−lookback+1 … t−skip ∝ ln(P_{t−skip}/P_{t−lookback}) when complete.
-      trailingMeanSkip(inp, inp.logReturn, spec, 1, out);
+      trailingMeanSkip(inp, input(inp, spec), spec, sign, out);
     },
   });
+  trailingWindows.set(family, (inp, spec) => {
+    const window = spec.lookback - spec.skip;
+    return { x: input(inp, spec), window, skip: spec.skip, minObs: windowMinObs(window), stat: 'mean', sign };
+  });
+  return family;
+}
+
+/** A family that is `sign` × the trailing mean of one universe field. */
+function trailingFieldFamily(name: string, field: string, sign: 1 | -1, description: string): SignalFamily {
+  return trailingMeanFamily(
+    name,
+    description,
+    [field],
+    (inp, spec) => inp.field(spec.inputs[0] ?? field),
+    sign,
+  );
+}
+
+// Mean log return over t−lookback+1 … t−skip ∝ ln(P_{t−skip}/P_{t−lookback}) when complete.
+const momentum = (name: string, description: string) =>
+  trailingMeanFamily(name, description, ['return'], (inp) => inp.logReturn, 1);
+
+const lowVolatility = defineSignalFamily({
+  name: 'LOW',
+  description: 'Low volatility: minus the standard deviation (ddof 1) of log returns over the lookback',
+  inputs: ['return'],
+  compute(inp, spec, out) {
+    const window = spec.lookback - spec.skip;
+    rollingStd(
+      inp.logReturn,
+      { window, minObs: Math.max(2, windowMinObs(window)), columns: inp.N, ddof: 1 },
+      out,
+    );
+    shiftRowsDown(inp.T, inp.N, out, spec.skip);
+    scaleInPlace(out, -1);
+  },
+});
+trailingWindows.set(lowVolatility, (inp, spec) => {
+  const window = spec.lookback - spec.skip;
+  const minObs = Math.max(2, windowMinObs(window));
+  // A one-row window cannot hold 2 values: the panel path reports that as an error, so let it.
+  if (minObs > window) return undefined;
+  return { x: inp.logReturn, window, skip: spec.skip, minObs, stat: 'std', sign: -1 };
+});
 
 export const builtinFamilyList: readonly SignalFamily[] = [
   momentum('MOM', '12-1 month price momentum: mean log return over the lookback, skipping the last month'),
   momentum('MOM6', '6-1 month price momentum: mean log return over the lookback, skipping the last month'),
-  defineSignalFamily({
-    name: 'STR',
-    description: 'Short-term reversal: minus the mean log return over the lookback',
-    inputs: ['return'],
-    compute(inp, spec, out) {
-      trailingMeanSkip(inp, inp.logReturn, spec, -1, out);
-    },
-  }),
+  trailingMeanFamily(
+    'STR',
+    'Short-term reversal: minus the mean log return over the lookback',
+    ['return'],
+    (inp) => inp.logReturn,
+    -1,
+  ),
   trailingFieldFamily('QRE', 'roe', 1, 'Quality: trailing mean return on equity'),
   trailingFieldFamily('VAL', 'book_to_market', 1, 'Value: trailing mean book-to-market'),
   trailingFieldFamily('EPS', 'eps_revision', 1, 'Earnings revisions: trailing mean FY1 EPS revision'),
@@ -96,21 +152,7 @@ export const builtinFamilyList: readonly SignalFamily[] = [
     -1,
     'Short interest (contrarian): minus the trailing mean short interest',
   ),
-  defineSignalFamily({
-    name: 'LOW',
-    description: 'Low volatility: minus the standard deviation (ddof 1) of log returns over the lookback',
-    inputs: ['return'],
-    compute(inp, spec, out) {
-      const window = spec.lookback - spec.skip;
-      rollingStd(
-        inp.logReturn,
-        { window, minObs: Math.max(2, windowMinObs(window)), columns: inp.N, ddof: 1 },
-        out,
-      );
-      shiftRowsDown(inp.T, inp.N, out, spec.skip);
-      scaleInPlace(out, -1);
-    },
-  }),
+  lowVolatility,
   trailingFieldFamily(
     'ERN',
     'earnings_surprise',

@@ -8,6 +8,7 @@ export {
   builtinFamilyList,
   MIN_OBS_SHARE,
   trailingMeanSkip,
+  trailingWindowOf,
   variantSweep,
   windowMinObs,
 } from './families.ts';
@@ -16,10 +17,13 @@ export { NeutralizeScratch, neutralizeRow, residualizerAt } from './neutralize.t
 export {
   computeRawSignal,
   forEachNeutralizedRow,
+  forEachNeutralizedSignalRow,
   missingInputs,
   neutralizedSignal,
+  type StageTimes,
   skipNote,
 } from './pipeline.ts';
+export { type RawRowSource, rawRowSource, type TrailingWindow, TrailingWindowStream } from './raw-stream.ts';
 export {
   checkSpecs,
   defineSignalFamily,

@@ -7,6 +7,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import type { SignalContext } from './context.ts';
 import { ewmaDecay, ewmaSmoothInPlace } from './ewma.ts';
 import { NeutralizeScratch, neutralizeRow } from './neutralize.ts';
+import { rawRowSource } from './raw-stream.ts';
 import type { RawSignalInputs, SignalFamily, SignalSpec } from './spec.ts';
 
 /** Input fields of `spec` that the context's universe lacks (`return` is always present). */
@@ -19,7 +20,8 @@ export function skipNote(spec: SignalSpec, missing: readonly string[]): string {
   return `signal ${spec.name} skipped: the universe has no '${missing.join("', '")}' field${missing.length > 1 ? 's' : ''}`;
 }
 
-function rawInputs(ctx: SignalContext, spec: SignalSpec): RawSignalInputs {
+/** The inputs a family reads for `spec` (field lookups throw InvalidInputError naming a missing field). */
+export function rawInputs(ctx: SignalContext, spec: SignalSpec): RawSignalInputs {
   return {
     T: ctx.T,
     N: ctx.N,
@@ -89,13 +91,60 @@ export function forEachNeutralizedRow(
   }
 }
 
+/**
+ * Like {@link forEachNeutralizedRow} for the raw signal of `spec`, which is streamed row by row when its
+ * family allows (raw-stream.ts), so no T×N raw panel is written. Rows before `range.start` are still
+ * computed (the trailing windows and the EWMA need them) but not neutralised.
+ */
+export function forEachNeutralizedSignalRow(
+  ctx: SignalContext,
+  spec: SignalSpec,
+  families: ReadonlyMap<string, SignalFamily>,
+  visit: (t: number, z: Float64Array, count: number) => void,
+  range: { readonly start?: number; readonly end?: number } = {},
+  timing?: StageTimes,
+): void {
+  const z = new Float64Array(ctx.N);
+  const scratch = new NeutralizeScratch(ctx.N);
+  const start = range.start ?? 0;
+  const end = range.end ?? ctx.T;
+  let c0 = timing ? performance.now() : 0;
+  const source = rawRowSource(ctx, spec, families);
+  for (let t = 0; t < end; t++) {
+    const raw = source.next();
+    if (t < start) continue;
+    if (!timing) {
+      visit(t, z, neutralizeRow(ctx, t, raw, z, scratch));
+      continue;
+    }
+    const c1 = performance.now();
+    const count = neutralizeRow(ctx, t, raw, z, scratch);
+    const c2 = performance.now();
+    visit(t, z, count);
+    const c3 = performance.now();
+    timing.rawMs += c1 - c0;
+    timing.neutralizeMs += c2 - c1;
+    timing.visitMs += c3 - c2;
+    c0 = c3;
+  }
+  if (timing) timing.rawMs += performance.now() - c0;
+}
+
+/** Milliseconds spent per stage by {@link forEachNeutralizedSignalRow} (accumulated). */
+export interface StageTimes {
+  rawMs: number;
+  neutralizeMs: number;
+  /** In the caller's `visit` (IC reductions, hashing, snapshots). */
+  visitMs: number;
+}
+
 /** The full neutralised panel of one spec (T×N). For tests and small runs; the research tier streams. */
 export function neutralizedSignal(
   ctx: SignalContext,
   spec: SignalSpec,
   families: ReadonlyMap<string, SignalFamily>,
 ): Float64Array {
-  const raw = computeRawSignal(ctx, spec, families);
-  forEachNeutralizedRow(ctx, raw, (t, z) => raw.set(z, t * ctx.N));
-  return raw;
+  const out = new Float64Array(ctx.T * ctx.N);
+  forEachNeutralizedSignalRow(ctx, spec, families, (t, z) => out.set(z, t * ctx.N));
+  return out;
 }

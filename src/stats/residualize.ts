@@ -41,6 +41,22 @@ const DEFAULT_RANK_TOLERANCE = 1e-10;
 /** Roundoff floor of within-group demeaning relative to the largest |z| (≈ 45 ulp). */
 const DEMEAN_ROUNDOFF = 1e-14;
 
+/**
+ * The precomputed pieces of a residualiser, for fused kernels that apply it without checks (signals/
+ * neutralize.ts). Read-only views of internal arrays: never write to them.
+ */
+export interface ResidualizerBasis {
+  /** Complete-case rows, increasing, and the group of each. */
+  readonly rows: Int32Array;
+  readonly rowGroup: Int32Array;
+  /** Rows that are not complete cases. */
+  readonly incompleteRows: Int32Array;
+  /** 1/|group| over the complete-case rows (0 for an empty group). */
+  readonly invGroupSize: Float64Array;
+  /** Orthonormal basis of col(M_D Z) over `rows` (r ≤ K vectors of length N_t). */
+  readonly q: readonly Float64Array[];
+}
+
 export class CrossSectionResidualizer {
   /** Number of stocks N (length of every input). */
   readonly size: number;
@@ -219,6 +235,17 @@ export class CrossSectionResidualizer {
       pivotList.push(best);
     }
     return { q, rFactor, pivots: Int32Array.from(pivotList) };
+  }
+
+  /** The precomputed basis (see {@link ResidualizerBasis}); `skipped` says whether it may be applied. */
+  basis(): ResidualizerBasis {
+    return {
+      rows: this.rows,
+      rowGroup: this.rowGroup,
+      incompleteRows: this.incompleteRows,
+      invGroupSize: this.invGroupSize,
+      q: this.q,
+    };
   }
 
   /** True if `s` is non-NaN on every complete-case row, so the precomputed basis applies as is. */

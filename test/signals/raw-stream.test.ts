@@ -1,0 +1,147 @@
+// The streamed raw signals and the fused neutralisation must equal the panel path bit for bit
+// (docs/decisions/025): same window sums, same EWMA, same winsorise → FWL → z-score arithmetic.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import {
+  baseSignalSpecs,
+  buildSignalContext,
+  builtinFamilies,
+  computeRawSignal,
+  defineSignalFamily,
+  defineSignalSpec,
+  NeutralizeScratch,
+  neutralizeRow,
+  rawRowSource,
+  residualizerAt,
+  TrailingWindowStream,
+} from '../../src/signals/index.ts';
+import { winsorizeCrossSection, zscoreCrossSection } from '../../src/stats/index.ts';
+import { fixtureData, sameBits, universeFrom } from './fixtures.ts';
+
+const T = 130;
+const N = 12;
+
+describe('rawRowSource: streamed rows equal computeRawSignal', () => {
+  const ctx = buildSignalContext(universeFrom(fixtureData({ T, N, seed: 5, holes: 0.06 })), {
+    horizons: [1],
+  });
+
+  for (const base of baseSignalSpecs) {
+    it(`${base.name}: every lookback, skip and half-life`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 150 }),
+          fc.integer({ min: 0, max: 30 }),
+          fc.constantFrom(0, 1, 7, 40),
+          (lookback, skipRaw, halfLife) => {
+            const skip = Math.min(skipRaw, lookback - 1);
+            const spec = defineSignalSpec({ ...base, lookback, skip, halfLife });
+            if (base.family === 'LOW' && lookback - skip < 2) {
+              // A one-row window cannot give a ddof-1 sd: both paths refuse it alike.
+              expect(() => computeRawSignal(ctx, spec, builtinFamilies)).toThrow(/minObs/);
+              expect(() => rawRowSource(ctx, spec, builtinFamilies)).toThrow(/minObs/);
+              return;
+            }
+            const panel = computeRawSignal(ctx, spec, builtinFamilies);
+            const source = rawRowSource(ctx, spec, builtinFamilies);
+            expect(source).toBeInstanceOf(TrailingWindowStream);
+            for (let t = 0; t < T; t++) {
+              const row = source.next();
+              expect(sameBits(row, panel.subarray(t * N, (t + 1) * N)), `${spec.name} row ${t}`).toBe(true);
+            }
+          },
+        ),
+        { numRuns: 12 },
+      );
+    });
+  }
+
+  it('a family without a streaming form (and one overriding a built-in name) goes through its panel', () => {
+    const custom = defineSignalFamily({
+      name: 'MOM',
+      description: 'a user family that reuses a built-in name',
+      inputs: ['return'],
+      compute(inp, _spec, out) {
+        for (let k = 0; k < inp.T * inp.N; k++) out[k] = inp.logReturn[k]! * 2;
+      },
+    });
+    const families = new Map(builtinFamilies);
+    families.set('MOM', custom);
+    const spec = defineSignalSpec({ ...baseSignalSpecs[0]!, halfLife: 3 });
+    const panel = computeRawSignal(ctx, spec, families);
+    const source = rawRowSource(ctx, spec, families);
+    expect(source).not.toBeInstanceOf(TrailingWindowStream);
+    for (let t = 0; t < T; t++)
+      expect(sameBits(source.next(), panel.subarray(t * N, (t + 1) * N))).toBe(true);
+    // and the built-in MOM differs from it (non-vacuity)
+    const builtin = computeRawSignal(ctx, spec, builtinFamilies);
+    expect(sameBits(builtin, panel)).toBe(false);
+  });
+
+  it('a missing input field throws like computeRawSignal', () => {
+    const thin = buildSignalContext(universeFrom(fixtureData({ T: 40, N: 6, fields: [] })), {
+      horizons: [1],
+    });
+    const val = baseSignalSpecs.find((s) => s.family === 'VAL')!;
+    expect(() => rawRowSource(thin, val, builtinFamilies)).toThrow(/book_to_market/);
+  });
+});
+
+/** The unfused steps of methods.md §1–§2, as the stats functions compute them one after another. */
+function unfused(ctx: ReturnType<typeof buildSignalContext>, t: number, raw: Float64Array) {
+  const w = new Float64Array(raw.length);
+  const e = new Float64Array(raw.length);
+  const z = new Float64Array(raw.length);
+  let n = 0;
+  for (const v of raw) if (!Number.isNaN(v)) n++;
+  if (n < 3) return { z: z.fill(Number.NaN), count: 0 };
+  winsorizeCrossSection(raw, ctx.winsorizeK, w);
+  residualizerAt(ctx, t).residualize(w, e);
+  zscoreCrossSection(e, z);
+  let count = 0;
+  for (const v of z) if (!Number.isNaN(v)) count++;
+  return { z, count };
+}
+
+describe('neutralizeRow (fused) equals winsorise → residualize → z-score bit for bit', () => {
+  const n = 40;
+  const d = fixtureData({ T: 90, N: n, seed: 9, holes: 0.03, sectors: 5 });
+  const ctx = buildSignalContext(universeFrom(d), { horizons: [1] });
+
+  it('random rows with outliers, NaN holes (on and off complete-case rows), ties and infinities', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 89 }),
+        fc.integer({ min: 1, max: 1e9 }),
+        fc.constantFrom('clean', 'holes', 'ties', 'outlier', 'infinite', 'few', 'constant', 'empty'),
+        (t, seed, kind) => {
+          const rng = new Rng(seed);
+          const raw = Float64Array.from({ length: n }, () => rng.normal());
+          if (kind === 'holes') for (let i = 0; i < n; i++) if (rng.uniform() < 0.2) raw[i] = Number.NaN;
+          if (kind === 'ties') for (let i = 0; i < n; i++) raw[i] = Math.round(raw[i]!);
+          if (kind === 'outlier') raw[rng.int(n)] = 1e6;
+          if (kind === 'infinite') raw[rng.int(n)] = rng.uniform() < 0.5 ? Infinity : -Infinity;
+          if (kind === 'few') raw.fill(Number.NaN, 2);
+          if (kind === 'constant') raw.fill(0.25);
+          if (kind === 'empty') raw.fill(Number.NaN);
+          const out = new Float64Array(n);
+          const count = neutralizeRow(ctx, t, raw, out, new NeutralizeScratch(n));
+          const ref = unfused(ctx, t, raw);
+          expect(count).toBe(ref.count);
+          expect(sameBits(out, ref.z)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a clean row after burn-in has every complete-case stock (non-vacuity of the fast path)', () => {
+    const t = 80;
+    const raw = Float64Array.from({ length: n }, (_, i) => Math.sin(i));
+    const out = new Float64Array(n);
+    const count = neutralizeRow(ctx, t, raw, out, new NeutralizeScratch(n));
+    expect(count).toBe(residualizerAt(ctx, t).rows.length);
+    expect(count).toBeGreaterThan(n / 2);
+  });
+});
