@@ -82,3 +82,16 @@ describe('module references', () => {
     expect(() => resolveModuleRef({ url: 'https://evil/x.js' })).toThrow(InvalidInputError);
   });
 });
+
+describe('child node flags', () => {
+  it('drop eval and inspector flags so a forked child runs only the BullMQ entry', async () => {
+    const { childExecArgv } = await import('../../src/compute/bullmq/worker.ts');
+    expect(
+      childExecArgv(['--import', 'tsx', '--input-type=module', '-e', 'code()', '--inspect=9229']),
+    ).toEqual(['--import', 'tsx']);
+    expect(childExecArgv(['--eval', 'x', '--max-old-space-size=4096', '-p', 'y'])).toEqual([
+      '--max-old-space-size=4096',
+    ]);
+    expect(childExecArgv([])).toEqual([]);
+  });
+});

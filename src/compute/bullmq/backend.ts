@@ -198,7 +198,12 @@ export function createBullmqBackend(options: BullmqBackendOptions): BullmqBacken
       if (Date.now() - lastEvent >= pollMs) {
         for (const k of [...outstanding]) {
           const job = await q.getJob(ids[k]!);
-          if (!job) continue;
+          if (!job) {
+            // Only after addBulk (the timer starts then): a job that is gone was lost (Redis restarted
+            // without persistence, or someone removed it); waiting would hang forever.
+            rejectFailed(k, 'its job vanished from Redis');
+            continue;
+          }
           if (job.finishedOn && job.returnvalue !== undefined && job.returnvalue !== null)
             accept(k, job.returnvalue);
           else if (job.finishedOn && job.failedReason) rejectFailed(k, job.failedReason);
@@ -216,9 +221,7 @@ export function createBullmqBackend(options: BullmqBackendOptions): BullmqBacken
         }
       }
     };
-    const timer = setInterval(() => {
-      poll().catch((e) => fail(e instanceof Error ? e : new Error(String(e))));
-    }, pollMs);
+    let timer: ReturnType<typeof setInterval> | undefined;
 
     try {
       const jobs = tasks.map((task, index) => {
@@ -245,6 +248,9 @@ export function createBullmqBackend(options: BullmqBackendOptions): BullmqBacken
         };
       });
       await q.addBulk(jobs);
+      timer = setInterval(() => {
+        poll().catch((e) => fail(e instanceof Error ? e : new Error(String(e))));
+      }, pollMs);
       await finished;
     } finally {
       clearInterval(timer);

@@ -62,12 +62,35 @@ export function processorEnvironment(settings: ProcessorSettings): NodeJS.Proces
   };
 }
 
+const EVAL_FLAGS = new Set(['-e', '--eval', '-p', '--print', '--input-type']);
+
+/**
+ * The parent's node flags minus those that would make a forked child run something else than BullMQ's
+ * child entry: a worker started from `node -e '…'` would otherwise fork copies of itself (each starting a
+ * worker, which forks…). Inspector flags are dropped too (the port is taken by the parent).
+ */
+export function childExecArgv(execArgv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < execArgv.length; k++) {
+    const a = execArgv[k]!;
+    const flag = a.split('=')[0]!;
+    if (EVAL_FLAGS.has(flag)) {
+      if (!a.includes('=')) k++; // its value is the next argument
+      continue;
+    }
+    if (flag.startsWith('--inspect')) continue;
+    out.push(a);
+  }
+  return out;
+}
+
 /** Options of a sandboxed BullMQ Worker for `processorFile`, with the processor settings passed down. */
 export function sandboxOptions(settings: ProcessorSettings, useWorkerThreads: boolean) {
   const env = processorEnvironment(settings);
+  const execArgv = childExecArgv(process.execArgv);
   return useWorkerThreads
-    ? { useWorkerThreads: true, workerThreadsOptions: { env } }
-    : { useWorkerThreads: false, workerForkOptions: { env } };
+    ? { useWorkerThreads: true, workerThreadsOptions: { env, execArgv } }
+    : { useWorkerThreads: false, workerForkOptions: { env, execArgv } };
 }
 
 export async function startComputeWorker(options: ComputeWorkerOptions): Promise<WorkerHandle> {
