@@ -45,7 +45,7 @@ export interface MonitorDayOptions {
   readonly sinks?: readonly AlertSink[];
   readonly runId?: string;
   readonly logger?: Logger;
-  /** Calendar days of stored history read for consecutive-day counts; default 180. */
+  /** Calendar days of stored history read for consecutive-day counts (the count looks no further back); default 90. */
   readonly historyDays?: number;
   /** Clock for raised_at (epoch ms). */
   readonly now?: () => number;
@@ -107,7 +107,7 @@ export async function runMonitorDay(o: MonitorDayOptions): Promise<MonitorDayRes
   const metrics = computeDriftMetrics(o.input, o.metricOptions ?? DEFAULT_DRIFT_METRIC_OPTIONS);
   const values = { ...metrics.values, ...(o.extraValues ?? {}) };
   const day: MetricDay = { date: D, values };
-  const from = isoFromEpochDay(epochDay(D) - (o.historyDays ?? 180));
+  const from = isoFromEpochDay(epochDay(D) - (o.historyDays ?? 90));
   const stored = await o.store.monitoring.getDriftMetrics(o.input.strategyId, { from, to: D });
   const history: MetricDay[] = stored
     .filter((r) => r.date < D)

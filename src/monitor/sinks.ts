@@ -155,7 +155,11 @@ export function redisStreamSink(o: RedisStreamSinkOptions): AlertSink {
   const owned = typeof o.redis === 'string';
   let client: Redis | null = owned ? null : (o.redis as Redis);
   const connect = () => {
-    client ??= new Redis(o.redis as string, { lazyConnect: true, maxRetriesPerRequest: 2 });
+    if (client === null) {
+      client = new Redis(o.redis as string, { lazyConnect: true, maxRetriesPerRequest: 2 });
+      // Connection errors surface as rejected commands in send(); without a listener ioredis prints them.
+      client.on('error', () => {});
+    }
     return client;
   };
   return {
