@@ -129,6 +129,13 @@ describe('webhook sink (real HTTP server on 127.0.0.1)', () => {
   });
 });
 
+/** A Redis field list [k1, v1, k2, v2, …] as an object. */
+function pairs(list: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let k = 0; k + 1 < list.length; k += 2) out[list[k]!] = list[k + 1]!;
+  return out;
+}
+
 const redisUrl = process.env.ALPHALAB_TEST_REDIS_URL;
 if (!redisUrl) console.warn('skipping the Redis stream sink tests: ALPHALAB_TEST_REDIS_URL is not set');
 describe.skipIf(!redisUrl)('Redis stream sink (real Redis)', () => {
