@@ -147,24 +147,14 @@ describe.skipIf(!redisUrl)('Redis stream sink (real Redis)', () => {
       await sink.send(notice);
       const entries = await r.xrange(stream, '-', '+');
       expect(entries).toHaveLength(2);
-      const fields = Object.fromEntries(
-        entries[0]![1].reduce<[string, string][]>(
-          (acc, v, k, a) => (k % 2 ? acc : [...acc, [v, a[k + 1]!]]),
-          [],
-        ),
-      );
+      const fields = pairs(entries[0]![1]);
       expect(fields).toMatchObject({
         rule: 'psi_above_0_25',
         severity: 'severe',
         value: '0.31',
         run_id: 'run-1',
       });
-      const second = Object.fromEntries(
-        entries[1]![1].reduce<[string, string][]>(
-          (acc, v, k, a) => (k % 2 ? acc : [...acc, [v, a[k + 1]!]]),
-          [],
-        ),
-      );
+      const second = pairs(entries[1]![1]);
       expect(second.value).toBe('');
     } finally {
       await r.del(stream);
