@@ -16,6 +16,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import { BucketRankWorkspace, rankAverageTiesBucketed } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
 import { quantileSpread, rankIC } from '../stats/index.ts';
+import { I16_DOT_MAX_N, I16DotKernel } from './i16-dot.ts';
 
 /**
  * Σ_i cs_i · fr_{base_k + i} for k < count into `out[k]`, three rows per sweep so `cs` is read once per
@@ -138,8 +139,21 @@ export class IcAccumulator {
   private readonly centred: Float64Array;
   private readonly top: Int32Array;
   private readonly bottom: Int32Array;
-  private readonly bucketSum: Float64Array;
+  /** Stocks per quantile bucket of the current date, and the members of buckets 1 and Q (stock order). */
   private readonly bucketCount: Int32Array;
+  private readonly firstBucket: Int32Array;
+  private readonly lastBucket: Int32Array;
+  private nFirstBucket = 0;
+  private nLastBucket = 0;
+  /**
+   * SIMD rank-IC operands (i16-dot.ts): row 0 = 2 × the signal's centred ranks of the current date, then per
+   * horizon a ring of maxSkip + 1 rows holding 2 × the centred forward ranks of dates t … t + maxSkip.
+   * Null when N > 32768 (the float loop is used).
+   */
+  private readonly kernel: I16DotKernel | null;
+  private readonly ringRows: number;
+  /** Per horizon: the next forward-rank date to load into the ring. */
+  private readonly ringNext: Int32Array;
 
   /** Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). */
   constructor(ctx: SignalContext, options: IcOptions) {
@@ -162,8 +176,31 @@ export class IcAccumulator {
     this.centred = new Float64Array(N);
     this.top = new Int32Array(N);
     this.bottom = new Int32Array(N);
-    this.bucketSum = new Float64Array(options.quantiles + 1);
     this.bucketCount = new Int32Array(options.quantiles + 1);
+    this.firstBucket = new Int32Array(N);
+    this.lastBucket = new Int32Array(N);
+    this.ringRows = sk[sk.length - 1]! + 1;
+    this.kernel =
+      N <= I16_DOT_MAX_N ? new I16DotKernel(N, 1 + ctx.horizons.length * this.ringRows, N - 1) : null;
+    this.ringNext = new Int32Array(ctx.horizons.length);
+  }
+
+  /** Kernel row holding date u's forward ranks of horizon hi, loading dates up to u into the ring. */
+  private ringRow(hi: number, u: number): number {
+    const kernel = this.kernel!;
+    const N = this.ctx.N;
+    const R = this.ringRows;
+    const fr16 = this.ctx.forwardRank16?.[hi];
+    const fr = this.ctx.forwardRank[hi]!;
+    // Dates older than u − R + 1 are never read again (t only increases), so only the last R are loaded.
+    let v = Math.max(this.ringNext[hi]!, u - R + 1);
+    for (; v <= u; v++) {
+      const row = (1 + hi * R + (v % R)) * kernel.stride;
+      if (fr16) kernel.values.set(fr16.subarray(v * N, (v + 1) * N), row);
+      else for (let i = 0; i < N; i++) kernel.values[row + i] = 2 * fr[v * N + i]!;
+    }
+    if (u + 1 > this.ringNext[hi]!) this.ringNext[hi] = u + 1;
+    return 1 + hi * R + (u % R);
   }
 
   /** Adds date t's neutralised cross-section `z` (length N, NaN = no signal). */
@@ -181,6 +218,14 @@ export class IcAccumulator {
     // Quantile bucket ⌈Q·rank/n⌉: divide rather than multiply by Q/n, since Q·rank/n is exact whenever it
     // is an integer, so ceil never crosses a bucket edge.
     const Q = o.quantiles;
+    // 2·(rank − (n+1)/2) is an integer; a NaN rank stores 0 (those dates never take the SIMD lane).
+    const cs16 = this.kernel ? this.kernel.values : this.rank;
+    const bucketCount = this.bucketCount;
+    const firstBucket = this.firstBucket;
+    const lastBucket = this.lastBucket;
+    bucketCount.fill(0);
+    let nFirst = 0;
+    let nLast = 0;
     let sss = 0;
     let nTop = 0;
     let nBottom = 0;
@@ -193,11 +238,18 @@ export class IcAccumulator {
         continue;
       }
       sss += v * v;
+      cs16[i] = 2 * v;
       // Deciles ⌈10·rank/n⌉: bottom is rank ≤ n/10, top is rank > 9n/10 (exact: ranks are half-integers).
       if (10 * r <= n) bottom[nBottom++] = i;
       else if (10 * r > 9 * n) top[nTop++] = i;
-      bucket[i] = Math.ceil((Q * r) / n);
+      const b = Math.ceil((Q * r) / n);
+      bucket[i] = b;
+      bucketCount[b]!++;
+      if (b === 1) firstBucket[nFirst++] = i;
+      if (b === Q) lastBucket[nLast++] = i;
     }
+    this.nFirstBucket = nFirst;
+    this.nLastBucket = nLast;
     const skips = o.skips;
     const L = skips.length;
     const sxy = this.sxy;
@@ -219,7 +271,12 @@ export class IcAccumulator {
             bases[nFast++] = u * N;
           }
         }
-        dotCentredRanks(N, cs, fr, bases, nFast, sxy);
+        if (this.kernel) {
+          // Σ (2c)(2f) = 4 Σ c·f exactly, so the quotient is the float loop's exact sum to the bit.
+          for (let f = 0; f < nFast; f++) {
+            sxy[f] = this.kernel.dot(0, this.ringRow(hi, bases[f]! / N)) / 4;
+          }
+        } else dotCentredRanks(N, cs, fr, bases, nFast, sxy);
       }
       let f = 0;
       for (let k = 0; k < L; k++) {
@@ -287,10 +344,6 @@ export class IcAccumulator {
    */
   private quantileSpread(z: Float64Array, fwd: Float64Array, base: number, sameSet: boolean): number {
     const Q = this.o.quantiles;
-    const sum = this.bucketSum;
-    const cnt = this.bucketCount;
-    sum.fill(0);
-    cnt.fill(0);
     const N = this.ctx.N;
     if (!sameSet) {
       return quantileSpread(z, fwd.subarray(base, base + N), {
@@ -298,15 +351,15 @@ export class IcAccumulator {
         minBucketSize: this.o.minBucketSize,
       });
     }
-    // Same set: the date's buckets (from the signal's ranks over exactly these stocks) apply as they are.
-    const bucket = this.bucket;
-    for (let i = 0; i < N; i++) {
-      const R = fwd[base + i]!;
-      if (Number.isNaN(R)) continue;
-      sum[bucket[i]!]! += R;
-      cnt[bucket[i]!]!++;
-    }
+    // Same set: the date's buckets (from the signal's ranks over exactly these stocks) apply as they are,
+    // every member has a label, so the counts are the date's and only buckets 1 and Q need sums (each
+    // summed in stock order, as a pass over all stocks would).
+    const cnt = this.bucketCount;
     for (let q = 1; q <= Q; q++) if (cnt[q]! < this.o.minBucketSize) return Number.NaN;
-    return sum[Q]! / cnt[Q]! - sum[1]! / cnt[1]!;
+    let top = 0;
+    for (let j = 0; j < this.nLastBucket; j++) top += fwd[base + this.lastBucket[j]!]!;
+    let bottom = 0;
+    for (let j = 0; j < this.nFirstBucket; j++) bottom += fwd[base + this.firstBucket[j]!]!;
+    return top / cnt[Q]! - bottom / cnt[1]!;
   }
 }

@@ -55,6 +55,11 @@ export interface SignalContext {
    * label (NaN elsewhere). Half-integers, exact in float32, which halves the memory traffic of rank IC.
    */
   readonly forwardRank: readonly Float32Array[];
+  /**
+   * Per horizon: 2 × the centred rank as int16 (0 where NaN), the operand of the SIMD rank-IC kernel
+   * (research/i16-dot.ts). Present when N ≤ 32768; contexts built by hand may omit it.
+   */
+  readonly forwardRank16?: readonly Int16Array[];
   /** Per horizon and date: n_t and Σ (centred rank)² (exact). */
   readonly forwardRankCount: readonly Int32Array[];
   readonly forwardRankSS: readonly Float64Array[];
@@ -206,6 +211,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
   const forwardRank: Float32Array[] = [];
   const forwardRankCount: Int32Array[] = [];
   const forwardRankSS: Float64Array[] = [];
+  const forwardRank16: Int16Array[] = [];
   const prefix = new Float64Array(T * N);
   const suffix = new Float64Array(T * N);
   for (const h of horizons) {
@@ -219,6 +225,12 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
     forwardRank.push(r);
     forwardRankCount.push(count);
     forwardRankSS.push(ss);
+    if (N <= 32768) {
+      const r16 = new Int16Array(new SharedArrayBuffer(T * N * 2));
+      // 2·(rank − (n+1)/2) is an integer in [−(n−1), n−1]; NaN stores as 0.
+      for (let j = 0; j < T * N; j++) r16[j] = 2 * r[j]!;
+      forwardRank16.push(r16);
+    }
   }
 
   return {
@@ -243,6 +255,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
     forwardRank,
     forwardRankCount,
     forwardRankSS,
+    ...(N <= 32768 ? { forwardRank16 } : {}),
     notes,
   };
 }

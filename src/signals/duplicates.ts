@@ -5,24 +5,36 @@
  * probability ~ 10⁻¹⁵).
  */
 
+const nanWords = new Uint32Array(Float64Array.of(Number.NaN).buffer);
+/** The words every NaN is hashed as (the canonical quiet NaN). */
+const NAN_LO = nanWords[0]!;
+const NAN_HI = nanWords[1]!;
+
 /** Streaming 64-bit hash of float64 values: two FNV-1a-like 32-bit lanes over the IEEE-754 words. */
 export class ValueHasher {
   private a = 0x811c9dc5;
   private b = 0x6a09e667;
-  private readonly word = new Float64Array(1);
-  private readonly words = new Uint32Array(this.word.buffer);
 
   /** Hashes `x` (NaN canonicalised, −0 as +0, so numerically equal panels hash equally). */
   update(x: Float64Array): void {
     let a = this.a;
     let b = this.b;
-    const w = this.word;
-    const u = this.words;
+    // The IEEE-754 words of x read in place (little-endian lo, hi, as a Float64Array's own bytes).
+    const u = new Uint32Array(x.buffer, x.byteOffset, x.length * 2);
     for (let i = 0; i < x.length; i++) {
       const v = x[i]!;
-      w[0] = Number.isNaN(v) ? Number.NaN : v + 0;
-      const lo = u[0]!;
-      const hi = u[1]!;
+      let lo: number;
+      let hi: number;
+      if (Number.isNaN(v)) {
+        lo = NAN_LO;
+        hi = NAN_HI;
+      } else if (v === 0) {
+        lo = 0;
+        hi = 0;
+      } else {
+        lo = u[2 * i]!;
+        hi = u[2 * i + 1]!;
+      }
       a = Math.imul(a ^ lo, 0x01000193);
       a = Math.imul(a ^ hi, 0x01000193);
       b = Math.imul(b ^ hi, 0x5bd1e995);
