@@ -4,11 +4,15 @@
  */
 
 export * from './backtest/index.ts';
+export * from './compute/bullmq/index.ts';
 export * from './compute/index.ts';
+export * from './compute/schedule/index.ts';
 export * from './core/index.ts';
 export * from './data/index.ts';
 export * from './linalg/index.ts';
+export * from './ml/features/index.ts';
 export * from './ml/index.ts';
+export * from './ml/strategy/index.ts';
 export * from './pipeline/index.ts';
 export * from './portfolio/index.ts';
 export * from './report/index.ts';

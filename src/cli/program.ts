@@ -10,9 +10,13 @@ import { registerFeaturesCommand } from './features.ts';
 import { registerInfoCommand } from './info.ts';
 import { registerIngestCommand } from './ingest.ts';
 import { registerModelsCommand } from './models.ts';
+import { registerPredictCommand } from './predict.ts';
 import { registerResearchCommand } from './research.ts';
 import { registerRiskCommand } from './risk.ts';
+import { registerScheduleCommand } from './schedule.ts';
 import { registerSynthCommand } from './synth.ts';
+import { registerTrainCommand } from './train.ts';
+import { registerWorkerCommand } from './worker.ts';
 
 /** A command module: adds one subcommand to the program. */
 export type RegisterCommand = (program: Command, ctx: CliContext) => unknown;
@@ -27,6 +31,10 @@ export const CORE_COMMANDS: readonly RegisterCommand[] = [
   registerCovarianceCommand,
   registerFeaturesCommand,
   registerModelsCommand,
+  registerTrainCommand,
+  registerPredictCommand,
+  registerWorkerCommand,
+  registerScheduleCommand,
 ];
 
 export function buildProgram(ctx: CliContext, extra: readonly RegisterCommand[] = []): Command {

@@ -4,6 +4,7 @@
  * progress bars on a TTY, a summary table at the end, and report.{json,md,html}, manifest.json, returns.csv and
  * rebalances.csv in `--out` (plus the signal-tier files ic.csv, ic_series.parquet, weights.csv, decay.csv).
  */
+import type { BackendName, ComputeBackend } from '../compute/index.ts';
 import type { AlphalabConfig } from '../core/config.ts';
 import { mergeConfig, resolveConfig } from '../core/config.ts';
 import type { Universe } from '../core/universe.ts';
@@ -14,7 +15,7 @@ import type { CliSession } from './context.ts';
 export interface FullResearchFlags {
   readonly variants?: number;
   readonly horizons?: number[];
-  readonly backend: 'inline' | 'threads';
+  readonly backend: BackendName | ComputeBackend;
   readonly workers?: number;
 }
 

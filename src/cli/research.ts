@@ -6,7 +6,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import type { BackendName } from '../compute/index.ts';
+import { createBullmqBackend } from '../compute/bullmq/index.ts';
+import type { BackendName, ComputeBackend } from '../compute/index.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { Universe } from '../core/universe.ts';
 import { sqlString, withDuckDB } from '../data/io/duck.ts';
@@ -14,8 +15,9 @@ import { readUniverseDir, writeDirAtomically } from '../data/io/index.ts';
 import { generateSyntheticMarket } from '../data/synthetic/index.ts';
 import { writeResearchOutputs } from '../pipeline/outputs.ts';
 import { type ResearchResult, type ResearchStage, runResearch } from '../research/index.ts';
-import { type CliContext, createCliContext } from './context.ts';
+import { type CliContext, type CliSession, createCliContext } from './context.ts';
 import { portfolioSummaryTable, runFullResearch } from './research-full.ts';
+import { redisFromFlags } from './worker.ts';
 
 interface ResearchFlags {
   readonly until: ResearchStage | 'full';
@@ -25,7 +27,9 @@ interface ResearchFlags {
   readonly seed?: number;
   readonly out?: string;
   readonly overwrite?: boolean;
-  readonly backend: BackendName;
+  readonly backend: BackendName | 'bullmq';
+  readonly redis?: string;
+  readonly prefix?: string;
   readonly workers?: number;
   readonly variants?: number;
   readonly horizons?: number[];
@@ -161,7 +165,9 @@ async function writeIcSeriesParquet(file: string, r: ResearchResult): Promise<vo
 export function registerResearchCommand(program: Command, ctx: CliContext = createCliContext()): Command {
   return program
     .command('research')
-    .description('signal tier: 110 signals, IC statistics, signal weights and composite alpha (seed 002)')
+    .description(
+      'the research pipeline of seed 002: signals, IC, walk-forward portfolios, evaluation and report',
+    )
     .addOption(
       new Option('--until <stage>', 'last stage to run (full: portfolios, backtests and the report)')
         .choices(['signals', 'ic', 'weights', 'full'])
@@ -179,9 +185,16 @@ export function registerResearchCommand(program: Command, ctx: CliContext = crea
     )
     .option('--overwrite', 'replace a non-empty --out directory')
     .addOption(
-      new Option('--backend <name>', 'compute backend').choices(['inline', 'threads']).default('threads'),
+      new Option('--backend <name>', 'compute backend (bullmq: workers started with `alphalab worker`)')
+        .choices(['inline', 'threads', 'bullmq'])
+        .default('threads'),
     )
     .option('--workers <n>', 'worker threads (default: CPU count)', positiveInt)
+    .option(
+      '--redis <url>',
+      'with --backend bullmq: redis://[user:password@]host:port (default: compute.redis_url)',
+    )
+    .option('--prefix <prefix>', 'with --backend bullmq: Redis key prefix shared with the workers')
     .option('--top <n>', 'rows of the ranking table', positiveInt, 25)
     .addHelpText(
       'after',
@@ -217,115 +230,146 @@ Examples:
         session.logger.info(options, 'generating synthetic market');
         universe = generateSyntheticMarket(options).universe;
       }
-      if (flags.until === 'full') {
-        const out = flags.out ?? 'out/research';
-        const t0 = performance.now();
-        const res = await runFullResearch(session, universe, flags);
-        await writeDirAtomically(
-          out,
-          async (tmp) => {
-            await writeOutputs(tmp, res.research, {
-              decaySkips: [0, ...rc.decay_skips.filter((s) => s !== 0)],
-            });
-            writeResearchOutputs(tmp, res); // replaces the tier's report.json with the full report
-          },
-          { overwrite: flags.overwrite === true || flags.out === undefined },
-        );
-        if (session.options.json) session.printJson({ runId: res.runId, out, manifest: res.manifest });
-        else {
-          session.print(rankingTable(res.research, Math.min(flags.top, 15)));
-          session.print('');
-          session.print(portfolioSummaryTable(res));
-          session.print(
-            `research run ${res.runId} finished in ${((performance.now() - t0) / 1000).toFixed(1)} s; report in ${out}/report.html`,
-          );
-        }
-        return;
-      }
-      const onProgress = session.progressCallback(flags.until === 'signals' ? 'signals' : 'signals + IC');
-      const t0 = performance.now();
-      const result = await runResearch(universe, {
-        until: flags.until as ResearchStage,
-        horizons: flags.horizons ?? rc.horizons,
-        executionDelay: rc.execution_delay,
-        variants: flags.variants ?? rc.variants,
-        winsorizeK: rc.winsorize_k,
-        betaWindow: rc.beta_window,
-        betaMinObs: rc.beta_min_obs,
-        ic: { minCoverage: rc.min_coverage, quantiles: rc.quantiles, skips: rc.decay_skips },
-        minIcObs: rc.min_ic_obs,
-        shrinkage: rc.weight_shrinkage === 'oas' ? 'oas' : 'ledoit-wolf',
-        backend: flags.backend,
-        ...(flags.workers === undefined ? {} : { workers: flags.workers }),
-        onProgress: (p) => onProgress(p.done, p.total),
-      });
-      const elapsedMs = performance.now() - t0;
-      const t = result.tier;
-      const report = {
-        runId: session.runId,
-        universe: {
-          source: universe.source,
-          dates: t.context.T,
-          tickers: t.context.N,
-          first: t.context.dates[0],
-          last: t.context.dates.at(-1),
-        },
-        stage: flags.until,
-        horizons: t.context.horizons,
-        executionDelay: t.context.executionDelay,
-        decaySkips: t.ic.skips,
-        timingsMs: { ...result.timings, total: elapsedMs },
-        notes: t.notes,
-        duplicates: t.duplicates,
-        signals: t.signals.map((s) => ({
-          name: s.name,
-          status: s.status,
-          ...(s.note ? { note: s.note } : {}),
-          hash: s.hash ?? null,
-        })),
-        inSampleTable: { label: 'in-sample: full-sample statistics', rows: t.table },
-        ...(result.horizonChoice
-          ? {
-              horizonChoice: {
-                label: 'in-sample',
-                horizon: result.horizonChoice.horizon,
-                scores: result.horizonChoice.scores,
-              },
-            }
-          : {}),
-        ...(result.weights
-          ? {
-              weights: {
-                label:
-                  'in-sample: weights from every resolved IC of the sample; use signalWeightsAsOf at each rebalance',
-                horizon: result.weights.horizon,
-                shrinkage: result.weights.shrinkage,
-                commonDates: result.weights.commonDates,
-                sharpeAnn: result.weights.sharpeAnn,
-                effectiveN: result.weights.effectiveN,
-                fallback: result.weights.fallback,
-                notes: result.weights.notes,
-                weights: Object.fromEntries(
-                  result.weights.names
-                    .map((n, j) => [n, result.weights!.weights[j]!])
-                    .filter(([, w]) => w !== 0),
-                ),
-              },
-            }
-          : {}),
-      };
-      if (flags.out !== undefined) {
-        await writeDirAtomically(flags.out, (tmp) => writeOutputs(tmp, result, report), {
-          overwrite: flags.overwrite === true,
-        });
-      }
-      if (session.options.json) session.printJson(report);
-      else {
-        if (t.table.length > 0) session.print(rankingTable(result, flags.top));
-        for (const n of t.notes) session.print(`note: ${n}`);
-        session.print(
-          `${t.signals.filter((s) => s.status === 'ok').length} signals in ${(elapsedMs / 1000).toFixed(1)} s${flags.out ? `; outputs in ${flags.out}` : ''}`,
-        );
+      const backend = await backendFromFlags(flags, session);
+      try {
+        return await runStage(flags, session, universe, backend);
+      } finally {
+        if (typeof backend !== 'string') await backend.close();
       }
     });
+}
+
+/** The compute backend named by the flags; `bullmq` connects to Redis (src/compute/bullmq). */
+async function backendFromFlags(
+  flags: ResearchFlags,
+  session: CliSession,
+): Promise<BackendName | ComputeBackend> {
+  if (flags.backend !== 'bullmq') return flags.backend;
+  const connection = redisFromFlags(flags, session);
+  if (connection === undefined) {
+    throw new InvalidInputError(
+      '--backend bullmq needs --redis URL (or compute.redis_url in the configuration)',
+      {
+        where: { field: 'redis' },
+      },
+    );
+  }
+  return createBullmqBackend({ connection, ...(flags.prefix ? { prefix: flags.prefix } : {}) });
+}
+
+async function runStage(
+  flags: ResearchFlags,
+  session: CliSession,
+  universe: Universe,
+  backend: BackendName | ComputeBackend,
+): Promise<void> {
+  const rc = session.config().research;
+  if (flags.until === 'full') {
+    const out = flags.out ?? 'out/research';
+    const t0 = performance.now();
+    const res = await runFullResearch(session, universe, { ...flags, backend });
+    await writeDirAtomically(
+      out,
+      async (tmp) => {
+        await writeOutputs(tmp, res.research, {
+          decaySkips: [0, ...rc.decay_skips.filter((s) => s !== 0)],
+        });
+        writeResearchOutputs(tmp, res); // replaces the tier's report.json with the full report
+      },
+      { overwrite: flags.overwrite === true || flags.out === undefined },
+    );
+    if (session.options.json) session.printJson({ runId: res.runId, out, manifest: res.manifest });
+    else {
+      session.print(rankingTable(res.research, Math.min(flags.top, 15)));
+      session.print('');
+      session.print(portfolioSummaryTable(res));
+      session.print(
+        `research run ${res.runId} finished in ${((performance.now() - t0) / 1000).toFixed(1)} s; report in ${out}/report.html`,
+      );
+    }
+    return;
+  }
+  const onProgress = session.progressCallback(flags.until === 'signals' ? 'signals' : 'signals + IC');
+  const t0 = performance.now();
+  const result = await runResearch(universe, {
+    until: flags.until as ResearchStage,
+    horizons: flags.horizons ?? rc.horizons,
+    executionDelay: rc.execution_delay,
+    variants: flags.variants ?? rc.variants,
+    winsorizeK: rc.winsorize_k,
+    betaWindow: rc.beta_window,
+    betaMinObs: rc.beta_min_obs,
+    ic: { minCoverage: rc.min_coverage, quantiles: rc.quantiles, skips: rc.decay_skips },
+    minIcObs: rc.min_ic_obs,
+    shrinkage: rc.weight_shrinkage === 'oas' ? 'oas' : 'ledoit-wolf',
+    backend,
+    ...(flags.workers === undefined ? {} : { workers: flags.workers }),
+    onProgress: (p) => onProgress(p.done, p.total),
+  });
+  const elapsedMs = performance.now() - t0;
+  const t = result.tier;
+  const report = {
+    runId: session.runId,
+    universe: {
+      source: universe.source,
+      dates: t.context.T,
+      tickers: t.context.N,
+      first: t.context.dates[0],
+      last: t.context.dates.at(-1),
+    },
+    stage: flags.until,
+    horizons: t.context.horizons,
+    executionDelay: t.context.executionDelay,
+    decaySkips: t.ic.skips,
+    timingsMs: { ...result.timings, total: elapsedMs },
+    notes: t.notes,
+    duplicates: t.duplicates,
+    signals: t.signals.map((s) => ({
+      name: s.name,
+      status: s.status,
+      ...(s.note ? { note: s.note } : {}),
+      hash: s.hash ?? null,
+    })),
+    inSampleTable: { label: 'in-sample: full-sample statistics', rows: t.table },
+    ...(result.horizonChoice
+      ? {
+          horizonChoice: {
+            label: 'in-sample',
+            horizon: result.horizonChoice.horizon,
+            scores: result.horizonChoice.scores,
+          },
+        }
+      : {}),
+    ...(result.weights
+      ? {
+          weights: {
+            label:
+              'in-sample: weights from every resolved IC of the sample; use signalWeightsAsOf at each rebalance',
+            horizon: result.weights.horizon,
+            shrinkage: result.weights.shrinkage,
+            commonDates: result.weights.commonDates,
+            sharpeAnn: result.weights.sharpeAnn,
+            effectiveN: result.weights.effectiveN,
+            fallback: result.weights.fallback,
+            notes: result.weights.notes,
+            weights: Object.fromEntries(
+              result.weights.names.map((n, j) => [n, result.weights!.weights[j]!]).filter(([, w]) => w !== 0),
+            ),
+          },
+        }
+      : {}),
+  };
+  if (flags.out !== undefined) {
+    await writeDirAtomically(flags.out, (tmp) => writeOutputs(tmp, result, report), {
+      overwrite: flags.overwrite === true,
+    });
+  }
+  if (session.options.json) session.printJson(report);
+  else {
+    if (t.table.length > 0) session.print(rankingTable(result, flags.top));
+    for (const n of t.notes) session.print(`note: ${n}`);
+    session.print(
+      `${t.signals.filter((s) => s.status === 'ok').length} signals in ${(elapsedMs / 1000).toFixed(1)} s${flags.out ? `; outputs in ${flags.out}` : ''}`,
+    );
+  }
 }

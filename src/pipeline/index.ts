@@ -11,6 +11,13 @@ export {
 } from './research.ts';
 export { buildResearchReport } from './research-report.ts';
 export {
+  decidePromotion,
+  runTrainingPipeline,
+  type TrainingPipelineOptions,
+  type TrainingResult,
+  type TrainingStage,
+} from './training.ts';
+export {
   type PortfolioStageResult,
   type RebalanceRecord,
   runPortfolioStage,

@@ -28,6 +28,7 @@ import {
   sharpeMoments,
 } from '../backtest/overfitting.ts';
 import { rebalanceSchedule } from '../backtest/simulate.ts';
+import type { BackendName, ComputeBackend } from '../compute/index.ts';
 import type { AlphalabConfig } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import { newRunId, silentLogger } from '../core/log.ts';
@@ -43,7 +44,8 @@ export interface ResearchPipelineOptions {
   readonly config: AlphalabConfig;
   readonly until?: PipelineStage;
   readonly runId?: string;
-  readonly backend?: 'inline' | 'threads';
+  /** Compute backend for the signal tier: a name, or an instance such as `createBullmqBackend(...)`. */
+  readonly backend?: BackendName | ComputeBackend;
   readonly workers?: number;
   readonly logger?: Logger;
   /** Progress of the long stages, for progress bars in the CLI. */
