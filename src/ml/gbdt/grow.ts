@@ -6,7 +6,9 @@
  */
 import {
   accumulateEightFeatureHistograms,
+  accumulateFeatureHistogramGathered,
   accumulateFourFeatureHistograms,
+  accumulateTwoFeatureHistograms,
   gatherGradients,
   subtractHistogramRange,
 } from './histogram.ts';
@@ -32,12 +34,18 @@ export interface GrownTree {
   readonly leafNodes: number[];
   readonly segStart: number[];
   readonly segEnd: number[];
+  /** Each leaf's segment [dropStart, dropEnd) of the dropped rows passed to `grow` (empty without them). */
+  readonly dropStart: number[];
+  readonly dropEnd: number[];
 }
 
 interface LevelNode {
   id: number;
   start: number;
   end: number;
+  /** The node's dropped (unsampled) rows, rows[dStart..dEnd): partitioned along, never histogrammed. */
+  dStart: number;
+  dEnd: number;
   G: number;
   H: number;
   hist: Float64Array | null;
@@ -48,8 +56,6 @@ export class TreeGrower {
   readonly binned: BinnedMatrix;
   private readonly slotOffset: Int32Array;
   private readonly histLength: number;
-  /** Start of a scratch region after the last feature's slots, written by unused kernel lanes. */
-  private readonly scratchBase: number;
   private readonly pool: Float64Array[] = [];
   private readonly tmpRows: Int32Array;
   private readonly ghNode: Float64Array;
@@ -61,10 +67,7 @@ export class TreeGrower {
     const p = binned.cols;
     this.slotOffset = new Int32Array(p + 1);
     for (let f = 0; f < p; f++) this.slotOffset[f + 1] = this.slotOffset[f]! + numBins(binned.cuts, f) + 1;
-    let maxSlots = 1;
-    for (let f = 0; f < p; f++) maxSlots = Math.max(maxSlots, numBins(binned.cuts, f) + 1);
-    this.scratchBase = 2 * this.slotOffset[p]!;
-    this.histLength = this.scratchBase + 2 * maxSlots;
+    this.histLength = 2 * this.slotOffset[p]!;
     this.tmpRows = new Int32Array(binned.rows);
     this.colBase = new Int32Array(p);
     this.histBase = new Int32Array(p);
@@ -110,9 +113,8 @@ export class TreeGrower {
     let j = 0;
     for (; j + 8 <= q; j += 8)
       accumulateEightFeatureHistograms(bins, rows, start, end, ghNode, hist, c, b, j);
-    for (; j < q; j += 4) {
-      // Lanes past the last feature re-read the first column and write to the scratch tail of `hist`.
-      const s = this.scratchBase;
+    // The remainder (q mod 8 features) by 4-, 2- and 1-feature passes, so no lane does wasted work.
+    if (j + 4 <= q) {
       accumulateFourFeatureHistograms(
         bins,
         rows,
@@ -121,15 +123,32 @@ export class TreeGrower {
         ghNode,
         hist,
         c[j]!,
-        j + 1 < q ? c[j + 1]! : c[0]!,
-        j + 2 < q ? c[j + 2]! : c[0]!,
-        j + 3 < q ? c[j + 3]! : c[0]!,
+        c[j + 1]!,
+        c[j + 2]!,
+        c[j + 3]!,
         b[j]!,
-        j + 1 < q ? b[j + 1]! : s,
-        j + 2 < q ? b[j + 2]! : s,
-        j + 3 < q ? b[j + 3]! : s,
+        b[j + 1]!,
+        b[j + 2]!,
+        b[j + 3]!,
       );
+      j += 4;
     }
+    if (j + 2 <= q) {
+      accumulateTwoFeatureHistograms(
+        bins,
+        rows,
+        start,
+        end,
+        ghNode,
+        hist,
+        c[j]!,
+        c[j + 1]!,
+        b[j]!,
+        b[j + 1]!,
+      );
+      j += 2;
+    }
+    if (j < q) accumulateFeatureHistogramGathered(bins, c[j]!, rows, start, end, ghNode, hist, b[j]!);
   }
 
   private subtract(parent: Float64Array, child: Float64Array, features: Int32Array) {
@@ -142,6 +161,9 @@ export class TreeGrower {
   /**
    * Grows one tree. `gh` holds (g, h) interleaved per training row; `rows[0..m)` are the sampled rows in
    * increasing order (reordered in place into leaf segments); `features` the sampled features, increasing.
+   * `rows[m..m + nDropped)` may hold the rows left out by subsampling: they take no part in the histograms
+   * or the splits, but are partitioned alongside, so each leaf also knows its dropped rows (dropStart/dropEnd)
+   * and the trainer updates every training margin from leaf segments instead of traversing the tree.
    */
   grow(
     gh: Float64Array,
@@ -150,6 +172,7 @@ export class TreeGrower {
     features: Int32Array,
     classIndex: number,
     p: GrowParams,
+    nDropped = 0,
   ): GrownTree {
     const { bins, cuts } = this.binned;
     const n = this.binned.rows;
@@ -166,6 +189,8 @@ export class TreeGrower {
     const leafNodes: number[] = [];
     const segStart: number[] = [];
     const segEnd: number[] = [];
+    const dropStart: number[] = [];
+    const dropEnd: number[] = [];
     const newNode = (H: number): number => {
       left.push(-1);
       right.push(-1);
@@ -183,6 +208,8 @@ export class TreeGrower {
       leafNodes.push(node.id);
       segStart.push(node.start);
       segEnd.push(node.end);
+      dropStart.push(node.dStart);
+      dropEnd.push(node.dEnd);
       this.release(node.hist);
       node.hist = null;
     };
@@ -197,7 +224,9 @@ export class TreeGrower {
       G += gh[2 * rows[k]!]!;
       H += gh[2 * rows[k]! + 1]!;
     }
-    let level: LevelNode[] = [{ id: newNode(H), start: 0, end: m, G, H, hist: null }];
+    let level: LevelNode[] = [
+      { id: newNode(H), start: 0, end: m, dStart: m, dEnd: m + nDropped, G, H, hist: null },
+    ];
     if (canSplit(H, 0)) {
       level[0]!.hist = this.acquire();
       this.build(level[0]!.hist!, rows, 0, m, gh, features);
@@ -242,6 +271,20 @@ export class TreeGrower {
           best.defaultLeft,
           this.tmpRows,
         );
+        const dMid =
+          node.dEnd > node.dStart
+            ? partitionRowsStable(
+                rows,
+                node.dStart,
+                node.dEnd,
+                bins,
+                f * n,
+                best.splitBin,
+                nb,
+                best.defaultLeft,
+                this.tmpRows,
+              )
+            : node.dStart;
         const id = node.id;
         feature[id] = f;
         splitBin[id] = best.splitBin;
@@ -253,6 +296,8 @@ export class TreeGrower {
           id: newNode(best.HL),
           start: node.start,
           end: mid,
+          dStart: node.dStart,
+          dEnd: dMid,
           G: best.GL,
           H: best.HL,
           hist: null,
@@ -261,6 +306,8 @@ export class TreeGrower {
           id: newNode(best.HR),
           start: mid,
           end: node.end,
+          dStart: dMid,
+          dEnd: node.dEnd,
           G: best.GR,
           H: best.HR,
           hist: null,
@@ -292,7 +339,7 @@ export class TreeGrower {
       gain: Float64Array.from(gain),
       cover: Float64Array.from(cover),
     };
-    return { tree, splitBin: Int32Array.from(splitBin), leafNodes, segStart, segEnd };
+    return { tree, splitBin: Int32Array.from(splitBin), leafNodes, segStart, segEnd, dropStart, dropEnd };
   }
 
   /** Gives each child that may split a histogram, building the cheaper side and subtracting for the other. */
@@ -347,14 +394,20 @@ export function partitionRowsStable(
   defaultLeft: boolean,
   tmp: Int32Array,
 ): number {
+  // Branch-free: every row is written to both outputs and only the matching cursor advances, because the
+  // split direction of a row is a coin flip the branch predictor cannot learn.
+  const dl = defaultLeft ? 1 : 0;
   let w = start;
   let t = 0;
   for (let k = start; k < end; k++) {
     const r = rows[k]!;
     const b = bins[colBase + r]!;
-    const goLeft = b === missingCode ? defaultLeft : b <= splitBin;
-    if (goLeft) rows[w++] = r;
-    else tmp[t++] = r;
+    // b ≤ splitBin ⇔ splitBin − b ≥ 0; b = missingCode ⇔ (b ^ missingCode) − 1 < 0 (codes are < 2^16).
+    const goLeft = (((splitBin - b) >>> 31) ^ 1) | (dl & (((b ^ missingCode) - 1) >>> 31));
+    rows[w] = r;
+    tmp[t] = r;
+    w += goLeft;
+    t += goLeft ^ 1;
   }
   rows.set(tmp.subarray(0, t), w);
   return w;

@@ -118,6 +118,33 @@ export function accumulateFourFeatureHistograms(
   }
 }
 
+/** Two features in one pass (see accumulateFourFeatureHistograms), for the remainder of the sampled features. */
+export function accumulateTwoFeatureHistograms(
+  bins: Uint8Array | Uint16Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  ghNode: Float64Array,
+  hist: Float64Array,
+  c0: number,
+  c1: number,
+  b0: number,
+  b1: number,
+): void {
+  let j = 0;
+  for (let k = start; k < end; k++, j += 2) {
+    const r = rows[k]!;
+    const g = ghNode[j]!;
+    const h = ghNode[j + 1]!;
+    let s = b0 + 2 * bins[c0 + r]!;
+    hist[s] = hist[s]! + g;
+    hist[s + 1] = hist[s + 1]! + h;
+    s = b1 + 2 * bins[c1 + r]!;
+    hist[s] = hist[s]! + g;
+    hist[s + 1] = hist[s + 1]! + h;
+  }
+}
+
 /** Eight features in one pass (see accumulateFourFeatureHistograms); `c` and `b` hold 8 bases from `at`. */
 export function accumulateEightFeatureHistograms(
   bins: Uint8Array | Uint16Array,

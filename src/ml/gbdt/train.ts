@@ -3,8 +3,8 @@
  *
  * Each round computes every class's gradients from the same pre-round margins, then grows one tree per
  * class on its own seeded Bernoulli row sample and column sample (deriveSeed(seed, 'gbdt-rows' | 'gbdt-cols',
- * round, class)). Training margins are updated from the leaf row segments (sampled rows) or by traversal
- * on bin codes (dropped rows). An optional validation set is scored after each round with mlogloss; early
+ * round, class)). Training margins are updated from the leaf row segments: the grower partitions the rows
+ * dropped by subsampling alongside the sampled ones, so no row is traversed through the tree. An optional validation set is scored after each round with mlogloss; early
  * stopping keeps the rounds up to the best one (XGBoost's rule: stop after `earlyStoppingRounds` rounds
  * without a strict improvement).
  */
@@ -12,13 +12,14 @@ import { InvalidInputError } from '../../core/errors.ts';
 import type { Logger } from '../../core/log.ts';
 import { deriveSeed, Rng } from '../../core/rng.ts';
 import { multiclassLogLossKernel } from '../validation/metrics.ts';
-import { type GrowParams, leafOfBinnedRow, TreeGrower } from './grow.ts';
+import { type GrowParams, TreeGrower } from './grow.ts';
 import { checkFeatureMatrix, type FeatureMatrix } from './matrix.ts';
 import { GbdtModel } from './model.ts';
 import { logPriorIntercept, softmaxGradients, softmaxRowsInPlace } from './objective.ts';
 import { type GbdtParams, resolveGbdtParams } from './params.ts';
 import { addForestMargins, flattenForest } from './predict.ts';
 import { binMatrix, sketchCuts, transposeToFloat32Columns } from './quantize.ts';
+import { sampleRowsBernoulli } from './sample.ts';
 import type { Tree } from './tree.ts';
 
 export interface GbdtEvalSet {
@@ -72,7 +73,6 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
   const P = new Float64Array(n * K);
   const gh = new Float64Array(2 * n * K);
   const rows = new Int32Array(n);
-  const sampled = new Uint8Array(n);
   const nSel = Math.max(1, Math.floor(params.colsampleBytree * p));
   const allFeatures = Int32Array.from({ length: p }, (_, f) => f);
   const gp: GrowParams = {
@@ -100,13 +100,7 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
     for (let k = 0; k < K; k++) {
       let m = n;
       if (params.subsample < 1) {
-        const rng = new Rng(deriveSeed(params.seed, 'gbdt-rows', round, k));
-        m = 0;
-        for (let i = 0; i < n; i++) {
-          const keep = rng.uniform() < params.subsample;
-          sampled[i] = keep ? 1 : 0;
-          if (keep) rows[m++] = i;
-        }
+        m = sampleRowsBernoulli(deriveSeed(params.seed, 'gbdt-rows', round, k), n, params.subsample, rows);
       } else {
         for (let i = 0; i < n; i++) rows[i] = i;
       }
@@ -114,17 +108,12 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
         nSel === p
           ? allFeatures
           : new Rng(deriveSeed(params.seed, 'gbdt-cols', round, k)).sampleIndices(p, nSel);
-      const grown = grower.grow(gh.subarray(2 * n * k, 2 * n * (k + 1)), rows, m, features, k, gp);
+      const grown = grower.grow(gh.subarray(2 * n * k, 2 * n * (k + 1)), rows, m, features, k, gp, n - m);
       const value = grown.tree.value;
       for (let j = 0; j < grown.leafNodes.length; j++) {
         const v = value[grown.leafNodes[j]!]!;
-        for (let s = grown.segStart[j]!; s < grown.segEnd[j]!; s++)
-          F[rows[s]! * K + k] = F[rows[s]! * K + k]! + v;
-      }
-      if (m < n) {
-        for (let i = 0; i < n; i++) {
-          if (!sampled[i]) F[i * K + k] = F[i * K + k]! + value[leafOfBinnedRow(grown, binned, i)]!;
-        }
+        addLeafValue(F, rows, grown.segStart[j]!, grown.segEnd[j]!, K, k, v);
+        addLeafValue(F, rows, grown.dropStart[j]!, grown.dropEnd[j]!, K, k, v);
       }
       trees.push(grown.tree);
     }
@@ -160,6 +149,22 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
       trainRows: n,
     },
   });
+}
+
+/** F[rows[s]·K + k] += v for s in [a, b): the training margins of one leaf's rows. */
+function addLeafValue(
+  F: Float64Array,
+  rows: Int32Array,
+  a: number,
+  b: number,
+  K: number,
+  k: number,
+  v: number,
+) {
+  for (let s = a; s < b; s++) {
+    const o = rows[s]! * K + k;
+    F[o] = F[o]! + v;
+  }
 }
 
 function checkLabels(y: ArrayLike<number>, n: number, K: number, what: string): Int32Array {

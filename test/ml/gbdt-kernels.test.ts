@@ -1,0 +1,165 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import { leafOfBinnedRow, partitionRowsStable, TreeGrower } from '../../src/ml/gbdt/grow.ts';
+import {
+  accumulateFeatureHistogram,
+  accumulateTwoFeatureHistograms,
+  gatherGradients,
+} from '../../src/ml/gbdt/histogram.ts';
+import { binMatrix, sketchCuts } from '../../src/ml/gbdt/quantize.ts';
+import { sampleRowsBernoulli, xoshiroStateFromSeed } from '../../src/ml/gbdt/sample.ts';
+import { syntheticClassification } from './fixtures.ts';
+
+/** The sampler as the trainer first wrote it: one Rng.uniform() per row. */
+function naiveSample(seed: bigint | number, n: number, prob: number): { kept: number[]; dropped: number[] } {
+  const rng = new Rng(seed);
+  const kept: number[] = [];
+  const dropped: number[] = [];
+  for (let i = 0; i < n; i++) (rng.uniform() < prob ? kept : dropped).push(i);
+  return { kept, dropped };
+}
+
+describe('sampleRowsBernoulli (same stream as core Rng)', () => {
+  it('keeps exactly the rows the Rng-based loop keeps, dropped rows after them, both increasing', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+        fc.integer({ min: 0, max: 400 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (seed, n, prob) => {
+          const rows = new Int32Array(n);
+          const m = sampleRowsBernoulli(seed, n, prob, rows);
+          const ref = naiveSample(seed, n, prob);
+          expect(m).toBe(ref.kept.length);
+          expect(Array.from(rows.subarray(0, m))).toEqual(ref.kept);
+          expect(Array.from(rows.subarray(m))).toEqual(ref.dropped);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+  it('seeds like new Rng(seed): the first draw matches the documented golden value', () => {
+    // core/rng.ts documents new Rng(42).uniform() = 0.08386297105988216: kept below any larger prob, not at it.
+    const rows = new Int32Array(1);
+    expect(sampleRowsBernoulli(42, 1, 0.083862971059883, rows)).toBe(1);
+    expect(sampleRowsBernoulli(42, 1, 0.08386297105988216, rows)).toBe(0);
+    expect(xoshiroStateFromSeed(42)).toHaveLength(8);
+  });
+  it('edges: n = 0, prob 1 keeps all, tiny prob keeps (almost surely) none', () => {
+    expect(sampleRowsBernoulli(1, 0, 0.5, new Int32Array(0))).toBe(0);
+    const all = new Int32Array(50);
+    expect(sampleRowsBernoulli(7, 50, 1, all)).toBe(50);
+    expect(Array.from(all)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    const none = new Int32Array(50);
+    expect(sampleRowsBernoulli(7, 50, 1e-300, none)).toBe(0);
+    expect(Array.from(none)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+});
+
+describe('partitionRowsStable (branch-free)', () => {
+  it('equals a filter: left rows then right rows, each in the original order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 0, maxLength: 60 }),
+        fc.integer({ min: -1, max: 5 }),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 5 }),
+        (codes, splitBin, defaultLeft, pad) => {
+          // Codes 0…5 are bins, 6 is the missing code; rows are a shuffled subset placed at offset `pad`.
+          const n = codes.length;
+          const bins = Uint8Array.from(codes);
+          const rng = new Rng(n * 31 + pad);
+          const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+          const rows = new Int32Array(n + pad + 2).fill(-7);
+          rows.set(order, pad);
+          const goLeft = (r: number) => (bins[r] === 6 ? defaultLeft : bins[r]! <= splitBin);
+          const expected = [...order.filter(goLeft), ...order.filter((r) => !goLeft(r))];
+          const mid = partitionRowsStable(
+            rows,
+            pad,
+            pad + n,
+            bins,
+            0,
+            splitBin,
+            6,
+            defaultLeft,
+            new Int32Array(n),
+          );
+          expect(mid - pad).toBe(order.filter(goLeft).length);
+          expect(Array.from(rows.subarray(pad, pad + n))).toEqual(expected);
+          expect(Array.from(rows.subarray(0, pad))).toEqual(new Array(pad).fill(-7));
+          expect(Array.from(rows.subarray(pad + n))).toEqual([-7, -7]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+  it('Uint16 codes: the missing code 300 and bins above 255 are told apart', () => {
+    const bins = Uint16Array.from([299, 300, 0, 256]);
+    const rows = Int32Array.from([0, 1, 2, 3]);
+    const mid = partitionRowsStable(rows, 0, 4, bins, 0, 256, 300, true, new Int32Array(4));
+    expect(mid).toBe(3);
+    expect(Array.from(rows)).toEqual([1, 2, 3, 0]);
+  });
+});
+
+describe('accumulateTwoFeatureHistograms', () => {
+  it('equals two single-feature passes bit for bit', () => {
+    const rng = new Rng(5);
+    const n = 500;
+    const bins = new Uint8Array(3 * n);
+    for (let i = 0; i < bins.length; i++) bins[i] = rng.int(9);
+    const gh = new Float64Array(2 * n);
+    for (let i = 0; i < 2 * n; i++) gh[i] = rng.normal();
+    const rows = Int32Array.from(rng.sampleIndices(n, 321));
+    const ghNode = new Float64Array(2 * n);
+    gatherGradients(rows, 10, 300, gh, ghNode);
+    const a = new Float64Array(40);
+    const b = new Float64Array(40);
+    accumulateTwoFeatureHistograms(bins, rows, 10, 300, ghNode, a, 2 * n, n, 0, 20);
+    accumulateFeatureHistogram(bins, 2 * n, rows, 10, 300, gh, b, 0);
+    accumulateFeatureHistogram(bins, n, rows, 10, 300, gh, b, 20);
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(a.some((v) => v !== 0)).toBe(true);
+  });
+});
+
+describe('TreeGrower with dropped rows', () => {
+  it('partitions dropped rows to the leaf that traversal reaches, and leaves the tree and sampled segments unchanged', () => {
+    for (const seed of [1, 2, 3]) {
+      const data = syntheticClassification(3000, 6, seed, 0.1);
+      const binned = binMatrix(data.X, sketchCuts(data.X, 64));
+      const n = data.X.rows;
+      const rng = new Rng(seed);
+      const gh = new Float64Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        gh[2 * i] = rng.normal();
+        gh[2 * i + 1] = 0.1 + rng.uniform();
+      }
+      const params = { maxDepth: 5, minChildWeight: 3, lambda: 1, alpha: 0, gamma: 0, eta: 0.3 };
+      const features = Int32Array.from([0, 2, 3, 5]);
+      const rows = new Int32Array(n);
+      const m = sampleRowsBernoulli(seed, n, 0.7, rows);
+      const dropped = Array.from(rows.subarray(m));
+      const onlySampled = rows.slice(0, m);
+      const a = new TreeGrower(binned).grow(gh, onlySampled, m, features, 0, params);
+      const b = new TreeGrower(binned).grow(gh, rows, m, features, 0, params, n - m);
+      expect(b.tree).toEqual(a.tree);
+      expect(b.segStart).toEqual(a.segStart);
+      expect(b.segEnd).toEqual(a.segEnd);
+      expect(Array.from(rows.subarray(0, m))).toEqual(Array.from(onlySampled));
+      expect(a.dropStart.every((s, j) => s === a.dropEnd[j])).toBe(true);
+      const seen = new Set<number>();
+      for (let j = 0; j < b.leafNodes.length; j++) {
+        for (let s = b.dropStart[j]!; s < b.dropEnd[j]!; s++) {
+          const r = rows[s]!;
+          seen.add(r);
+          expect(leafOfBinnedRow(b, binned, r)).toBe(b.leafNodes[j]);
+        }
+      }
+      expect([...seen].sort((x, y) => x - y)).toEqual(dropped);
+      expect(b.leafNodes.length).toBeGreaterThan(4);
+    }
+  });
+});
