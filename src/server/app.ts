@@ -54,7 +54,6 @@ export async function buildServer(options: ServerOptions): Promise<AlphalabServe
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: 4 * 1024 * 1024,
-    disableRequestLogging: !options.logger,
   }) as unknown as FastifyInstance;
   const webDir = resolve(options.webDir ?? DEFAULT_WEB_DIR);
   const runs = new RunsFolder(options.runsDir);
