@@ -13,6 +13,7 @@ export * from './linalg/index.ts';
 export * from './ml/features/index.ts';
 export * from './ml/index.ts';
 export * from './ml/strategy/index.ts';
+export * from './monitor/index.ts';
 export * from './pipeline/index.ts';
 export * from './portfolio/index.ts';
 export * from './report/index.ts';

@@ -11,7 +11,12 @@ export const EXIT_INTERNAL = 1;
 export const EXIT_USER = 2;
 
 /** The exit code for an error thrown out of a command. */
+/** Code of the CommanderError a command throws to exit with a chosen status (e.g. monitor severities). */
+export const EXIT_STATUS_CODE = 'alphalab.exitStatus';
+
 export function exitCodeFor(e: unknown): number {
+  // a deliberate exit status, e.g. `monitor run` telling a scheduler the worst severity (docs/monitoring.md)
+  if (e instanceof CommanderError && e.code === EXIT_STATUS_CODE) return e.exitCode;
   if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT_OK : EXIT_USER;
   return isUserError(e) ? EXIT_USER : EXIT_INTERNAL;
 }

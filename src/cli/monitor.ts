@@ -20,12 +20,9 @@ import type { DriftInput } from '../monitor/types.ts';
 import { universeDriftInput } from '../monitor/universe-source.ts';
 import type { Store } from '../store/open-store.ts';
 import { type CliContext, type CliSession, createCliContext } from './context.ts';
-import { exitCodeFor } from './errors.ts';
+import { EXIT_STATUS_CODE } from './errors.ts';
 import { addStoreOptions, type StoreFlags, wantsJson, withCliStore } from './features.ts';
 import { addUniverseOptions, type UniverseFlags, universeFromFlags } from './train.ts';
-
-/** CommanderError code of {@link ExitStatus}. */
-export const EXIT_STATUS_CODE = 'alphalab.exitStatus';
 
 /**
  * Ends a command that succeeded with a non-zero status for the scheduler (10/11/12). Its report is already
@@ -35,12 +32,6 @@ export class ExitStatus extends CommanderError {
   constructor(exitCode: number, message: string) {
     super(exitCode, EXIT_STATUS_CODE, message);
   }
-}
-
-/** cli/errors.ts `exitCodeFor`, honouring {@link ExitStatus} (the mapping program.ts needs). */
-export function exitCodeWithStatus(e: unknown): number {
-  if (e instanceof CommanderError && e.code === EXIT_STATUS_CODE) return e.exitCode;
-  return exitCodeFor(e);
 }
 
 export interface MonitorFlags extends UniverseFlags, StoreFlags {

@@ -5,11 +5,13 @@
 import { Command, Option } from 'commander';
 import { type CliContext, createCliContext } from './context.ts';
 import { registerCovarianceCommand } from './covariance.ts';
+import { registerDailyCommand } from './daily.ts';
 import { describeError, EXIT_OK, exitCodeFor } from './errors.ts';
 import { registerFeaturesCommand } from './features.ts';
 import { registerInfoCommand } from './info.ts';
 import { registerIngestCommand } from './ingest.ts';
 import { registerModelsCommand } from './models.ts';
+import { registerMonitorCommand } from './monitor.ts';
 import { registerPredictCommand } from './predict.ts';
 import { registerResearchCommand } from './research.ts';
 import { registerRiskCommand } from './risk.ts';
@@ -33,6 +35,8 @@ export const CORE_COMMANDS: readonly RegisterCommand[] = [
   registerModelsCommand,
   registerTrainCommand,
   registerPredictCommand,
+  registerMonitorCommand,
+  registerDailyCommand,
   registerWorkerCommand,
   registerScheduleCommand,
 ];

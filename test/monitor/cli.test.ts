@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliContext } from '../../src/cli/context.ts';
-import { registerDailyCommand } from '../../src/cli/daily.ts';
-import { exitCodeWithStatus, registerMonitorCommand } from '../../src/cli/monitor.ts';
+import { exitCodeFor } from '../../src/cli/errors.ts';
 import { buildProgram } from '../../src/cli/program.ts';
 import { closeTime } from '../../src/core/calendar.ts';
 import { requirePanel } from '../../src/core/universe.ts';
@@ -34,12 +33,12 @@ async function cli(args: string[]) {
     stderrIsTTY: false,
     env: { ALPHALAB_LOG_LEVEL: 'silent' },
   });
-  const program = buildProgram(ctx, [registerMonitorCommand, registerDailyCommand]);
+  const program = buildProgram(ctx); // monitor and daily are core commands
   let code = 0;
   try {
     await program.parseAsync(['node', 'alphalab', ...args]);
   } catch (e) {
-    code = exitCodeWithStatus(e);
+    code = exitCodeFor(e);
     if (code === 2) stderr += String((e as Error).message);
   }
   return { code, stdout, stderr };
