@@ -159,6 +159,18 @@ describe('psiByFeature', () => {
       ['e', 0.5],
       ['f', Number.NaN],
     ]);
+    // the monitor's own layout (src/monitor/run-day.ts metricsDetails)
+    const monitor = psiByFeature({
+      values: { psi_max: 0.3 },
+      psi: [
+        { feature: 'g', psi: 0.3, eligible: true },
+        { feature: 'h', psi: null },
+      ],
+    });
+    expect([...monitor]).toEqual([
+      ['g', 0.3],
+      ['h', Number.NaN],
+    ]);
     expect(psiByFeature(null).size).toBe(0);
     expect(psiByFeature({ psi: 0.2 }).size).toBe(0);
   });
