@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { leafOfBinnedRow, partitionRowsStable, TreeGrower } from '../../src/ml/gbdt/grow.ts';
+import { HistogramStore } from '../../src/ml/gbdt/hist-store.ts';
 import {
   accumulateFeatureHistogram,
   accumulateTwoFeatureHistograms,
@@ -162,4 +163,57 @@ describe('TreeGrower with dropped rows', () => {
       expect(b.leafNodes.length).toBeGreaterThan(4);
     }
   });
+});
+
+describe('HistogramStore (WebAssembly SIMD kernels)', () => {
+  for (const codes of [9, 300]) {
+    it(`builds histograms bit-identical to the JavaScript kernel (${codes > 255 ? 'u16' : 'u8'} codes), across memory growth`, () => {
+      const rng = new Rng(codes);
+      const n = 700;
+      const p = 11;
+      const bins = codes > 255 ? new Uint16Array(n * p) : new Uint8Array(n * p);
+      for (let i = 0; i < bins.length; i++) bins[i] = rng.int(codes + 1);
+      // Every feature has `codes` bins plus the missing code.
+      const cutPtr = Int32Array.from({ length: p + 1 }, (_, f) => f * codes);
+      const cuts = {
+        nFeatures: p,
+        cutPtr,
+        cutValues: new Float64Array(p * codes),
+        minValues: new Float64Array(p),
+      };
+      const store = new HistogramStore({ rows: n, cols: p, bins, cuts, hasMissing: new Uint8Array(p) });
+      const gh = new Float64Array(2 * n);
+      for (let i = 0; i < 2 * n; i++) gh[i] = rng.normal();
+      for (const q of [1, 2, 3, 7, 8, 11]) {
+        const features = rng.sampleIndices(p, q);
+        store.setFeatures(features);
+        const rows = rng.sampleIndices(n, 400);
+        // Many live histograms force the pool to grow the memory (and replace its buffer) midway.
+        const held = Array.from({ length: 40 }, () => store.acquire());
+        const h = held[39]!;
+        store.build(h, rows, 13, 390, gh);
+        const ref = new Float64Array(store.histLength);
+        for (const f of features)
+          accumulateFeatureHistogram(bins, f * n, rows, 13, 390, gh, ref, 2 * store.slotOffset[f]!);
+        const got = store.f64.subarray(h, h + store.histLength);
+        expect(Array.from(got)).toEqual(Array.from(ref));
+        // Subtraction leaves parent − child on the sampled features.
+        const parent = held[0]!;
+        store.build(parent, rows, 0, 400, gh);
+        store.subtract(parent, h, features);
+        const ref2 = new Float64Array(store.histLength);
+        for (const f of features) {
+          accumulateFeatureHistogram(bins, f * n, rows, 0, 400, gh, ref2, 2 * store.slotOffset[f]!);
+          for (let s = 2 * store.slotOffset[f]!; s < 2 * store.slotOffset[f + 1]!; s++)
+            ref2[s] = ref2[s]! - ref[s]!;
+        }
+        expect(Array.from(store.f64.subarray(parent, parent + store.histLength))).toEqual(Array.from(ref2));
+        for (const x of held) store.release(x);
+        // A recycled histogram comes back zeroed.
+        const again = store.acquire();
+        expect(store.f64.subarray(again, again + store.histLength).every((v) => v === 0)).toBe(true);
+        store.release(again);
+      }
+    });
+  }
 });

@@ -4,14 +4,7 @@
  * A node splits iff its best loss_chg > 1e-6 (kRtEps), loss_chg ≥ γ and depth < max_depth; a leaf is
  * η·(−T(G)/(H + λ)).
  */
-import {
-  accumulateEightFeatureHistograms,
-  accumulateFeatureHistogramGathered,
-  accumulateFourFeatureHistograms,
-  accumulateTwoFeatureHistograms,
-  gatherGradients,
-  subtractHistogramRange,
-} from './histogram.ts';
+import { HistogramStore } from './hist-store.ts';
 import { type BinnedMatrix, numBins } from './quantize.ts';
 import { emptyCandidate, evaluateFeatureSplits, leafWeight, nodeGain, type SplitParams } from './split.ts';
 import type { Tree } from './tree.ts';
@@ -48,114 +41,24 @@ interface LevelNode {
   dEnd: number;
   G: number;
   H: number;
-  hist: Float64Array | null;
+  /** Float64 index of the node's histogram in the store, −1 if it needs none. */
+  hist: number;
 }
 
 /** Grows trees on one binned training set; its buffers are reused from tree to tree. */
 export class TreeGrower {
   readonly binned: BinnedMatrix;
-  private readonly slotOffset: Int32Array;
-  private readonly histLength: number;
-  private readonly pool: Float64Array[] = [];
+  private readonly store: HistogramStore;
   private readonly tmpRows: Int32Array;
-  private readonly ghNode: Float64Array;
-  private readonly colBase: Int32Array;
-  private readonly histBase: Int32Array;
 
   constructor(binned: BinnedMatrix) {
     this.binned = binned;
-    const p = binned.cols;
-    this.slotOffset = new Int32Array(p + 1);
-    for (let f = 0; f < p; f++) this.slotOffset[f + 1] = this.slotOffset[f]! + numBins(binned.cuts, f) + 1;
-    this.histLength = 2 * this.slotOffset[p]!;
+    this.store = new HistogramStore(binned);
     this.tmpRows = new Int32Array(binned.rows);
-    this.colBase = new Int32Array(p);
-    this.histBase = new Int32Array(p);
-    this.ghNode = new Float64Array(2 * binned.rows);
   }
 
-  private acquire(): Float64Array {
-    const h = this.pool.pop();
-    if (h) {
-      h.fill(0);
-      return h;
-    }
-    return new Float64Array(this.histLength);
-  }
-
-  private release(h: Float64Array | null): void {
-    if (h) this.pool.push(h);
-  }
-
-  /** Column and histogram bases of the tree's sampled features, so the kernels take them by position. */
-  private setFeatures(features: Int32Array): void {
-    const n = this.binned.rows;
-    for (let j = 0; j < features.length; j++) {
-      this.colBase[j] = features[j]! * n;
-      this.histBase[j] = 2 * this.slotOffset[features[j]!]!;
-    }
-  }
-
-  private build(
-    hist: Float64Array,
-    rows: Int32Array,
-    start: number,
-    end: number,
-    gh: Float64Array,
-    features: Int32Array,
-  ) {
-    const bins = this.binned.bins;
-    const c = this.colBase;
-    const b = this.histBase;
-    const ghNode = this.ghNode;
-    gatherGradients(rows, start, end, gh, ghNode);
-    const q = features.length;
-    let j = 0;
-    for (; j + 8 <= q; j += 8)
-      accumulateEightFeatureHistograms(bins, rows, start, end, ghNode, hist, c, b, j);
-    // The remainder (q mod 8 features) by 4-, 2- and 1-feature passes, so no lane does wasted work.
-    if (j + 4 <= q) {
-      accumulateFourFeatureHistograms(
-        bins,
-        rows,
-        start,
-        end,
-        ghNode,
-        hist,
-        c[j]!,
-        c[j + 1]!,
-        c[j + 2]!,
-        c[j + 3]!,
-        b[j]!,
-        b[j + 1]!,
-        b[j + 2]!,
-        b[j + 3]!,
-      );
-      j += 4;
-    }
-    if (j + 2 <= q) {
-      accumulateTwoFeatureHistograms(
-        bins,
-        rows,
-        start,
-        end,
-        ghNode,
-        hist,
-        c[j]!,
-        c[j + 1]!,
-        b[j]!,
-        b[j + 1]!,
-      );
-      j += 2;
-    }
-    if (j < q) accumulateFeatureHistogramGathered(bins, c[j]!, rows, start, end, ghNode, hist, b[j]!);
-  }
-
-  private subtract(parent: Float64Array, child: Float64Array, features: Int32Array) {
-    for (let j = 0; j < features.length; j++) {
-      const f = features[j]!;
-      subtractHistogramRange(parent, child, 2 * this.slotOffset[f]!, 2 * this.slotOffset[f + 1]!);
-    }
+  private release(h: number): void {
+    if (h >= 0) this.store.release(h);
   }
 
   /**
@@ -176,7 +79,9 @@ export class TreeGrower {
   ): GrownTree {
     const { bins, cuts } = this.binned;
     const n = this.binned.rows;
-    this.setFeatures(features);
+    const store = this.store;
+    const slotOffset = store.slotOffset;
+    store.setFeatures(features);
     const left: number[] = [];
     const right: number[] = [];
     const feature: number[] = [];
@@ -211,7 +116,7 @@ export class TreeGrower {
       dropStart.push(node.dStart);
       dropEnd.push(node.dEnd);
       this.release(node.hist);
-      node.hist = null;
+      node.hist = -1;
     };
     // Only a node with H ≥ 2·min_child_weight (and H > 0) can have a valid split; others need no histogram.
     // The tiny relative slack keeps a split whose halves each reach min_child_weight when H rounds just below.
@@ -225,26 +130,27 @@ export class TreeGrower {
       H += gh[2 * rows[k]! + 1]!;
     }
     let level: LevelNode[] = [
-      { id: newNode(H), start: 0, end: m, dStart: m, dEnd: m + nDropped, G, H, hist: null },
+      { id: newNode(H), start: 0, end: m, dStart: m, dEnd: m + nDropped, G, H, hist: -1 },
     ];
     if (canSplit(H, 0)) {
-      level[0]!.hist = this.acquire();
-      this.build(level[0]!.hist!, rows, 0, m, gh, features);
+      level[0]!.hist = store.acquire();
+      store.build(level[0]!.hist, rows, 0, m, gh);
     }
     for (let depth = 0; level.length > 0; depth++) {
       const next: LevelNode[] = [];
       for (const node of level) {
-        if (!node.hist) {
+        if (node.hist < 0) {
           makeLeaf(node);
           continue;
         }
         const best = emptyCandidate();
         const parentGain = nodeGain(node.G, node.H, p);
+        const hist = store.f64;
         for (let j = 0; j < features.length; j++) {
           const f = features[j]!;
           evaluateFeatureSplits(
-            node.hist,
-            2 * this.slotOffset[f]!,
+            hist,
+            node.hist + 2 * slotOffset[f]!,
             numBins(cuts, f),
             f,
             node.G,
@@ -300,7 +206,7 @@ export class TreeGrower {
           dEnd: dMid,
           G: best.GL,
           H: best.HL,
-          hist: null,
+          hist: -1,
         };
         const R: LevelNode = {
           id: newNode(best.HR),
@@ -310,7 +216,7 @@ export class TreeGrower {
           dEnd: node.dEnd,
           G: best.GR,
           H: best.HR,
-          hist: null,
+          hist: -1,
         };
         left[id] = L.id;
         right[id] = R.id;
@@ -353,10 +259,11 @@ export class TreeGrower {
     gh: Float64Array,
     features: Int32Array,
   ): void {
-    const ph = parent.hist!;
-    parent.hist = null;
+    const store = this.store;
+    const ph = parent.hist;
+    parent.hist = -1;
     if (!needL && !needR) {
-      this.release(ph);
+      store.release(ph);
       return;
     }
     const small = L.end - L.start <= R.end - R.start ? L : R;
@@ -365,15 +272,15 @@ export class TreeGrower {
     const needBig = small === L ? needR : needL;
     if (needBig) {
       // Build the smaller child, then parent − small is the bigger one, in the parent's buffer.
-      const sh = this.acquire();
-      this.build(sh, rows, small.start, small.end, gh, features);
-      this.subtract(ph, sh, features);
+      const sh = store.acquire();
+      store.build(sh, rows, small.start, small.end, gh);
+      store.subtract(ph, sh, features);
       big.hist = ph;
       if (needSmall) small.hist = sh;
-      else this.release(sh);
+      else store.release(sh);
     } else {
-      ph.fill(0);
-      this.build(ph, rows, small.start, small.end, gh, features);
+      store.f64.fill(0, ph, ph + store.histLength);
+      store.build(ph, rows, small.start, small.end, gh);
       small.hist = ph;
     }
   }
