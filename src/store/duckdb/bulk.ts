@@ -14,45 +14,61 @@ import {
 } from '@duckdb/node-api';
 import { ConflictError } from '../../core/errors.ts';
 import { type EncodedFeatureBatch, isoMs, type LoadFeatureResult, when, writeMicros } from '../engine.ts';
+import { keyOrder } from '../key-order.ts';
 import { CHUNK_ROWS, copyColumn, copyValidity, setVarchars } from './chunks.ts';
 
 const EVENT_COLUMNS = [INTEGER, INTEGER, TIMESTAMPTZ, TIMESTAMPTZ, DOUBLE, VARCHAR, INTEGER];
+/** Rows enter feature_events in key order, one sorted run per batch (decision 054). */
+const KEY_ORDER = 'entity_id, feature_id, event_time, ingest_time';
 const STAGE_DDL = `CREATE OR REPLACE TEMP TABLE fe_stage (
   entity_id INTEGER, feature_id INTEGER, event_time TIMESTAMPTZ, ingest_time TIMESTAMPTZ,
   value DOUBLE, value_json VARCHAR, write_id INTEGER)`;
 
-/** Appends the batch to `table` (catalog 'temp' for the staging table) through data chunks. */
+/**
+ * Appends the batch to `table` (catalog 'temp' for the staging table) through data chunks, rows in the
+ * order given (the key order, so each batch lands as one series-contiguous, time-sorted run; decision 054).
+ */
 export async function appendFeatureBatch(
   conn: DuckDBConnection,
   b: EncodedFeatureBatch,
+  order: Uint32Array,
   table: string,
   catalog?: string,
 ): Promise<void> {
   const appender = await conn.createAppender(table, 'main', catalog ?? null);
   try {
     const chunk = DuckDBDataChunk.create(EVENT_COLUMNS, CHUNK_ROWS);
+    const ent = new Int32Array(CHUNK_ROWS);
+    const feat = new Int32Array(CHUNK_ROWS);
     const ev = new Int32Array(2 * CHUNK_ROWS);
     const ing = new Int32Array(2 * CHUNK_ROWS);
+    const val = new Float64Array(CHUNK_ROWS);
+    const json = b.json ? new Array<string | null>(CHUNK_ROWS) : null;
     const writeIds = new Int32Array(CHUNK_ROWS).fill(b.writeId);
     const valueMask = new Uint32Array(CHUNK_ROWS / 32);
     const nullMask = new Uint32Array(CHUNK_ROWS / 32);
     for (let start = 0; start < b.length; start += CHUNK_ROWS) {
       const rows = Math.min(CHUNK_ROWS, b.length - start);
       chunk.rowCount = rows;
-      copyColumn(chunk, 0, b.entityId, start * 4, rows * 4);
-      copyColumn(chunk, 1, b.featureId, start * 4, rows * 4);
+      valueMask.fill(0xffffffff);
       for (let k = 0; k < rows; k++) {
-        writeMicros(ev, k, b.eventTimeMs[start + k]!);
-        writeMicros(ing, k, b.ingestTimeMs[start + k]!);
+        const i = order[start + k]!;
+        ent[k] = b.entityId[i]!;
+        feat[k] = b.featureId[i]!;
+        writeMicros(ev, k, b.eventTimeMs[i]!);
+        writeMicros(ing, k, b.ingestTimeMs[i]!);
+        const v = b.value[i]!;
+        val[k] = v;
+        if (Number.isNaN(v)) valueMask[k >>> 5]! &= ~(1 << (k & 31));
+        if (json) json[k] = b.json![i] ?? null;
       }
+      copyColumn(chunk, 0, ent, 0, rows * 4);
+      copyColumn(chunk, 1, feat, 0, rows * 4);
       copyColumn(chunk, 2, ev, 0, rows * 8);
       copyColumn(chunk, 3, ing, 0, rows * 8);
-      copyColumn(chunk, 4, b.value, start * 8, rows * 8);
-      valueMask.fill(0xffffffff);
-      for (let k = 0; k < rows; k++)
-        if (Number.isNaN(b.value[start + k]!)) valueMask[k >>> 5]! &= ~(1 << (k & 31));
+      copyColumn(chunk, 4, val, 0, rows * 8);
       copyValidity(chunk, 4, valueMask);
-      if (b.json) setVarchars(chunk, 5, b.json, start, rows);
+      if (json) setVarchars(chunk, 5, json, 0, rows);
       else copyValidity(chunk, 5, nullMask);
       copyColumn(chunk, 6, writeIds, 0, rows * 4);
       appender.appendDataChunk(chunk);
@@ -62,28 +78,6 @@ export async function appendFeatureBatch(
   } finally {
     appender.closeSync();
   }
-}
-
-/**
- * Whether the batch's keys are strictly increasing in (event, entity, feature, ingest), hence unique, and
- * which features it restates (adjacent rows sharing (event, entity, feature) in that order).
- */
-function scanKeys(b: EncodedFeatureBatch): { unique: boolean; restated: Set<number> } {
-  const restated = new Set<number>();
-  for (let k = 1; k < b.length; k++) {
-    const de = b.eventTimeMs[k]! - b.eventTimeMs[k - 1]!;
-    if (de > 0) continue;
-    if (de < 0) return { unique: false, restated };
-    const dn = b.entityId[k]! - b.entityId[k - 1]!;
-    if (dn > 0) continue;
-    if (dn < 0) return { unique: false, restated };
-    const df = b.featureId[k]! - b.featureId[k - 1]!;
-    if (df > 0) continue;
-    if (df < 0) return { unique: false, restated };
-    if (!(b.ingestTimeMs[k]! > b.ingestTimeMs[k - 1]!)) return { unique: false, restated };
-    restated.add(b.featureId[k]!);
-  }
-  return { unique: true, restated };
 }
 
 async function recordRestated(conn: DuckDBConnection, ids: Iterable<number>): Promise<void> {
@@ -140,15 +134,15 @@ export async function loadFeatureEventsDuckDb(
   const existing = `SELECT entity_id, feature_id, event_time, ingest_time, value, value_json FROM feature_events
     WHERE feature_id IN (${features}) AND event_time BETWEEN CAST($1 AS TIMESTAMPTZ) AND CAST($2 AS TIMESTAMPTZ)`;
   const overlap = (await scalar(conn, `SELECT count(*) FROM (${existing} LIMIT 1)`, [lo, hi])) > 0;
-  const { unique, restated } = scanKeys(b);
+  const { order, unique, restated } = keyOrder(b);
   if (!overlap && unique) {
-    await appendFeatureBatch(conn, b, 'feature_events');
+    await appendFeatureBatch(conn, b, order, 'feature_events');
     await recordRestated(conn, restated);
     return { inserted: b.length, skipped: 0 };
   }
   await conn.run(STAGE_DDL);
   try {
-    await appendFeatureBatch(conn, b, 'fe_stage', 'temp');
+    await appendFeatureBatch(conn, b, order, 'fe_stage', 'temp');
     if (!unique) {
       const dupKeys = `SELECT entity_id, feature_id, event_time, ingest_time FROM fe_stage GROUP BY ALL
         HAVING count(DISTINCT (coalesce(CAST(value AS VARCHAR), ''), coalesce(value_json, ''))) > 1`;
@@ -166,7 +160,7 @@ export async function loadFeatureEventsDuckDb(
         [lo, hi],
       );
     if (!overlap) {
-      await conn.run('INSERT INTO feature_events SELECT * FROM fe_stage');
+      await conn.run(`INSERT INTO feature_events SELECT * FROM fe_stage ORDER BY ${KEY_ORDER}`);
       await markRestated();
       return { inserted: staged, skipped: b.length - staged };
     }
@@ -193,7 +187,7 @@ export async function loadFeatureEventsDuckDb(
       const fresh = 'FROM fe_match WHERE NOT exact AND NOT same_prev';
       const inserted = await scalar(conn, `SELECT count(*) ${fresh}`);
       await conn.run(
-        `INSERT INTO feature_events SELECT entity_id, feature_id, event_time, ingest_time, value, value_json, write_id ${fresh}`,
+        `INSERT INTO feature_events SELECT entity_id, feature_id, event_time, ingest_time, value, value_json, write_id ${fresh} ORDER BY ${KEY_ORDER}`,
       );
       await markRestated();
       return { inserted, skipped: b.length - inserted };

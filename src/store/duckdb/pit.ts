@@ -1,5 +1,7 @@
 /**
- * Point-in-time join on DuckDB (methods.md §10). The visible record at as_of is the largest
+ * Point-in-time join on DuckDB (methods.md §10). Double features go through the sort-free merge of
+ * duckdb/pit-scan.ts (decision 054); this file keeps the ASOF formulation for JSON features and for
+ * tables too fragmented to merge. The visible record at as_of is the largest
  * (event_time, ingest_time) among records with event_time ≤ as_of and ingest_time ≤ as_of. DuckDB's ASOF
  * JOIN takes one inequality, so each record gets the 128-bit key k = event_µs·2⁶⁴ + ingest_µs, whose order
  * is the lexicographic (event, ingest) order, and the join asks for the largest k below a bound
@@ -15,6 +17,7 @@
 import { type DuckDBConnection, DuckDBDataChunk, INTEGER, TIMESTAMPTZ } from '@duckdb/node-api';
 import { type EncodedPitQuery, type PitColumns, writeMicros } from '../engine.ts';
 import { CHUNK_ROWS, copyColumn, readDoubles, readInts, readVarchars } from './chunks.ts';
+import { pointInTimeByMerge } from './pit-scan.ts';
 
 const MAX_ROUNDS = 4;
 const KEY = (e: string, i: string) =>
@@ -108,7 +111,20 @@ async function settle(
   );
 }
 
+/**
+ * The engine's point-in-time join: the sort-free merge over the key-ordered runs (duckdb/pit-scan.ts) for
+ * double features, the ASOF join below for JSON features or when the table is too fragmented to merge.
+ */
 export async function pointInTimeDuckDb(conn: DuckDBConnection, q: EncodedPitQuery): Promise<PitColumns> {
+  if (!q.wantJson && q.entityId.length * q.featureId.length > 0) {
+    const merged = await pointInTimeByMerge(conn, q);
+    if (merged) return merged;
+  }
+  return pointInTimeAsof(conn, q);
+}
+
+/** The ASOF-join formulation (decision 052); sorts the requested features' events on every call. */
+export async function pointInTimeAsof(conn: DuckDBConnection, q: EncodedPitQuery): Promise<PitColumns> {
   const F = q.featureId.length;
   const cells = q.entityId.length * F;
   const out: PitColumns = {

@@ -10,8 +10,12 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { ConflictError } from '../../core/errors.ts';
 import { type EncodedFeatureBatch, isoMs, type LoadFeatureResult, when } from '../engine.ts';
+import { keyOrder } from '../key-order.ts';
 import { BinaryCopyWriter } from './binary-copy.ts';
 import { PARTITION_LOCK } from './migrations.ts';
+
+/** Re-exported where the COPY path and its tests have always found it. */
+export { keyOrder };
 
 /** Streams pre-encoded binary COPY chunks into `COPY <target> FROM STDIN`. */
 export async function copyIn(client: PoolClient, target: string, chunks: readonly Buffer[]): Promise<void> {
@@ -49,53 +53,6 @@ export async function ensurePartitions(client: PoolClient, b: EncodedFeatureBatc
        FOR VALUES FROM ('${y}-01-01T00:00:00Z') TO ('${y + 1}-01-01T00:00:00Z')`,
     );
   }
-}
-
-/** Stable counting sort of `order` by `key[order[k]] - lo` into a new permutation. */
-function countingSort(order: Uint32Array, key: Int32Array, lo: number, range: number): Uint32Array {
-  const counts = new Uint32Array(range + 1);
-  for (let k = 0; k < order.length; k++) counts[key[order[k]!]! - lo + 1]!++;
-  for (let v = 1; v <= range; v++) counts[v]! += counts[v - 1]!;
-  const out = new Uint32Array(order.length);
-  for (let k = 0; k < order.length; k++) out[counts[key[order[k]!]! - lo]!++] = order[k]!;
-  return out;
-}
-
-function idRange(ids: Int32Array): [number, number] {
-  let lo = 2147483647;
-  let hi = -2147483648;
-  for (let k = 0; k < ids.length; k++) {
-    if (ids[k]! < lo) lo = ids[k]!;
-    if (ids[k]! > hi) hi = ids[k]!;
-  }
-  return [lo, hi - lo + 1];
-}
-
-/**
- * The batch's rows in primary-key order (entity, feature, event, ingest) and whether the keys are unique.
- * Copying in key order turns B-tree maintenance into near-sequential appends (2.6× faster than date-major
- * order for 2 M rows on this machine). Entity and feature ids are dense, so two stable counting sorts do
- * it in O(n) when each series arrives in time order; otherwise a comparison sort finishes the job.
- */
-export function keyOrder(b: EncodedFeatureBatch): { order: Uint32Array; unique: boolean } {
-  const n = b.length;
-  let order: Uint32Array = Uint32Array.from({ length: n }, (_, k) => k);
-  const [fLo, fRange] = idRange(b.featureId);
-  const [eLo, eRange] = idRange(b.entityId);
-  if (n > 0 && fRange <= 4 * n + 1024 && eRange <= 4 * n + 1024) {
-    order = countingSort(countingSort(order, b.featureId, fLo, fRange), b.entityId, eLo, eRange);
-  }
-  const cmp = (i: number, j: number) =>
-    b.entityId[i]! - b.entityId[j]! ||
-    b.featureId[i]! - b.featureId[j]! ||
-    b.eventTimeMs[i]! - b.eventTimeMs[j]! ||
-    b.ingestTimeMs[i]! - b.ingestTimeMs[j]!;
-  let sorted = true;
-  for (let k = 1; k < n && sorted; k++) if (cmp(order[k - 1]!, order[k]!) > 0) sorted = false;
-  if (!sorted) order.sort(cmp);
-  let unique = true;
-  for (let k = 1; k < n && unique; k++) if (cmp(order[k - 1]!, order[k]!) === 0) unique = false;
-  return { order, unique };
 }
 
 async function conflict(client: PoolClient, r: Record<string, unknown>): Promise<ConflictError> {
