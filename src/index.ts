@@ -19,6 +19,7 @@ export * from './portfolio/index.ts';
 export * from './report/index.ts';
 export * from './research/index.ts';
 export * from './risk/index.ts';
+export * from './server/index.ts';
 export * from './signals/index.ts';
 export * from './stats/index.ts';
 export * from './store/index.ts';

@@ -16,6 +16,7 @@ import { registerPredictCommand } from './predict.ts';
 import { registerResearchCommand } from './research.ts';
 import { registerRiskCommand } from './risk.ts';
 import { registerScheduleCommand } from './schedule.ts';
+import { registerServeCommand } from './serve.ts';
 import { registerSynthCommand } from './synth.ts';
 import { registerTrainCommand } from './train.ts';
 import { registerWorkerCommand } from './worker.ts';
@@ -37,6 +38,7 @@ export const CORE_COMMANDS: readonly RegisterCommand[] = [
   registerPredictCommand,
   registerMonitorCommand,
   registerDailyCommand,
+  registerServeCommand,
   registerWorkerCommand,
   registerScheduleCommand,
 ];
