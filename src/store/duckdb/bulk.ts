@@ -3,6 +3,8 @@
  * appender (no per-value calls). A batch that neither overlaps stored rows (same features, same event-time
  * window) nor repeats a key inside itself is appended straight into feature_events; anything else goes
  * through a staging table where the idempotency rules of features/feature-store.ts are applied in SQL.
+ * Either way the rows enter in key order (entity, feature, event, ingest), one sorted run per batch, which
+ * is what lets duckdb/pit-scan.ts answer point-in-time queries without sorting (decision 054).
  */
 import {
   DOUBLE,
