@@ -1,6 +1,8 @@
+import { loadavg } from 'node:os';
 import { Rng } from '../src/core/rng.ts';
 import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
-import { runResearch } from '../src/research/index.ts';
+import { I16DotKernel } from '../src/research/i16-dot.ts';
+import { dotCentredRanks, runResearch } from '../src/research/index.ts';
 import {
   BucketRankWorkspace,
   buildSignalContext,
@@ -34,10 +36,14 @@ function tier(stocks: number, days: number, workers: number, target?: string) {
         weightsMs: r.timings.weightsMs!,
         compositeMs: r.timings.compositeMs!,
         perSignalRawMs: mean((s) => s.ms.raw),
+        perSignalNeutralizeMs: mean((s) => s.ms.neutralize),
+        perSignalIcMs: mean((s) => s.ms.ic),
         perSignalNeutralizeIcMs: mean((s) => s.ms.neutralizeAndIc),
         signals: ok.length,
         duplicates: r.tier.duplicates.length,
         cpuS: (cpu.user + cpu.system) / 1e6,
+        // The machine is shared: the 1-minute load average at the end says how far wall is from CPU/workers.
+        loadAvg1: loadavg()[0]!,
         weightedSignals: r.weights ? r.weights.weights.filter((w) => w !== 0).length : 0,
       };
     },
@@ -65,6 +71,40 @@ export default defineBenchmarks([
       return {
         bucketUsPerCall: time((x) => rankAverageTiesBucketed(1500, x, 0, out, bws)),
         statsRadixUsPerCall: time((x) => rankAverageTiesStrided(1500, x, 0, 1, out, 0, 1, rws)),
+      };
+    },
+  },
+  {
+    name: 'signals.ic.dot',
+    size: '1500 centred ranks, 24 dots (4 horizons × 6 skips), 20000 dates',
+    run() {
+      const N = 1500;
+      const rng = new Rng(3);
+      const centred = () => {
+        const r = Array.from({ length: N }, (_, i) => i + 1 - (N + 1) / 2);
+        rng.shuffle(r);
+        return Float64Array.from(r);
+      };
+      const cs = centred();
+      const fr = new Float32Array(24 * N);
+      for (let k = 0; k < 24; k++) fr.set(centred(), k * N);
+      const kernel = new I16DotKernel(N, 25, N - 1);
+      for (let i = 0; i < N; i++) kernel.values[i] = 2 * cs[i]!;
+      for (let k = 0; k < 24; k++)
+        for (let i = 0; i < N; i++) kernel.values[(k + 1) * kernel.stride + i] = 2 * fr[k * N + i]!;
+      const bases = Int32Array.from({ length: 24 }, (_, k) => k * N);
+      const out = new Float64Array(24);
+      const time = (f: () => void) => {
+        for (let k = 0; k < 500; k++) f();
+        const t0 = performance.now();
+        for (let k = 0; k < 20000; k++) f();
+        return ((performance.now() - t0) * 1000) / 20000;
+      };
+      return {
+        floatLoopUsPerDate: time(() => dotCentredRanks(N, cs, fr, bases, 24, out)),
+        simdI16UsPerDate: time(() => {
+          for (let k = 0; k < 24; k++) out[k] = kernel.dot(0, k + 1) / 4;
+        }),
       };
     },
   },

@@ -56,26 +56,6 @@ export function dotCentredRanks(
   }
 }
 
-/** Mean of `x[base + members[j]]` over the j < count with a value; NaN if fewer than `minCount` have one. */
-function meanOfMembers(
-  x: Float64Array,
-  base: number,
-  members: Int32Array,
-  count: number,
-  minCount: number,
-): number {
-  let sum = 0;
-  let n = 0;
-  for (let j = 0; j < count; j++) {
-    const v = x[base + members[j]!]!;
-    if (!Number.isNaN(v)) {
-      sum += v;
-      n++;
-    }
-  }
-  return n < minCount ? Number.NaN : sum / n;
-}
-
 export interface IcOptions {
   /** Minimum stocks for a daily IC or spread (spec 002: 252). */
   readonly minCoverage: number;
@@ -138,6 +118,12 @@ export class IcAccumulator {
   private readonly rank: Float64Array;
   private readonly centred: Float64Array;
   private readonly top: Int32Array;
+  /** Per pending score-decay row of the current horizon: skip index, row offset, value, scratch. */
+  private readonly lsSkip: Int32Array;
+  private readonly lsBase: Int32Array;
+  private readonly lsValue: Float64Array;
+  private readonly lsMean: Float64Array;
+  private readonly lsCountScratch: Int32Array;
   private readonly bottom: Int32Array;
   /** Stocks per quantile bucket of the current date, and the members of buckets 1 and Q (stock order). */
   private readonly bucketCount: Int32Array;
@@ -175,6 +161,12 @@ export class IcAccumulator {
     this.rank = new Float64Array(N);
     this.centred = new Float64Array(N);
     this.top = new Int32Array(N);
+    const L = options.skips.length;
+    this.lsSkip = new Int32Array(L);
+    this.lsBase = new Int32Array(L);
+    this.lsValue = new Float64Array(L);
+    this.lsMean = new Float64Array(L);
+    this.lsCountScratch = new Int32Array(L);
     this.bottom = new Int32Array(N);
     this.bucketCount = new Int32Array(options.quantiles + 1);
     this.firstBucket = new Int32Array(N);
@@ -254,6 +246,8 @@ export class IcAccumulator {
     const L = skips.length;
     const sxy = this.sxy;
     const bases = this.bases;
+    const lsSkip = this.lsSkip;
+    const lsBase = this.lsBase;
     for (let hi = 0; hi < this.horizons.length; hi++) {
       const acc = this.horizons[hi]!;
       const fr = ctx.forwardRank[hi]!;
@@ -279,6 +273,7 @@ export class IcAccumulator {
         } else dotCentredRanks(N, cs, fr, bases, nFast, sxy);
       }
       let f = 0;
+      let nLs = 0;
       for (let k = 0; k < L; k++) {
         const u = t + skips[k]!;
         if (u >= ctx.T || fCount[u]! < 2) continue;
@@ -321,21 +316,60 @@ export class IcAccumulator {
           acc.lagIcSum[k]! += ic;
           acc.lagIcCount[k]!++;
         }
-        const ls = this.decileSpread(fwd, base, nTop, nBottom);
+        lsSkip[nLs] = k;
+        lsBase[nLs++] = base;
+      }
+      // The score-decay spreads of every skip that got this far, in one sweep over the decile members.
+      this.decileSpreads(fwd, nLs, nTop, nBottom);
+      for (let a = 0; a < nLs; a++) {
+        const ls = this.lsValue[a]!;
         if (!Number.isNaN(ls)) {
-          acc.lsSum[k]! += ls;
-          acc.lsCount[k]!++;
+          acc.lsSum[lsSkip[a]!]! += ls;
+          acc.lsCount[lsSkip[a]!]!++;
         }
       }
     }
   }
 
-  /** mean R over the top decile − over the bottom decile (members with a label); NaN if a side is too small. */
-  private decileSpread(fwd: Float64Array, base: number, nTop: number, nBottom: number): number {
+  /**
+   * lsValue[a] = mean R over the top decile − over the bottom decile (members with a label) of the row at
+   * lsBase[a], for a < count; NaN if a side has fewer than minBucketSize labels. The members are walked
+   * once for all rows: each row's sum still adds its members in stock order, as one loop per row would,
+   * but the rows' additions no longer wait on each other.
+   */
+  private decileSpreads(fwd: Float64Array, count: number, nTop: number, nBottom: number): void {
     const min = this.o.minBucketSize;
-    return (
-      meanOfMembers(fwd, base, this.top, nTop, min) - meanOfMembers(fwd, base, this.bottom, nBottom, min)
-    );
+    const out = this.lsValue;
+    this.membersMeans(fwd, count, this.top, nTop, min);
+    for (let a = 0; a < count; a++) out[a] = this.lsMean[a]!;
+    this.membersMeans(fwd, count, this.bottom, nBottom, min);
+    for (let a = 0; a < count; a++) out[a] = out[a]! - this.lsMean[a]!;
+  }
+
+  /** lsMean[a] = mean of fwd[lsBase[a] + members[j]] over its non-NaN values (NaN below minCount). */
+  private membersMeans(
+    fwd: Float64Array,
+    count: number,
+    members: Int32Array,
+    nMembers: number,
+    minCount: number,
+  ): void {
+    const sum = this.lsMean;
+    const n = this.lsCountScratch;
+    const base = this.lsBase;
+    sum.fill(0, 0, count);
+    n.fill(0, 0, count);
+    for (let j = 0; j < nMembers; j++) {
+      const i = members[j]!;
+      for (let a = 0; a < count; a++) {
+        const v = fwd[base[a]! + i]!;
+        if (!Number.isNaN(v)) {
+          sum[a]! += v;
+          n[a]!++;
+        }
+      }
+    }
+    for (let a = 0; a < count; a++) sum[a] = n[a]! < minCount ? Number.NaN : sum[a]! / n[a]!;
   }
 
   /**

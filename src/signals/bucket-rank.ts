@@ -18,6 +18,7 @@ export class BucketRankWorkspace {
   readonly position: Int32Array;
   readonly start: Int32Array;
   readonly sorted: Int32Array;
+  readonly sortedValues: Float64Array;
   readonly bucket: Int32Array;
   readonly fallback: RankWorkspace;
   constructor(N: number) {
@@ -25,6 +26,7 @@ export class BucketRankWorkspace {
     this.position = new Int32Array(N);
     this.start = new Int32Array(N + 2);
     this.sorted = new Int32Array(N);
+    this.sortedValues = new Float64Array(N);
     this.bucket = new Int32Array(N);
     this.fallback = new RankWorkspace(N);
   }
@@ -48,6 +50,7 @@ export function rankAverageTiesBucketed(
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let sum = 0;
+  let sumSq = 0;
   for (let i = 0; i < n; i++) {
     const v = x[off + i]!;
     if (Number.isNaN(v)) {
@@ -58,6 +61,7 @@ export function rankAverageTiesBucketed(
     position[m] = i;
     m++;
     sum += v;
+    sumSq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
   }
@@ -68,11 +72,10 @@ export function rankAverageTiesBucketed(
   }
   // Spread the buckets over mean ± 4 sd (clipped to the data), not over [min, max]: one outlier (a +200 %
   // forward return) would otherwise crowd every other value into a few buckets. Values outside the range
-  // go to the end buckets.
+  // go to the end buckets. The one-pass sd may lose digits (data far from 0); that only moves bucket
+  // edges — the sort, hence the ranks, stays exact, and a degenerate range falls back below.
   const mean = sum / m;
-  let ss = 0;
-  for (let k = 0; k < m; k++) ss += (values[k]! - mean) * (values[k]! - mean);
-  const sd = Math.sqrt(ss / m);
+  const sd = Math.sqrt(Math.max(0, sumSq / m - mean * mean));
   const lo = Math.max(min, mean - 4 * sd);
   const hi = Math.min(max, mean + 4 * sd);
   if (!(hi > lo)) return rankAverageTiesStrided(n, x, off, 1, out, 0, 1, ws.fallback);
@@ -87,33 +90,44 @@ export function rankAverageTiesBucketed(
     bucketOf[k] = b;
     start[b + 2]!++;
   }
-  for (let b = 2; b < B + 2; b++)
-    if (start[b]! > BUCKET_MAX) return rankAverageTiesStrided(n, x, off, 1, out, 0, 1, ws.fallback);
   // start[b+1] = first slot of bucket b after the prefix sum; it then serves as the fill cursor.
-  for (let b = 2; b < B + 2; b++) start[b] = start[b]! + start[b - 1]!;
+  for (let b = 2; b < B + 2; b++) {
+    const c = start[b]!;
+    if (c > BUCKET_MAX) return rankAverageTiesStrided(n, x, off, 1, out, 0, 1, ws.fallback);
+    start[b] = c + start[b - 1]!;
+  }
+  // Scatter the values with their indices so the insertion sort and the tie walk read them in order.
   const sorted = ws.sorted;
-  for (let k = 0; k < m; k++) sorted[start[bucketOf[k]! + 1]!++] = k;
+  const sv = ws.sortedValues;
+  for (let k = 0; k < m; k++) {
+    const slot = start[bucketOf[k]! + 1]!++;
+    sorted[slot] = k;
+    sv[slot] = values[k]!;
+  }
   // Insertion sort inside each bucket (stable, so equal values keep input order like the radix sort).
   let from = 0;
   for (let b = 0; b < B; b++) {
     const to = start[b + 1]!;
     for (let j = from + 1; j < to; j++) {
+      const v = sv[j]!;
+      if (!(sv[j - 1]! > v)) continue;
       const k = sorted[j]!;
-      const v = values[k]!;
       let i = j - 1;
-      while (i >= from && values[sorted[i]!]! > v) {
+      while (i >= from && sv[i]! > v) {
         sorted[i + 1] = sorted[i]!;
+        sv[i + 1] = sv[i]!;
         i--;
       }
       sorted[i + 1] = k;
+      sv[i + 1] = v;
     }
     from = to;
   }
   let s = 0;
   while (s < m) {
-    const v = values[sorted[s]!]!;
+    const v = sv[s]!;
     let e = s + 1;
-    while (e < m && values[sorted[e]!] === v) e++;
+    while (e < m && sv[e] === v) e++;
     const r = (s + 1 + e) / 2;
     for (let j = s; j < e; j++) out[position[sorted[j]!]!] = r;
     s = e;

@@ -143,7 +143,11 @@ export function neutralizeRow(
     for (let j = 0; j < m && covered; j++) covered = !Number.isNaN(w[j]!);
     if (!covered) return neutralizeRowGeneral(ctx, t, raw, out, scratch);
   }
-  // e = M_D w − Q Qᵀ M_D w on the complete-case rows (CrossSectionResidualizer.applyCompact).
+  // e = M_D w − Q Qᵀ M_D w on the complete-case rows (CrossSectionResidualizer.applyCompact), then the
+  // z-score moments of e over its non-NaN values in stock order (rows increase, every other stock is NaN).
+  let ne = 0;
+  let se = 0;
+  let fe = Number.NaN;
   const r = q.length;
   if (r === 2) {
     const q0 = q[0]!;
@@ -156,7 +160,16 @@ export function neutralizeRow(
       c0 += q0[j]! * d;
       c1 += q1[j]! * d;
     }
-    for (let j = 0; j < m; j++) w[j] = w[j]! - c0 * q0[j]! - c1 * q1[j]!;
+    // The residual, and at once the z-score's shifted sum over its non-NaN values in stock order.
+    for (let j = 0; j < m; j++) {
+      const v = w[j]! - c0 * q0[j]! - c1 * q1[j]!;
+      w[j] = v;
+      if (!Number.isNaN(v)) {
+        if (ne === 0) fe = v;
+        se += v - fe;
+        ne++;
+      }
+    }
   } else {
     for (let j = 0; j < m; j++) w[j] = w[j]! - sums[rowGroup[j]!]!;
     for (let jq = 0; jq < r; jq++) {
@@ -165,17 +178,13 @@ export function neutralizeRow(
       for (let j = 0; j < m; j++) dot += qj[j]! * w[j]!;
       for (let j = 0; j < m; j++) w[j] = w[j]! - dot * qj[j]!;
     }
-  }
-  // z-score over the non-NaN residuals in stock order (rows increase, every other stock is NaN).
-  let ne = 0;
-  let se = 0;
-  let fe = Number.NaN;
-  for (let j = 0; j < m; j++) {
-    const v = w[j]!;
-    if (!Number.isNaN(v)) {
-      if (ne === 0) fe = v;
-      se += v - fe;
-      ne++;
+    for (let j = 0; j < m; j++) {
+      const v = w[j]!;
+      if (!Number.isNaN(v)) {
+        if (ne === 0) fe = v;
+        se += v - fe;
+        ne++;
+      }
     }
   }
   const me = fe + se / ne;

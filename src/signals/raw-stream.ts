@@ -68,17 +68,71 @@ export class TrailingWindowStream implements RawRowSource {
 
   next(): Float64Array {
     const t = this.t++;
-    const { N, row } = this;
+    const { row } = this;
     const tau = t - this.w.skip;
     if (tau < 0 || tau >= this.T) row.fill(Number.NaN);
-    else {
+    else if (tau % this.w.window !== 0 && this.w.stat === 'mean') {
+      // The common case in one pass: slide, mean, sign and EWMA per stock.
+      this.slideMeanSmooth(tau);
+      return row;
+    } else {
       if (tau % this.w.window === 0) this.rebase(tau);
-      else if (this.w.stat === 'mean') this.slideMean(tau);
       else this.slideMoments(tau);
       this.emit();
     }
     if (this.lambda > 0) this.smooth();
-    return row.subarray(0, N);
+    return row;
+  }
+
+  /** slideMean, then emit and smooth for each stock while its sums are in registers. */
+  private slideMeanSmooth(tau: number): void {
+    const { N, n, s1, shift, num, den, row } = this;
+    const x = this.w.x;
+    const at = tau * N;
+    const W = this.w.window;
+    const old = tau >= W ? (tau - W) * N : -1;
+    const minObs = this.w.minObs;
+    const sign = this.w.sign;
+    const lambda = this.lambda;
+    for (let i = 0; i < N; i++) {
+      let c = n[i]!;
+      let sum = s1[i]!;
+      let c0 = shift[i]!;
+      const v = x[at + i]!;
+      if (!Number.isNaN(v)) {
+        if (c === 0) {
+          c0 = v;
+          shift[i] = v;
+          sum = 0;
+        }
+        c++;
+        sum += v - c0;
+      }
+      if (old >= 0) {
+        const o = x[old + i]!;
+        if (!Number.isNaN(o)) {
+          c--;
+          sum -= o - c0;
+        }
+      }
+      n[i] = c;
+      s1[i] = sum;
+      let y = c < minObs ? Number.NaN : c0 + sum / c;
+      if (sign !== 1) y *= sign;
+      if (lambda > 0) {
+        if (!Number.isNaN(y)) {
+          const a = num[i]! * lambda + y;
+          const b = den[i]! * lambda + 1;
+          num[i] = a;
+          den[i] = b;
+          y = a / b;
+        } else {
+          num[i] = num[i]! * lambda;
+          den[i] = den[i]! * lambda;
+        }
+      }
+      row[i] = y;
+    }
   }
 
   /** Window sums of rows max(0, τ−W+1) … τ from scratch around the latest value (rollingMomentsKernel). */
@@ -108,33 +162,6 @@ export class TrailingWindowStream implements RawRowSource {
           n[i]!++;
           s1[i]! += d;
           s2[i]! += d * d;
-        }
-      }
-    }
-  }
-
-  /** Add row τ, remove row τ − W; Σd only (a mean never reads Σd²). */
-  private slideMean(tau: number): void {
-    const { N, n, s1, shift } = this;
-    const x = this.w.x;
-    const row = tau * N;
-    const W = this.w.window;
-    const old = tau >= W ? (tau - W) * N : -1;
-    for (let i = 0; i < N; i++) {
-      const v = x[row + i]!;
-      if (!Number.isNaN(v)) {
-        if (n[i] === 0) {
-          shift[i] = v;
-          s1[i] = 0;
-        }
-        n[i]!++;
-        s1[i]! += v - shift[i]!;
-      }
-      if (old >= 0) {
-        const o = x[old + i]!;
-        if (!Number.isNaN(o)) {
-          n[i]!--;
-          s1[i]! -= o - shift[i]!;
         }
       }
     }
