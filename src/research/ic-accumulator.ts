@@ -123,7 +123,6 @@ export class IcAccumulator {
   private readonly lsBase: Int32Array;
   private readonly lsValue: Float64Array;
   private readonly lsMean: Float64Array;
-  private readonly lsCountScratch: Int32Array;
   private readonly bottom: Int32Array;
   /** Stocks per quantile bucket of the current date, and the members of buckets 1 and Q (stock order). */
   private readonly bucketCount: Int32Array;
@@ -166,7 +165,6 @@ export class IcAccumulator {
     this.lsBase = new Int32Array(L);
     this.lsValue = new Float64Array(L);
     this.lsMean = new Float64Array(L);
-    this.lsCountScratch = new Int32Array(L);
     this.bottom = new Int32Array(N);
     this.bucketCount = new Int32Array(options.quantiles + 1);
     this.firstBucket = new Int32Array(N);
@@ -346,7 +344,10 @@ export class IcAccumulator {
     for (let a = 0; a < count; a++) out[a] = out[a]! - this.lsMean[a]!;
   }
 
-  /** lsMean[a] = mean of fwd[lsBase[a] + members[j]] over its non-NaN values (NaN below minCount). */
+  /**
+   * lsMean[a] = mean of fwd[lsBase[a] + members[j]] over its non-NaN values (NaN below minCount). Three
+   * rows per sweep in local accumulators, each summed in member order.
+   */
   private membersMeans(
     fwd: Float64Array,
     count: number,
@@ -354,22 +355,55 @@ export class IcAccumulator {
     nMembers: number,
     minCount: number,
   ): void {
-    const sum = this.lsMean;
-    const n = this.lsCountScratch;
+    const out = this.lsMean;
     const base = this.lsBase;
-    sum.fill(0, 0, count);
-    n.fill(0, 0, count);
-    for (let j = 0; j < nMembers; j++) {
-      const i = members[j]!;
-      for (let a = 0; a < count; a++) {
-        const v = fwd[base[a]! + i]!;
-        if (!Number.isNaN(v)) {
-          sum[a]! += v;
-          n[a]!++;
+    const mean = (sum: number, n: number) => (n < minCount ? Number.NaN : sum / n);
+    let a = 0;
+    for (; a + 3 <= count; a += 3) {
+      const b0 = base[a]!;
+      const b1 = base[a + 1]!;
+      const b2 = base[a + 2]!;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let n0 = 0;
+      let n1 = 0;
+      let n2 = 0;
+      for (let j = 0; j < nMembers; j++) {
+        const i = members[j]!;
+        const v0 = fwd[b0 + i]!;
+        const v1 = fwd[b1 + i]!;
+        const v2 = fwd[b2 + i]!;
+        if (!Number.isNaN(v0)) {
+          s0 += v0;
+          n0++;
+        }
+        if (!Number.isNaN(v1)) {
+          s1 += v1;
+          n1++;
+        }
+        if (!Number.isNaN(v2)) {
+          s2 += v2;
+          n2++;
         }
       }
+      out[a] = mean(s0, n0);
+      out[a + 1] = mean(s1, n1);
+      out[a + 2] = mean(s2, n2);
     }
-    for (let a = 0; a < count; a++) sum[a] = n[a]! < minCount ? Number.NaN : sum[a]! / n[a]!;
+    for (; a < count; a++) {
+      const b0 = base[a]!;
+      let s0 = 0;
+      let n0 = 0;
+      for (let j = 0; j < nMembers; j++) {
+        const v0 = fwd[b0 + members[j]!]!;
+        if (!Number.isNaN(v0)) {
+          s0 += v0;
+          n0++;
+        }
+      }
+      out[a] = mean(s0, n0);
+    }
   }
 
   /**
