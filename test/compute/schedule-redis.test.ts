@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerScheduleCommand } from '../../src/cli/schedule.ts';
 import type { WorkerHandle } from '../../src/compute/bullmq/worker.ts';
 import {
   listSchedules,
@@ -86,7 +85,7 @@ describe.skipIf(!url)('scheduled jobs on BullMQ (real Redis)', () => {
 
     const cli = await runInProcess(
       ['schedule', 'status', '--redis', connection, '--prefix', prefix],
-      [registerScheduleCommand],
+      [], // schedule is a core command of the program
     );
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/retrain[\s\S]*last failure: .*not available in this build/);
@@ -94,11 +93,11 @@ describe.skipIf(!url)('scheduled jobs on BullMQ (real Redis)', () => {
   }, 20_000);
 
   it('prints crontab lines when no Redis is configured', async () => {
-    const cli = await runInProcess(['schedule'], [registerScheduleCommand]);
+    const cli = await runInProcess(['schedule'], []);
     expect(cli.code).toBe(0);
     expect(cli.stdout).toMatch(/^0 2 \* \* 6 cd .* schedule run risk_build/m);
     expect(cli.stdout).toMatch(/^0 6 \* \* 1-5 cd .* schedule run monitor/m);
-    const bad = await runInProcess(['schedule', 'remove', 'x'], [registerScheduleCommand]);
+    const bad = await runInProcess(['schedule', 'remove', 'x'], []);
     expect(bad.code).toBe(2);
   });
 });

@@ -3,9 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createCliContext } from '../../src/cli/context.ts';
-import { registerPredictCommand } from '../../src/cli/predict.ts';
 import { runCli } from '../../src/cli/program.ts';
-import { registerTrainCommand } from '../../src/cli/train.ts';
 
 const ws = mkdtempSync(join(tmpdir(), 'alphalab-train-cli-'));
 afterAll(() => rmSync(ws, { recursive: true, force: true }));
@@ -28,11 +26,8 @@ function cli(args: string[]) {
     stderrIsTTY: false,
     env,
   });
-  const register = [
-    (p: never, c: never) => registerTrainCommand(p, c),
-    (p: never, c: never) => registerPredictCommand(p, c),
-  ];
-  return runCli(['node', 'alphalab', ...args], ctx, register as never).then((code) => ({
+  // train and predict are core commands of the program
+  return runCli(['node', 'alphalab', ...args], ctx).then((code) => ({
     code,
     out: out.join(''),
     err: err.join(''),
