@@ -1,8 +1,8 @@
 /**
- * Task module of the composite-alpha pass: one task per block of dates. Each task recomputes the raw
- * signals with non-zero weight (cheap: O(T·N) each), neutralises only its own dates and adds w_j·z_j into
- * its rows of the shared composite, in signal order — so every cell is summed in the same order whatever
- * the backend or the number of workers.
+ * Task module of the composite-alpha pass: one task per block of dates. Each task streams the raw signals
+ * with non-zero weight up to the end of its block (no raw panel), neutralises only its own dates and adds
+ * w_j·z_j into its rows of the shared composite, in signal order — so every cell is summed in the same order
+ * whatever the backend, the number of workers or the block boundaries.
  */
 import type { SignalContext } from '../signals/context.ts';
 import { forEachNeutralizedSignalRow } from '../signals/pipeline.ts';

@@ -76,6 +76,30 @@ export interface CompositePanelOptions {
   readonly blocksPerWorker?: number;
 }
 
+/**
+ * Date blocks of equal cost. A block [s, e) streams the raw signals of rows 0 … e−1 (the windows and the
+ * EWMA need the history) and neutralises only its own rows, so it costs ≈ a·e + b·(e − s) with a, b the
+ * per-row costs of the raw rows and of neutralising and summing (measured about equal on the synthetic
+ * market). Equal costs C give e_k = (C + b·e_{k−1})/(a + b), with C fixed by e_K = T; later blocks are
+ * shorter. Boundaries only move work between tasks: every cell is still summed in signal order.
+ */
+export function compositeBlocks(T: number, blocks: number, rawShare = 0.5): CompositeTask[] {
+  const a = rawShare;
+  const b = 1 - rawShare;
+  // e_K = C·Σ_{j<K} b^j/(a+b)^{j+1} = T (e_0 = 0), with a + b = 1.
+  let geometric = 0;
+  for (let j = 0; j < blocks; j++) geometric += b ** j;
+  const C = T / geometric;
+  const tasks: CompositeTask[] = [];
+  let start = 0;
+  for (let k = 0; k < blocks; k++) {
+    const end = k === blocks - 1 ? T : Math.min(T, Math.max(start, Math.round(C + b * start)));
+    tasks.push({ start, end });
+    start = end;
+  }
+  return tasks;
+}
+
 /** The daily composite panel (T×N, on a SharedArrayBuffer) for one signed weight vector over the tier's specs. */
 export async function compositeAlphaPanel(
   tier: SignalTierResult,
@@ -93,9 +117,7 @@ export async function compositeAlphaPanel(
   if (chosen.length === 0) return composite;
   const workers = options.backend === 'inline' || options.backend === undefined ? 1 : (options.workers ?? 2);
   const blocks = Math.max(1, Math.min(ctx.T, workers * (options.blocksPerWorker ?? 1)));
-  const tasks: CompositeTask[] = [];
-  for (let b = 0; b < blocks; b++)
-    tasks.push({ start: Math.floor((b * ctx.T) / blocks), end: Math.floor(((b + 1) * ctx.T) / blocks) });
+  const tasks = compositeBlocks(ctx.T, blocks);
   const shared: CompositeShared = {
     ctx,
     specs: chosen.map((j) => specs[j]!),
