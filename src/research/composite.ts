@@ -84,9 +84,8 @@ export interface CompositePanelOptions {
  * shorter. Boundaries only move work between tasks: every cell is still summed in signal order.
  */
 export function compositeBlocks(T: number, blocks: number, rawShare = 0.5): CompositeTask[] {
-  const a = rawShare;
+  // Costs are shares: a = rawShare, b = 1 − a, so a + b = 1 and e_K = C·Σ_{j<K} b^j = T (e_0 = 0).
   const b = 1 - rawShare;
-  // e_K = C·Σ_{j<K} b^j/(a+b)^{j+1} = T (e_0 = 0), with a + b = 1.
   let geometric = 0;
   for (let j = 0; j < blocks; j++) geometric += b ** j;
   const C = T / geometric;
