@@ -110,6 +110,19 @@ function equalWeightReturns(T: number, N: number, returns: Float64Array): Float6
   return r;
 }
 
+/**
+ * out[j] = f(x[j]). The panel-wide loops live in small functions rather than in the body of
+ * buildSignalContext, which runs once and would otherwise execute them unoptimised.
+ */
+function mapInto(x: Float64Array, out: Float64Array, f: (v: number) => number): void {
+  for (let j = 0; j < x.length; j++) out[j] = f(x[j]!);
+}
+
+/** 2·(rank − (n+1)/2) is an integer in [−(n−1), n−1]; a NaN rank stores as 0. */
+function doubledToInt16(centred: Float32Array, out: Int16Array): void {
+  for (let j = 0; j < centred.length; j++) out[j] = 2 * centred[j]!;
+}
+
 /** Centred ranks of every row of `x` into `out` (float32), with per-row counts and sums of squares. */
 function centredRowRanks(
   T: number,
@@ -178,7 +191,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
   const returns = fields.get('return')!;
 
   const logReturn = allocFloat64(T * N, { shared: true });
-  for (let j = 0; j < T * N; j++) logReturn[j] = Math.log1p(returns[j]!);
+  mapInto(returns, logReturn, Math.log1p);
 
   const marketLevel = universe.series.get('market');
   const marketReturn = marketLevel ? levelReturns(marketLevel) : equalWeightReturns(T, N, returns);
@@ -195,10 +208,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
   const mcap = fields.get('market_cap');
   if (mcap) {
     const logMcap = allocFloat64(T * N, { shared: true });
-    for (let j = 0; j < T * N; j++) {
-      const m = mcap[j]!;
-      logMcap[j] = m > 0 ? Math.log(m) : Number.NaN;
-    }
+    mapInto(mcap, logMcap, (m) => (m > 0 ? Math.log(m) : Number.NaN));
     regressors.push(logMcap);
     regressorNames.push('log_market_cap');
   } else {
@@ -227,8 +237,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
     forwardRankSS.push(ss);
     if (N <= 32768) {
       const r16 = new Int16Array(new SharedArrayBuffer(T * N * 2));
-      // 2·(rank − (n+1)/2) is an integer in [−(n−1), n−1]; NaN stores as 0.
-      for (let j = 0; j < T * N; j++) r16[j] = 2 * r[j]!;
+      doubledToInt16(r, r16);
       forwardRank16.push(r16);
     }
   }
