@@ -29,17 +29,17 @@ import {
   type IcSeriesSet,
   icSeriesSet,
 } from '../research/index.ts';
-import { fitLW2020 } from '../risk/covariance/lw2020.ts';
+import { fitLW2020, lw2020ShrunkSpectrum } from '../risk/covariance/lw2020.ts';
 import { fitPCA } from '../risk/covariance/pca.ts';
 import { fitRMT } from '../risk/covariance/rmt.ts';
 import { fitSampleCovariance } from '../risk/covariance/sample.ts';
 import { fitLedoitWolf, fitOAS } from '../risk/covariance/shrinkage.ts';
 import type { CovarianceDiagnostics } from '../risk/covariance/types.ts';
 import { CovarianceWindow } from '../risk/covariance/window.ts';
-import { fitFamaMacBeth } from '../risk/factor-model/fama-macbeth.ts';
 import { defaultLoadings, logReturnsFromUniverse } from '../risk/factor-model/loadings.ts';
-import type { LoadingInput } from '../risk/factor-model/types.ts';
+import { ledoitWolfTerms, oasIntensity } from '../stats/shrinkage.ts';
 import { alphaFromScores, expectedCompositeIc } from './alpha.ts';
+import { WalkForwardFactorModel } from './walk-forward-factor-model.ts';
 
 export type PortfolioMethod = AlphalabConfig['risk']['methods'][number];
 
@@ -94,47 +94,77 @@ interface CovarianceFit {
   diagnostics(): CovarianceDiagnostics;
 }
 
-const FIT: Record<
-  Exclude<PortfolioMethod, 'fama_macbeth'>,
-  (w: CovarianceWindow, pcaFactors: number) => CovarianceFit
-> = {
-  sample: (w) => fitSampleCovariance(w),
-  ledoit_wolf: (w) => fitLedoitWolf(w),
-  oas: (w) => fitOAS(w),
-  lw2020: (w) => fitLW2020(w),
-  rmt: (w) => fitRMT(w),
-  pca: (w, k) => fitPCA(w, k),
-};
+/** The window estimators whose operator the walk-forward assembles from the shared spectrum. */
+const FULL_FIT: Record<'sample' | 'ledoit_wolf' | 'oas' | 'lw2020', (w: CovarianceWindow) => CovarianceFit> =
+  {
+    sample: (w) => fitSampleCovariance(w),
+    ledoit_wolf: (w) => fitLedoitWolf(w),
+    oas: (w) => fitOAS(w),
+    lw2020: (w) => fitLW2020(w),
+  };
+
+/** The window's eigenvectors shared by the spectral estimators: V (p × q) for the eigenvalues `indices`. */
+interface SharedSpectrum {
+  readonly indices: readonly number[];
+  readonly V: Float64Array;
+  readonly lambda: Float64Array;
+  readonly T: number;
+}
 
 /**
  * The eigenbasis form a·I + V·diag(c)·Vᵀ (orthonormal V) of the estimators that share the window's spectrum
- * (methods.md §5): sample c = λ/(T − 1), a = 0; Ledoit–Wolf and OAS c = (1 − ρ)λ/T, a = ρμ; LW-2020 is built in
- * that form already. One V serves all of them, so (γΣ + ρI)⁻¹ costs O(pq) for any γ and ρ. Other estimators
- * (RMT, PCA, Fama–MacBeth: diagonal D + small k) go through Woodbury.
+ * (methods.md §5): sample c = λ/(T − 1), a = 0; Ledoit–Wolf and OAS c = (1 − ρ)λ/T, a = ρμ; LW-2020
+ * c = d̃ − d̃_0, a = d̃_0 (or a = max(min d̃, 0) at full rank, as its fit does). One V serves all of them, so
+ * (γΣ + ρI)⁻¹ costs O(pq) for any γ and ρ, and the estimators themselves need only their scalars: the p-space
+ * eigenvectors (a p·T·q product) are formed once per rebalance, not once per estimator
+ * (docs/decisions/152-walk-forward-shared-spectrum.md). Other estimators (RMT, PCA, Fama–MacBeth: diagonal
+ * D + small k) go through Woodbury.
  */
-function riskOperatorFor(
-  method: string,
-  fit: { covariance: StructuredCovariance; details?: unknown },
-  shared: () => { V: Float64Array; lambda: Float64Array; T: number },
-): RiskOperator {
-  const S = fit.covariance;
-  if (method === 'sample' || method === 'ledoit_wolf' || method === 'oas') {
-    const { V, lambda, T } = shared();
-    const d = (fit.details ?? {}) as { rho?: number; mu?: number };
-    const rho = method === 'sample' ? 0 : d.rho!;
-    const scale = method === 'sample' ? 1 / (T - 1) : (1 - rho) / T;
+function spectralOperatorFor(
+  method: 'sample' | 'ledoit_wolf' | 'oas' | 'lw2020',
+  w: CovarianceWindow,
+  shared: () => SharedSpectrum,
+): SpectralRiskOperator {
+  if (method === 'lw2020') {
+    const s = lw2020ShrunkSpectrum(w);
+    const sh = shared();
+    const same = s.indices.length === sh.indices.length && s.indices.every((i, j) => i === sh.indices[j]);
+    const V = same ? sh.V : w.pSpaceVectors(w.covarianceSpectrum(), s.indices);
+    let a = s.d0;
+    if (s.fullRank) {
+      a = Number.POSITIVE_INFINITY;
+      for (const x of s.d) a = Math.min(a, x);
+      a = Math.max(a, 0);
+    }
     return new SpectralRiskOperator(
-      method === 'sample' ? 0 : rho * d.mu!,
+      a,
+      V,
+      s.d.map((x) => x - a),
+    );
+  }
+  const { V, lambda, T } = shared();
+  if (method === 'sample') {
+    const scale = 1 / (T - 1);
+    return new SpectralRiskOperator(
+      0,
       V,
       lambda.map((l) => scale * l),
     );
   }
-  if (method === 'lw2020' && S.diagScalar !== undefined) {
-    const c = new Float64Array(S.k);
-    for (let j = 0; j < S.k; j++) c[j] = S.C[j * S.k + j]!;
-    return new SpectralRiskOperator(S.diagScalar, S.U, c);
-  }
-  return S;
+  const m = w.shrinkageStatistics();
+  const { rho, mu } =
+    method === 'ledoit_wolf'
+      ? (() => {
+          const t = ledoitWolfTerms(m);
+          return { rho: t.intensity, mu: t.mu };
+        })()
+      : { rho: oasIntensity(m), mu: m.traceS / m.p };
+  const scale = (1 - rho) / T;
+  return new SpectralRiskOperator(
+    rho * mu,
+    V,
+    lambda.map((l) => scale * l),
+  );
 }
 
 function movingAverageVolume(volume: Panel | undefined, t: number, i: number, N: number, days = 20): number {
@@ -197,13 +227,22 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
     (m): m is Exclude<PortfolioMethod, 'fama_macbeth'> => m !== 'fama_macbeth',
   );
   const useFm = methods.includes('fama_macbeth');
-  let fmInputs: { returns: Panel; loadings: readonly LoadingInput[] } | undefined;
+  let factorModel: WalkForwardFactorModel | undefined;
+  let fmSetupMs = 0;
   if (useFm) {
+    const f0 = performance.now();
     const logReturns = logReturnsFromUniverse(u);
     const dl = defaultLoadings(u, logReturns);
     for (const s of dl.skipped) notes.push(`Fama–MacBeth loading ${s.name} skipped: ${s.reason}`);
-    if (logReturns && dl.loadings.length > 0) fmInputs = { returns: logReturns, loadings: dl.loadings };
-    else notes.push('Fama–MacBeth risk model skipped: no loadings can be built from this universe');
+    if (logReturns && dl.loadings.length > 0) {
+      factorModel = new WalkForwardFactorModel(logReturns, dl.loadings, {
+        lookback: rc.lookback,
+        minDates: rc.min_dates,
+        minTickers: rc.min_tickers,
+      });
+    } else notes.push('Fama–MacBeth risk model skipped: no loadings can be built from this universe');
+    fmSetupMs = performance.now() - f0;
+    timings.factorModelMs! += fmSetupMs;
   }
   const baselines: BaselineSpec[] = [MOMENTUM_BASELINE, VALUE_BASELINE].filter((b) => {
     const ok = b.requires.every((f) => u.panels.has(f));
@@ -236,8 +275,8 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
         : CovarianceWindow.fromPanel(returnsPanel, wopts);
     const w = window;
     const fits = new Map<string, { op: RiskOperator; tickers: readonly string[] }>();
-    let sharedSpectrum: { V: Float64Array; lambda: Float64Array; T: number } | undefined;
-    const spectrum = () => {
+    let sharedSpectrum: SharedSpectrum | undefined;
+    const spectrum = (): SharedSpectrum => {
       if (!sharedSpectrum) {
         const spec = w.covarianceSpectrum();
         let max = 0;
@@ -247,6 +286,7 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
           if (v > 1e-12 * max) idx.push(i);
         });
         sharedSpectrum = {
+          indices: idx,
           V: w.pSpaceVectors(spec, idx),
           lambda: Float64Array.from(idx, (i) => spec.values[i]!),
           T: w.T,
@@ -255,19 +295,20 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
       return sharedSpectrum;
     };
     for (const m of covMethods) {
-      const f = FIT[m](w, rc.pca_factors);
-      fits.set(m, { op: riskOperatorFor(m, f, spectrum), tickers: f.tickers });
-      if (k === schedule.length - 1) diagnostics.set(m, f.diagnostics());
+      if (m === 'rmt' || m === 'pca') {
+        const f = m === 'rmt' ? fitRMT(w) : fitPCA(w, rc.pca_factors);
+        fits.set(m, { op: f.covariance, tickers: f.tickers });
+        if (k === schedule.length - 1) diagnostics.set(m, f.diagnostics());
+        continue;
+      }
+      fits.set(m, { op: spectralOperatorFor(m, w, spectrum), tickers: w.tickers });
+      // the full fit only where its diagnostics are reported
+      if (k === schedule.length - 1) diagnostics.set(m, FULL_FIT[m](w).diagnostics());
     }
     timings.covarianceMs! += performance.now() - c0;
-    if (fmInputs) {
+    if (factorModel) {
       c0 = performance.now();
-      const fm = fitFamaMacBeth(fmInputs.returns, fmInputs.loadings, {
-        end: t,
-        lookback: rc.lookback,
-        minDates: rc.min_dates,
-        minTickers: rc.min_tickers,
-      });
+      const fm = factorModel.fit(t);
       if (fm.status === 'ok') {
         try {
           fits.set('fama_macbeth', { op: fm.model.covariance(), tickers: fm.model.tickers });
@@ -506,7 +547,7 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
     cost: costs,
   });
   timings.simulationMs =
-    performance.now() - t0 - timings.covarianceMs! - timings.optimiseMs! - timings.factorModelMs!;
+    performance.now() - t0 - timings.covarianceMs! - timings.optimiseMs! - timings.factorModelMs! + fmSetupMs;
   void T;
   return {
     books: bookNames.map((name, b) => ({

@@ -11,7 +11,7 @@
  * balancing of ρ; warm start from a previous solution.
  */
 import { InfeasibleError, InvalidInputError, NotConvergedError } from '../core/errors.ts';
-import { cholesky, choleskySolve, createMatrix, type Matrix } from '../linalg/index.ts';
+import { type ConstrainedStepSolver, schurStepSolver } from './constrained-step.ts';
 import { dropDependentRows, type EqualityConstraint } from './constraints.ts';
 import { proxTradeCost } from './prox.ts';
 
@@ -24,6 +24,12 @@ export interface RiskOperator {
   quadForm(w: Float64Array): number;
   /** A solver for (a·Σ + ρI)x = b, factorised once. */
   shiftedSolver(a: number, rho: number): { solve(b: Float64Array, out?: Float64Array): Float64Array };
+  /**
+   * Optional: the equality-constrained w-step for M = a·Σ + ρI and independent rows A (constrained-step.ts).
+   * Operators that can form A·M⁻¹·Aᵀ cheaply for every (a, ρ) provide it; otherwise the optimiser uses the
+   * generic Schur form (m solves per factorisation).
+   */
+  constrainedSolver?(a: number, rho: number, rows: readonly Float64Array[]): ConstrainedStepSolver;
 }
 
 export interface PortfolioProblem {
@@ -126,50 +132,28 @@ export function solvePortfolio(pr: PortfolioProblem, options: AdmmOptions = {}):
   const adaptEvery = options.adaptEvery ?? 50;
   const impact = pr.impactCost ?? new Float64Array(p);
   const { kept, dropped } = dropDependentRows(pr.equalities);
-  const m = kept.length;
 
   let rho = options.warmStart?.rho ?? options.rho ?? 1;
   const z = options.warmStart ? Float64Array.from(options.warmStart.z) : Float64Array.from(pr.w0);
   const y = options.warmStart ? Float64Array.from(options.warmStart.y) : new Float64Array(p);
   for (let i = 0; i < p; i++) z[i] = Math.min(pr.upper[i]!, Math.max(pr.lower[i]!, z[i]!));
 
-  // Factorisation for the current ρ: M⁻¹ through the operator, Y = M⁻¹Aᵀ and the Schur complement S = AY.
-  let solver = pr.Sigma.shiftedSolver(pr.gamma, rho);
-  let Y: Float64Array[] = [];
-  // Lower Cholesky factor of the m×m Schur complement S = A(γΣ + ρI)⁻¹Aᵀ (positive definite once dependent
-  // rows are dropped).
-  let schurL: Matrix | undefined;
-  const factorise = () => {
-    solver = pr.Sigma.shiftedSolver(pr.gamma, rho);
-    Y = kept.map((c) => solver.solve(c.row));
-    if (m > 0) {
-      const S = createMatrix(m, m);
-      for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) S.data[a * m + b] = dot(kept[a]!.row, Y[b]!);
-      schurL = cholesky(S).L;
-    }
-  };
-  factorise();
+  // The w-step for the current ρ: M = γΣ + ρI with A eliminated through its m × m Schur complement.
+  const rows = kept.map((c) => c.row);
+  const factorise = (): ConstrainedStepSolver =>
+    pr.Sigma.constrainedSolver?.(pr.gamma, rho, rows) ?? schurStepSolver(pr.Sigma, pr.gamma, rho, rows);
+  let step = factorise();
 
   const q = new Float64Array(p);
   const w = new Float64Array(p);
   const wr = new Float64Array(p);
   const zPrev = new Float64Array(p);
-  const rhsNu = new Float64Array(m);
   let rPrimal = Number.POSITIVE_INFINITY;
   let rDual = Number.POSITIVE_INFINITY;
   let it = 0;
   for (it = 1; it <= maxIterations; it++) {
     for (let i = 0; i < p; i++) q[i] = pr.alpha[i]! + rho * (z[i]! - y[i]!);
-    solver.solve(q, w);
-    if (m > 0) {
-      for (let a = 0; a < m; a++) rhsNu[a] = dot(kept[a]!.row, w);
-      const nu = choleskySolve(schurL!, rhsNu);
-      for (let a = 0; a < m; a++) {
-        const Ya = Y[a]!;
-        const na = nu[a]!;
-        for (let i = 0; i < p; i++) w[i] = w[i]! - na * Ya[i]!;
-      }
-    }
+    step.solve(q, w);
     for (let i = 0; i < p; i++) wr[i] = relax * w[i]! + (1 - relax) * z[i]!;
     zPrev.set(z);
     proxStep(wr, y, pr, impact, rho, z);
@@ -196,7 +180,7 @@ export function solvePortfolio(pr: PortfolioProblem, options: AdmmOptions = {}):
       if (scale !== 1) {
         rho *= scale;
         for (let i = 0; i < p; i++) y[i] = y[i]! / scale;
-        factorise();
+        step = factorise();
       }
     }
   }

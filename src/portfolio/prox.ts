@@ -21,11 +21,11 @@ export function proxTradeCost(
 ): number {
   const e1 = Math.min(0, w0);
   const e2 = Math.max(0, w0);
-  // Interval midpoints give the signs of (z − w0) and z on each open interval.
-  const bounds = [Number.NEGATIVE_INFINITY, e1, e2, Number.POSITIVE_INFINITY];
+  // Interval midpoints give the signs of (z − w0) and z on each open interval. The bounds are spelled out
+  // rather than kept in an array: this runs p times per ADMM iteration and must not allocate.
   for (let k = 0; k < 3; k++) {
-    const left = bounds[k]!;
-    const right = bounds[k + 1]!;
+    const left = k === 0 ? Number.NEGATIVE_INFINITY : k === 1 ? e1 : e2;
+    const right = k === 0 ? e1 : k === 1 ? e2 : Number.POSITIVE_INFINITY;
     if (!(left < right)) continue;
     const probe = Number.isFinite(left)
       ? Number.isFinite(right)
@@ -41,11 +41,23 @@ export function proxTradeCost(
     const z = w0 + sA * u * u;
     if (z > left && z < right) return clip(z, lo, hi);
   }
-  const f = (z: number) => {
-    const t = Math.abs(z - w0);
-    return a * t + b * t * Math.sqrt(t) + lambda * Math.abs(z) + 0.5 * rho * (z - v) * (z - v);
-  };
-  return clip(f(e1) <= f(e2) ? e1 : e2, lo, hi);
+  const f1 = proxObjective(e1, v, w0, a, b, lambda, rho);
+  const f2 = proxObjective(e2, v, w0, a, b, lambda, rho);
+  return clip(f1 <= f2 ? e1 : e2, lo, hi);
+}
+
+/** The one-name objective minimised by proxTradeCost, at z. */
+function proxObjective(
+  z: number,
+  v: number,
+  w0: number,
+  a: number,
+  b: number,
+  lambda: number,
+  rho: number,
+): number {
+  const t = Math.abs(z - w0);
+  return a * t + b * t * Math.sqrt(t) + lambda * Math.abs(z) + 0.5 * rho * (z - v) * (z - v);
 }
 
 function clip(z: number, lo: number, hi: number): number {

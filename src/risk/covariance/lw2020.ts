@@ -99,7 +99,28 @@ export function lw2020DensityAndHilbert(
   }
 }
 
-export function fitLW2020(w: CovarianceWindow): LW2020Fit {
+/** The shrunk spectrum of LW-2020 on a window, before any p-space eigenvector is formed. */
+export interface LW2020Spectrum {
+  readonly n: number;
+  readonly h: number;
+  /** Indices (ascending) into the window's covariance spectrum of the r eigenvalues kept. */
+  readonly indices: readonly number[];
+  /** Sample eigenvalues λ_i = (eigenvalue of XᵀX)/n of those indices. */
+  readonly lambda: Float64Array;
+  /** Shrunk eigenvalues d̃_i (not sorted). */
+  readonly d: Float64Array;
+  /** d̃_0 on the null space (NaN when full rank). */
+  readonly d0: number;
+  /** r = p: Σ̃ lives on the whole p-space eigenbasis. */
+  readonly fullRank: boolean;
+}
+
+/**
+ * Steps 1–7 of methods.md §5's LW-2020 on the window's shared spectrum: which eigenvalues are kept, and their
+ * shrunk values. O(r²); no p-space vector is formed, so a caller that already holds the window's eigenvectors
+ * (the walk-forward shares one set among sample, LW, OAS and LW-2020) assembles Σ̃ without recomputing them.
+ */
+export function lw2020ShrunkSpectrum(w: CovarianceWindow): LW2020Spectrum {
   const { T, p } = w;
   const n = T - 1;
   if (n < 12) {
@@ -151,6 +172,14 @@ export function fitLW2020(w: CovarianceWindow): LW2020Fit {
       meanInv;
     d0 = 1 / (Math.PI * ((p - r) / r) * Hf0);
   }
+  return { n, h, indices: idx, lambda, d, d0, fullRank };
+}
+
+export function fitLW2020(w: CovarianceWindow): LW2020Fit {
+  const { T, p } = w;
+  const { n, h, indices: idx, lambda, d, d0, fullRank } = lw2020ShrunkSpectrum(w);
+  const r = idx.length;
+  const spec = w.covarianceSpectrum();
   const V = w.pSpaceVectors(spec, idx);
   let op: StructuredCovariance;
   if (fullRank) op = eigenbasisOperator(p, V, d);
