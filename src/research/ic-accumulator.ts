@@ -113,8 +113,6 @@ export class IcAccumulator {
   private readonly sxy: Float64Array;
   private readonly bases: Int32Array;
   private readonly fastSkip: Int32Array;
-  /** Quantile bucket per stock of the current date (0 where the signal is NaN). */
-  private readonly bucket: Int32Array;
   private readonly rank: Float64Array;
   private readonly centred: Float64Array;
   private readonly top: Int32Array;
@@ -137,6 +135,8 @@ export class IcAccumulator {
    */
   private readonly kernel: I16DotKernel | null;
   private readonly ringRows: number;
+  /** Where the doubled ranks go when there is no kernel (N > 32768), so the loop needs no branch. */
+  private readonly noKernelScratch: Int16Array;
   /** Per horizon: the next forward-rank date to load into the ring. */
   private readonly ringNext: Int32Array;
 
@@ -156,7 +156,6 @@ export class IcAccumulator {
     this.sxy = new Float64Array(options.skips.length);
     this.bases = new Int32Array(options.skips.length);
     this.fastSkip = new Int32Array(options.skips.length);
-    this.bucket = new Int32Array(N);
     this.rank = new Float64Array(N);
     this.centred = new Float64Array(N);
     this.top = new Int32Array(N);
@@ -173,6 +172,7 @@ export class IcAccumulator {
     this.kernel =
       N <= I16_DOT_MAX_N ? new I16DotKernel(N, 1 + ctx.horizons.length * this.ringRows, N - 1) : null;
     this.ringNext = new Int32Array(ctx.horizons.length);
+    this.noKernelScratch = new Int16Array(this.kernel ? 0 : N);
   }
 
   /** Kernel row holding date u's forward ranks of horizon hi, loading dates up to u into the ring. */
@@ -202,14 +202,13 @@ export class IcAccumulator {
     const c = (n + 1) / 2;
     const cs = this.centred;
     const rank = this.rank;
-    const bucket = this.bucket;
     const top = this.top;
     const bottom = this.bottom;
     // Quantile bucket ⌈Q·rank/n⌉: divide rather than multiply by Q/n, since Q·rank/n is exact whenever it
     // is an integer, so ceil never crosses a bucket edge.
     const Q = o.quantiles;
     // 2·(rank − (n+1)/2) is an integer; a NaN rank stores 0 (those dates never take the SIMD lane).
-    const cs16 = this.kernel ? this.kernel.values : this.rank;
+    const cs16 = this.kernel ? this.kernel.values : this.noKernelScratch;
     const bucketCount = this.bucketCount;
     const firstBucket = this.firstBucket;
     const lastBucket = this.lastBucket;
@@ -223,17 +222,13 @@ export class IcAccumulator {
       const r = rank[i]!;
       const v = r - c;
       cs[i] = v;
-      if (Number.isNaN(r)) {
-        bucket[i] = 0;
-        continue;
-      }
+      if (Number.isNaN(r)) continue;
       sss += v * v;
       cs16[i] = 2 * v;
       // Deciles ⌈10·rank/n⌉: bottom is rank ≤ n/10, top is rank > 9n/10 (exact: ranks are half-integers).
       if (10 * r <= n) bottom[nBottom++] = i;
       else if (10 * r > 9 * n) top[nTop++] = i;
       const b = Math.ceil((Q * r) / n);
-      bucket[i] = b;
       bucketCount[b]!++;
       if (b === 1) firstBucket[nFirst++] = i;
       if (b === Q) lastBucket[nLast++] = i;
