@@ -44,8 +44,6 @@ export function rankAverageTiesBucketed(
   out: Float64Array,
   ws: BucketRankWorkspace,
 ): number {
-  const values = ws.values;
-  const position = ws.position;
   let m = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
@@ -57,13 +55,24 @@ export function rankAverageTiesBucketed(
       out[i] = Number.NaN;
       continue;
     }
-    values[m] = v;
-    position[m] = i;
     m++;
     sum += v;
     sumSq += v * v;
     if (v < min) min = v;
     if (v > max) max = v;
+  }
+  // A complete row (the usual case) is sorted in place of x; otherwise its values are compacted first.
+  const complete = m === n;
+  const values = complete ? x : ws.values;
+  const base = complete ? off : 0;
+  if (!complete) {
+    const position = ws.position;
+    for (let i = 0, k = 0; i < n; i++) {
+      const v = x[off + i]!;
+      if (Number.isNaN(v)) continue;
+      ws.values[k] = v;
+      position[k++] = i;
+    }
   }
   if (m === 0) return 0;
   if (!(max > min) || !Number.isFinite(max - min)) {
@@ -85,7 +94,7 @@ export function rankAverageTiesBucketed(
   start.fill(0, 0, B + 2);
   const bucketOf = ws.bucket;
   for (let k = 0; k < m; k++) {
-    const u = (values[k]! - lo) * scale;
+    const u = (values[base + k]! - lo) * scale;
     const b = u < 0 ? 0 : u >= B ? B - 1 : u | 0;
     bucketOf[k] = b;
     start[b + 2]!++;
@@ -99,12 +108,14 @@ export function rankAverageTiesBucketed(
   // Scatter the values with their indices so the insertion sort and the tie walk read them in order.
   const sorted = ws.sorted;
   const sv = ws.sortedValues;
+  // `sorted` holds stock indices, so the ranks scatter without another indirection.
+  const position = ws.position;
   for (let k = 0; k < m; k++) {
     const slot = start[bucketOf[k]! + 1]!++;
-    sorted[slot] = k;
-    sv[slot] = values[k]!;
+    sorted[slot] = complete ? k : position[k]!;
+    sv[slot] = values[base + k]!;
   }
-  // Insertion sort inside each bucket (stable, so equal values keep input order like the radix sort).
+  // Insertion sort inside each bucket (equal values keep input order; ties get one rank anyway).
   let from = 0;
   for (let b = 0; b < B; b++) {
     const to = start[b + 1]!;
@@ -129,7 +140,7 @@ export function rankAverageTiesBucketed(
     let e = s + 1;
     while (e < m && sv[e] === v) e++;
     const r = (s + 1 + e) / 2;
-    for (let j = s; j < e; j++) out[position[sorted[j]!]!] = r;
+    for (let j = s; j < e; j++) out[sorted[j]!] = r;
     s = e;
   }
   return m;
