@@ -49,6 +49,8 @@ export interface SolveRecord {
   readonly names: number;
   readonly iterations: number;
   readonly solves: number;
+  /** ADMM iterations over every solve of the volatility-target search. */
+  readonly totalIterations: number;
   readonly gamma: number;
   readonly exAnteVol: number;
   readonly volTargetReached: boolean;
@@ -353,6 +355,7 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
           names: 0,
           iterations: 0,
           solves: 0,
+          totalIterations: 0,
           gamma: Number.NaN,
           exAnteVol: Number.NaN,
           volTargetReached: false,
@@ -463,6 +466,7 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
           names: m_,
           iterations: sol.iterations,
           solves: sol.solves,
+          totalIterations: sol.totalIterations,
           gamma: sol.gamma,
           exAnteVol: sol.exAnteVol,
           volTargetReached: sol.volTargetReached,
@@ -481,6 +485,7 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
           names: m_,
           iterations: 0,
           solves: 0,
+          totalIterations: 0,
           gamma: Number.NaN,
           exAnteVol: Number.NaN,
           volTargetReached: false,

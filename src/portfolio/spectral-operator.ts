@@ -13,12 +13,22 @@ import { choleskySolve, type Matrix } from '../linalg/index.ts';
 import { type ConstrainedStepSolver, schurFactor } from './constrained-step.ts';
 import type { RiskOperator } from './optimizer.ts';
 
+/** Products of the spectral basis with a fixed set of constraint rows (see `constrainedSolver`). */
+interface RowProducts {
+  readonly rows: readonly Float64Array[];
+  /** VᵀAᵀ, k × m row-major. */
+  readonly P: Float64Array;
+  readonly AAt: Float64Array;
+  /** Each row's non-zeros. */
+  readonly sparse: readonly { readonly index: Int32Array; readonly value: Float64Array }[];
+}
+
 export class SpectralRiskOperator implements RiskOperator {
   readonly p: number;
   readonly k: number;
   private readonly scratch: Float64Array;
   /** VᵀAᵀ (k × m) and AAᵀ (m × m) of the last constraint rows seen, which stay fixed within a rebalance. */
-  private rowCache: { rows: readonly Float64Array[]; P: Float64Array; AAt: Float64Array } | undefined;
+  private rowCache: RowProducts | undefined;
 
   /** V is p × k row-major with orthonormal columns (the caller's contract); c has length k. */
   constructor(
@@ -39,9 +49,18 @@ export class SpectralRiskOperator implements RiskOperator {
   private project(x: Float64Array, out: Float64Array): Float64Array {
     const { p, k, V } = this;
     out.fill(0);
-    for (let i = 0; i < p; i++) {
+    // Two rows per pass halve the loads and stores of `out`; a zero x_i adds nothing and is skipped.
+    let i = 0;
+    for (; i + 1 < p; i += 2) {
+      const x0 = x[i]!;
+      const x1 = x[i + 1]!;
+      if (x0 === 0 && x1 === 0) continue;
+      const r0 = i * k;
+      const r1 = r0 + k;
+      for (let j = 0; j < k; j++) out[j]! += V[r0 + j]! * x0 + V[r1 + j]! * x1;
+    }
+    if (i < p) {
       const xi = x[i]!;
-      if (xi === 0) continue;
       const row = i * k;
       for (let j = 0; j < k; j++) out[j]! += V[row + j]! * xi;
     }
@@ -51,11 +70,24 @@ export class SpectralRiskOperator implements RiskOperator {
   /** out = s·x + V·y. */
   private expand(x: Float64Array, s: number, y: Float64Array, out: Float64Array): Float64Array {
     const { p, k, V } = this;
+    // Four partial sums break the add-latency chain of a single accumulator (the hot loop of every ADMM
+    // step); the order is fixed, so results stay deterministic.
+    const k4 = k - (k % 4);
     for (let i = 0; i < p; i++) {
       const row = i * k;
-      let acc = 0;
-      for (let j = 0; j < k; j++) acc += V[row + j]! * y[j]!;
-      out[i] = s * x[i]! + acc;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let j = 0;
+      for (; j < k4; j += 4) {
+        a0 += V[row + j]! * y[j]!;
+        a1 += V[row + j + 1]! * y[j + 1]!;
+        a2 += V[row + j + 2]! * y[j + 2]!;
+        a3 += V[row + j + 3]! * y[j + 3]!;
+      }
+      for (; j < k; j++) a0 += V[row + j]! * y[j]!;
+      out[i] = s * x[i]! + (a0 + a1 + (a2 + a3));
     }
     return out;
   }
@@ -99,11 +131,11 @@ export class SpectralRiskOperator implements RiskOperator {
    * solves at every change of γ or ρ (docs/decisions/150-portfolio-spectral-schur.md).
    */
   constrainedSolver(gamma: number, rho: number, rows: readonly Float64Array[]): ConstrainedStepSolver {
-    const { p, k } = this;
+    const { k } = this;
     const m = rows.length;
     const f = this.inverseIncrements(gamma, rho);
     const base = gamma * this.a + rho;
-    const { P, AAt } = this.rowProducts(rows);
+    const { P, AAt, sparse } = this.rowProducts(rows);
     let L: Matrix | undefined;
     if (m > 0) {
       const S = new Float64Array(m * m);
@@ -118,6 +150,9 @@ export class SpectralRiskOperator implements RiskOperator {
       }
       L = schurFactor(m, S);
     }
+    // (P_ja·f_j) once per γ, ρ, so the per-step right-hand side is a plain dot product (same rounding)
+    const Pf = new Float64Array(m * k);
+    for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) Pf[a * k + j] = P[j * m + a]! * f[j]!;
     const u = new Float64Array(k);
     const rhs = new Float64Array(m);
     return {
@@ -125,20 +160,29 @@ export class SpectralRiskOperator implements RiskOperator {
         this.project(q, u);
         for (let a = 0; a < m; a++) {
           let s = 0;
-          for (let j = 0; j < k; j++) s += P[j * m + a]! * f[j]! * u[j]!;
-          rhs[a] = dotRow(rows[a]!, q, p) / base + s;
+          const o = a * k;
+          for (let j = 0; j < k; j++) s += Pf[o + j]! * u[j]!;
+          const { index, value } = sparse[a]!;
+          let d = 0;
+          for (let t = 0; t < index.length; t++) d += value[t]! * q[index[t]!]!;
+          rhs[a] = d / base + s;
         }
         const nu = m > 0 ? choleskySolve(L!, rhs) : rhs;
         for (let j = 0; j < k; j++) {
           let s = u[j]!;
-          for (let a = 0; a < m; a++) s -= P[j * m + a]! * nu[a]!;
+          const o = j * m;
+          for (let a = 0; a < m; a++) s -= P[o + a]! * nu[a]!;
           u[j] = f[j]! * s;
         }
-        for (let i = 0; i < p; i++) w[i] = q[i]!;
+        w.set(q);
+        // sector rows are one-hot: only their non-zeros move w (skipping a 0 term is exact)
         for (let a = 0; a < m; a++) {
-          const row = rows[a]!;
+          const { index, value } = sparse[a]!;
           const na = nu[a]!;
-          for (let i = 0; i < p; i++) w[i] = w[i]! - na * row[i]!;
+          for (let t = 0; t < index.length; t++) {
+            const i = index[t]!;
+            w[i] = w[i]! - na * value[t]!;
+          }
         }
         this.expand(w, 1 / base, u, w);
       },
@@ -159,7 +203,7 @@ export class SpectralRiskOperator implements RiskOperator {
   }
 
   /** P = VᵀAᵀ (k × m, row-major) and AAᵀ for these rows, reused while the same row arrays come back. */
-  private rowProducts(rows: readonly Float64Array[]): { P: Float64Array; AAt: Float64Array } {
+  private rowProducts(rows: readonly Float64Array[]): RowProducts {
     const c = this.rowCache;
     if (c && c.rows.length === rows.length && c.rows.every((r, a) => r === rows[a])) return c;
     const { p, k, V } = this;
@@ -185,7 +229,14 @@ export class SpectralRiskOperator implements RiskOperator {
         AAt[b * m + a] = v;
       }
     }
-    this.rowCache = { rows: rows.slice(), P, AAt };
+    const sparse = rows.map((r) => {
+      const index: number[] = [];
+      r.forEach((x, i) => {
+        if (x !== 0) index.push(i);
+      });
+      return { index: Int32Array.from(index), value: Float64Array.from(index, (i) => r[i]!) };
+    });
+    this.rowCache = { rows: rows.slice(), P, AAt, sparse };
     return this.rowCache;
   }
 }

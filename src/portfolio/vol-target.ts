@@ -29,6 +29,8 @@ export interface VolTargetSolution extends PortfolioSolution {
   readonly exAnteVol: number;
   readonly volTargetReached: boolean;
   readonly solves: number;
+  /** ADMM iterations summed over every solve of the search (`iterations` is the last solve's). */
+  readonly totalIterations: number;
 }
 
 export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions): VolTargetSolution {
@@ -38,11 +40,13 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   const maxSolves = opts.maxSolves ?? 40;
   const target = opts.targetVol;
   let solves = 0;
+  let totalIterations = 0;
   let warm = opts.warmStart;
   const run = (gamma: number) => {
     const sol = solvePortfolio({ ...pr, gamma }, { ...opts, ...(warm ? { warmStart: warm } : {}) });
     warm = sol.state;
     solves++;
+    totalIterations += sol.iterations;
     return { sol, vol: Math.sqrt(ppy * Math.max(0, pr.Sigma.quadForm(sol.w))), gamma };
   };
   const done = (
@@ -54,6 +58,7 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
     exAnteVol: r.vol,
     volTargetReached: reached,
     solves,
+    totalIterations,
   });
 
   /**

@@ -1,0 +1,107 @@
+/**
+ * The research pipeline at full size (issue 6's target: 1500 stocks × 2520 days in ≤ 20 s wall and ≤ 1.5 GB)
+ * and its walk-forward portfolio stage alone, with the per-stage split in the extra metrics. CPU time is
+ * process time (worker threads included), so with the machine shared, cpuS is the honest cost of a run.
+ */
+import { rebalanceSchedule } from '../src/backtest/simulate.ts';
+import { type AlphalabConfig, resolveConfig } from '../src/core/config.ts';
+import type { Universe } from '../src/core/universe.ts';
+import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
+import { runResearchPipeline } from '../src/pipeline/research.ts';
+import { runPortfolioStage } from '../src/pipeline/walk-forward.ts';
+import { runResearch, type SignalTierResult } from '../src/research/index.ts';
+import { defineBenchmarks } from './harness.ts';
+
+const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
+
+function setupMarket(stocks: number, days: number): { universe: Universe; config: AlphalabConfig } {
+  const config = resolveConfig({ data: { synthetic: { stocks, days } } });
+  return { universe: generateSyntheticMarket({ stocks, days, shared: true }).universe, config };
+}
+
+/** The schedule and signal tier exactly as runResearchPipeline builds them (untimed setup of the stage case). */
+async function tierFor(universe: Universe, config: AlphalabConfig) {
+  const rc = config.research;
+  const pc = config.portfolio;
+  const T = universe.dates.length;
+  const schedule = rebalanceSchedule(
+    T,
+    Math.min(pc.warmup, Math.max(0, T - 2)),
+    pc.rebalance_every,
+    rc.execution_delay,
+  );
+  const research = await runResearch(universe, {
+    until: 'weights',
+    horizons: rc.horizons,
+    executionDelay: rc.execution_delay,
+    betaWindow: rc.beta_window,
+    betaMinObs: rc.beta_min_obs,
+    winsorizeK: rc.winsorize_k,
+    variants: rc.variants,
+    minIcObs: rc.min_ic_obs,
+    ic: {
+      minCoverage: Math.min(rc.min_coverage, Math.max(10, Math.floor(0.5 * universe.tickers.length))),
+      quantiles: rc.quantiles,
+      skips: rc.decay_skips,
+    },
+    snapshots: schedule,
+    shrinkage: rc.weight_shrinkage === 'oas' ? 'oas' : 'ledoit-wolf',
+    compositePanel: false,
+    backend: 'threads',
+    workers: 2,
+  });
+  return { universe, config, schedule, tier: research.tier };
+}
+
+function portfolioStage(stocks: number, days: number, target?: string) {
+  return {
+    name: `pipeline.portfolio.${stocks}x${days}`,
+    size: `${stocks}x${days}, 7 risk models + 2 baselines, rebalance every 21 days`,
+    ...(target ? { target } : {}),
+    setup: () => {
+      const { universe, config } = setupMarket(stocks, days);
+      return tierFor(universe, config);
+    },
+    run(s: { universe: Universe; config: AlphalabConfig; schedule: number[]; tier: SignalTierResult }) {
+      const cpu0 = process.cpuUsage();
+      const res = runPortfolioStage(s);
+      const cpuS = cpuSeconds(process.cpuUsage(cpu0));
+      const solves = res.records.flatMap((r) => r.solves);
+      return {
+        ...Object.fromEntries(Object.entries(res.timingsMs).map(([k, v]) => [k, v])),
+        cpuS,
+        rebalances: res.records.length,
+        solvesPerRebalance: solves.reduce((a, x) => a + x.solves, 0) / Math.max(1, res.records.length),
+        admmIterationsPerRebalance:
+          solves.reduce((a, x) => a + x.totalIterations, 0) / Math.max(1, res.records.length),
+        failedSolves: solves.filter((x) => x.status !== 'ok' && x.status !== 'no-model').length,
+      };
+    },
+  };
+}
+
+function wholePipeline(stocks: number, days: number, target?: string) {
+  return {
+    name: `pipeline.research.${stocks}x${days}.threads2`,
+    size: `${stocks}x${days}, default config, signals → report tables`,
+    ...(target ? { target } : {}),
+    setup: () => setupMarket(stocks, days),
+    async run(s: { universe: Universe; config: AlphalabConfig }) {
+      const cpu0 = process.cpuUsage();
+      const res = await runResearchPipeline({ ...s, backend: 'threads', workers: 2 });
+      const cpuS = cpuSeconds(process.cpuUsage(cpu0));
+      const timings = Object.fromEntries(
+        Object.entries(res.manifest.timingsMs).map(([k, v]) => [`${k.replace('portfolios.', 'pf.')}`, v]),
+      );
+      return { ...timings, cpuS, rebalances: res.schedule.length };
+    },
+  };
+}
+
+export default defineBenchmarks([
+  portfolioStage(1500, 2520, 'stage ≤ 8 s wall (≤ 20 s with the signal tier)'),
+  wholePipeline(1500, 2520, '≤ 20 s wall, ≤ 1.5 GB peak RSS'),
+  portfolioStage(500, 1260),
+  wholePipeline(500, 1260),
+  portfolioStage(300, 800),
+]);
