@@ -44,7 +44,13 @@ for (const f of files) {
       const r = JSON.parse(line) as { wallMs: number; peakRssMb: number; extra: Record<string, number> };
       results.push({ ...base, ...r });
     } catch {
-      results.push({ ...base, wallMs: Number.NaN, peakRssMb: Number.NaN, extra: {}, error: `exit ${child.status}` });
+      results.push({
+        ...base,
+        wallMs: Number.NaN,
+        peakRssMb: Number.NaN,
+        extra: {},
+        error: `exit ${child.status}`,
+      });
     }
   }
 }

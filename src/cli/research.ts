@@ -206,7 +206,6 @@ Examples:
     .action(async (flags: ResearchFlags, command: Command) => {
       const session = ctx.session(command);
       const config = session.config();
-      const rc = config.research;
       let universe: Universe;
       const universeDir = flags.universe ?? config.data.universe;
       if (universeDir !== undefined) {

@@ -88,7 +88,8 @@ const ZONED = /(Z|[+-]\d{2}:?\d{2})$/;
  */
 export function parseInstant(s: string): number {
   if (isIsoDate(s)) return closeTime(s);
-  if (!ZONED.test(s)) throw new InvalidInputError(`timestamp '${s}' has no time zone; write it with Z or ±hh:mm`);
+  if (!ZONED.test(s))
+    throw new InvalidInputError(`timestamp '${s}' has no time zone; write it with Z or ±hh:mm`);
   const ms = Date.parse(s);
   if (!Number.isFinite(ms)) throw new InvalidInputError(`'${s}' is not a valid timestamp`);
   return ms;
@@ -121,7 +122,9 @@ export function assertStrictlyIncreasingDates(dates: readonly string[], file?: s
   for (let t = 0; t < dates.length; t++) {
     const d = dates[t]!;
     if (!isIsoDate(d)) {
-      throw new InvalidInputError(`'${d}' is not a date of the form yyyy-mm-dd`, { where: { ...(file ? { file } : {}), date: d } });
+      throw new InvalidInputError(`'${d}' is not a date of the form yyyy-mm-dd`, {
+        where: { ...(file ? { file } : {}), date: d },
+      });
     }
     if (t > 0 && dates[t - 1]! >= d) {
       throw new InvalidInputError(`dates are not strictly increasing: ${dates[t - 1]} then ${d}`, {

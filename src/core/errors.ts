@@ -48,7 +48,10 @@ export abstract class AlphalabError extends Error {
   readonly what: string;
 
   constructor(what: string, options: AlphalabErrorOptions = {}) {
-    super(what + describeLocation(options.where), options.cause === undefined ? {} : { cause: options.cause });
+    super(
+      what + describeLocation(options.where),
+      options.cause === undefined ? {} : { cause: options.cause },
+    );
     this.what = what;
     this.where = options.where;
     this.name = new.target.name;
@@ -95,7 +98,12 @@ export class NotConvergedError extends AlphalabError {
   readonly code = 'NOT_CONVERGED' as const;
   readonly iterations: number;
   readonly residuals: Readonly<Record<string, number>>;
-  constructor(what: string, iterations: number, residuals: Readonly<Record<string, number>>, options: AlphalabErrorOptions = {}) {
+  constructor(
+    what: string,
+    iterations: number,
+    residuals: Readonly<Record<string, number>>,
+    options: AlphalabErrorOptions = {},
+  ) {
     const detail = Object.entries(residuals)
       .map(([k, v]) => `${k}=${v.toExponential(3)}`)
       .join(', ');

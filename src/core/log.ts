@@ -3,7 +3,7 @@
  * (pino-pretty), JSON otherwise. Logs go to stderr so stdout stays free for tables and `--json` output.
  */
 import { randomUUID } from 'node:crypto';
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export type { Logger } from 'pino';
 

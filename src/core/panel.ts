@@ -40,7 +40,11 @@ export function createPanel(
 }
 
 /** Wraps existing values as a panel after checking the length. */
-export function panelFromValues(dates: readonly string[], tickers: readonly string[], values: Float64Array): Panel {
+export function panelFromValues(
+  dates: readonly string[],
+  tickers: readonly string[],
+  values: Float64Array,
+): Panel {
   if (values.length !== dates.length * tickers.length) {
     throw new InvalidInputError(
       `panel values have length ${values.length}, expected ${dates.length} dates × ${tickers.length} tickers = ${dates.length * tickers.length}`,
@@ -71,7 +75,11 @@ export function timeSeries(p: Panel, i: number): Float64Array {
 /** Rows `[start, end)` as a panel whose values are a view on the same memory. */
 export function sliceDates(p: Panel, start: number, end: number): Panel {
   const N = p.tickers.length;
-  return { dates: p.dates.slice(start, end), tickers: p.tickers, values: p.values.subarray(start * N, end * N) };
+  return {
+    dates: p.dates.slice(start, end),
+    tickers: p.tickers,
+    values: p.values.subarray(start * N, end * N),
+  };
 }
 
 /** A copy of the panel's values on a SharedArrayBuffer (or the panel itself if already shared). */

@@ -48,7 +48,8 @@ export class Rng {
   private spare = Number.NaN;
 
   constructor(seed: number | bigint) {
-    if (typeof seed === 'number' && !Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+    if (typeof seed === 'number' && !Number.isSafeInteger(seed))
+      throw new RangeError(`seed must be an integer, got ${seed}`);
     const state = { x: BigInt.asUintN(64, BigInt(seed)) };
     for (let k = 0; k < 4; k++) {
       const v = splitmix64(state);
@@ -139,7 +140,8 @@ export class Rng {
 
   /** Unbiased integer in [0, n) by rejection on 32-bit draws (n ≤ 2^32). */
   int(n: number): number {
-    if (!(n >= 1 && n <= 4294967296 && Number.isInteger(n))) throw new RangeError(`int(n) needs an integer 1 ≤ n ≤ 2^32, got ${n}`);
+    if (!(n >= 1 && n <= 4294967296 && Number.isInteger(n)))
+      throw new RangeError(`int(n) needs an integer 1 ≤ n ≤ 2^32, got ${n}`);
     const limit = 4294967296 - (4294967296 % n);
     for (;;) {
       this.step(this.buf);

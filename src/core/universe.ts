@@ -64,9 +64,12 @@ export function eventCount(e: PitEvents): number {
 export function requirePanel(u: Universe, field: string): Panel {
   const p = u.panels.get(field);
   if (!p) {
-    throw new InvalidInputError(`the universe has no '${field}' field (it has: ${[...u.panels.keys()].join(', ')})`, {
-      where: { field },
-    });
+    throw new InvalidInputError(
+      `the universe has no '${field}' field (it has: ${[...u.panels.keys()].join(', ')})`,
+      {
+        where: { field },
+      },
+    );
   }
   return p;
 }
@@ -102,20 +105,27 @@ export function makeUniverse(args: {
   }
   securities.forEach((s, i) => {
     if (s.ticker !== tickers[i]) {
-      throw new InvalidInputError(`securities are not in ticker order at position ${i}`, { where: { ticker: s.ticker } });
+      throw new InvalidInputError(`securities are not in ticker order at position ${i}`, {
+        where: { ticker: s.ticker },
+      });
     }
   });
   for (const [name, p] of panels) {
     if (p.values.length !== dates.length * tickers.length) {
-      throw new InvalidInputError(`panel '${name}' has ${p.values.length} cells, expected ${dates.length * tickers.length}`, {
-        where: { field: name },
-      });
+      throw new InvalidInputError(
+        `panel '${name}' has ${p.values.length} cells, expected ${dates.length * tickers.length}`,
+        {
+          where: { field: name },
+        },
+      );
     }
   }
   const series = args.series ?? new Map<string, Float64Array>();
   for (const [name, s] of series) {
     if (s.length !== dates.length) {
-      throw new InvalidInputError(`series '${name}' has ${s.length} values, expected ${dates.length}`, { where: { field: name } });
+      throw new InvalidInputError(`series '${name}' has ${s.length} values, expected ${dates.length}`, {
+        where: { field: name },
+      });
     }
   }
   const { sectors, sectorOf } = sectorIndex(securities);

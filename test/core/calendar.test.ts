@@ -33,7 +33,13 @@ describe('calendar', () => {
   });
 
   it('generates Monday–Friday dates like pandas bdate_range', () => {
-    expect(businessDays('2015-01-01', 5)).toEqual(['2015-01-01', '2015-01-02', '2015-01-05', '2015-01-06', '2015-01-07']);
+    expect(businessDays('2015-01-01', 5)).toEqual([
+      '2015-01-01',
+      '2015-01-02',
+      '2015-01-05',
+      '2015-01-06',
+      '2015-01-07',
+    ]);
     expect(businessDays('2026-11-21', 2)).toEqual(['2026-11-23', '2026-11-24']);
     expect(addBusinessDays('2015-01-02', 1)).toBe('2015-01-05');
     expect(addBusinessDays('2015-01-05', -1)).toBe('2015-01-02');

@@ -41,12 +41,17 @@ describe('config', () => {
   });
 
   it('applies CLI overrides last', () => {
-    const c = loadConfig({ env: { ALPHALAB_ML__PREDICTION_HORIZON: '3' }, overrides: { ml: { prediction_horizon: 7 } } });
+    const c = loadConfig({
+      env: { ALPHALAB_ML__PREDICTION_HORIZON: '3' },
+      overrides: { ml: { prediction_horizon: 7 } },
+    });
     expect(c.ml.prediction_horizon).toBe(7);
   });
 
   it('rejects unknown keys and bad values with a message that names them', () => {
-    expect(() => loadConfig({ env: {}, file: writeTemp('ml:\n  predicton_horizon: 3\n') })).toThrow(/predicton_horizon/);
+    expect(() => loadConfig({ env: {}, file: writeTemp('ml:\n  predicton_horizon: 3\n') })).toThrow(
+      /predicton_horizon/,
+    );
     expect(() => loadConfig({ env: { ALPHALAB_ML__CONFIDENCE_THRESHOLD: '1.5' } })).toThrow(
       /ml\.confidence_threshold/,
     );

@@ -65,8 +65,12 @@ describe('Universe', () => {
 
 describe('errors', () => {
   it('say what and where, with a stable code', () => {
-    const e = new InvalidInputError('non-positive price -1', { where: { file: 'x.csv', row: 3, column: 'close', ticker: 'A', date: '2015-01-01' } });
-    expect(e.message).toBe('non-positive price -1 (file x.csv, row 3, column close, ticker A, date 2015-01-01)');
+    const e = new InvalidInputError('non-positive price -1', {
+      where: { file: 'x.csv', row: 3, column: 'close', ticker: 'A', date: '2015-01-01' },
+    });
+    expect(e.message).toBe(
+      'non-positive price -1 (file x.csv, row 3, column close, ticker A, date 2015-01-01)',
+    );
     expect(e.code).toBe('INVALID_INPUT');
     expect(e.name).toBe('InvalidInputError');
     expect(isUserError(e)).toBe(true);
