@@ -1,4 +1,5 @@
 // A dense covariance operator for optimiser tests: naive Gaussian elimination, obviously correct, O(p³).
+import type { Rng } from '../../src/core/rng.ts';
 import type { RiskOperator } from '../../src/portfolio/optimizer.ts';
 
 export function naiveSolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
@@ -71,4 +72,22 @@ export function r7Problem() {
     for (let j = 0; j < p; j++) Sigma[i * p + j] = 0.03 * beta[i]! * beta[j]! + (i === j ? d[i]! : 0);
   const alpha = Float64Array.of(0.05, -0.02, 0.03, 0.01, -0.04, 0.02);
   return { p, beta, Sigma, alpha, sectorOf: Int32Array.of(0, 0, 0, 1, 1, 1) };
+}
+
+/** Random p × k matrix with orthonormal columns (two-pass Gram–Schmidt). */
+export function orthonormal(p: number, k: number, rng: Rng): Float64Array {
+  const V = new Float64Array(p * k);
+  for (let j = 0; j < k; j++) {
+    const v = Float64Array.from({ length: p }, () => rng.normal());
+    for (let pass = 0; pass < 2; pass++) {
+      for (let q = 0; q < j; q++) {
+        let d = 0;
+        for (let i = 0; i < p; i++) d += V[i * k + q]! * v[i]!;
+        for (let i = 0; i < p; i++) v[i] = v[i]! - d * V[i * k + q]!;
+      }
+    }
+    const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    for (let i = 0; i < p; i++) V[i * k + j] = v[i]! / n;
+  }
+  return V;
 }

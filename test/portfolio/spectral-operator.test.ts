@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { SpectralRiskOperator } from '../../src/portfolio/spectral-operator.ts';
-import { naiveSolve } from './dense-operator.ts';
-
-/** Random p × k matrix with orthonormal columns by Gram–Schmidt. */
-function orthonormal(p: number, k: number, rng: Rng): Float64Array {
-  const V = new Float64Array(p * k);
-  for (let j = 0; j < k; j++) {
-    const v = Float64Array.from({ length: p }, () => rng.normal());
-    for (let pass = 0; pass < 2; pass++) {
-      for (let q = 0; q < j; q++) {
-        let d = 0;
-        for (let i = 0; i < p; i++) d += V[i * k + q]! * v[i]!;
-        for (let i = 0; i < p; i++) v[i] = v[i]! - d * V[i * k + q]!;
-      }
-    }
-    const n = Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-    for (let i = 0; i < p; i++) V[i * k + j] = v[i]! / n;
-  }
-  return V;
-}
+import { naiveSolve, orthonormal } from './dense-operator.ts';
 
 describe('SpectralRiskOperator', () => {
   it('agrees with the dense Σ = aI + V diag(c) Vᵀ for mul, quadForm and (γΣ + ρI)⁻¹', () => {
