@@ -8,160 +8,57 @@
  * overflow; the total converts exactly to a double (|Σ| < 2^53). The float64 loop it replaces was exact too
  * (every partial sum is a multiple of 1/4 below 2^51), so the IC is the same to the bit.
  *
- * The module is assembled here from its bytes (no toolchain, no file to load). Memory layout is the
+ * The module is assembled by core/wasm.ts (no toolchain, no file to load). Memory layout is the
  * caller's: rows are byte offsets into `memory`, padded with zeros to a multiple of 8 values.
  */
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-const simd = (op: number) => [0xfd, ...uleb(op)];
-const V128_LOAD = (offset: number) => [...simd(0x00), 0x00, ...uleb(offset)];
-const I32X4_DOT_I16X8_S = simd(0xba);
-const I32X4_ADD = simd(0xae);
-const I64X2_ADD = simd(0xce);
-const I64X2_EXTEND_LOW_I32X4_S = simd(0xc7);
-const I64X2_EXTEND_HIGH_I32X4_S = simd(0xc8);
-const I64X2_EXTRACT_LANE = (lane: number) => [...simd(0x1d), lane];
-const I64X2_SPLAT = simd(0x12);
+import { FunctionBuilder, instantiate, ModuleBuilder, newWasmMemory, type WasmModule } from '../core/wasm.ts';
 
 /**
- * (func (param $a i32) (param $b i32) (param $n i32) (param $blk i32) (result f64))
- * Σ over n vectors of 8 int16 at byte offsets a and b; the int32 lanes are flushed into int64 every blk
- * vectors. Locals: 4 = acc64 (v128), 5 = acc32 (v128), 6 = k (i32).
+ * dot(a, b, n, blk) → f64: Σ over n vectors of 8 int16 at byte offsets a and b; the int32 lanes are
+ * flushed into int64 every blk vectors (2·blk·max|product| < 2^31 keeps them from overflowing).
  */
-function dotBody(): number[] {
-  const [a, b, n, blk, acc64, acc32, k] = [0, 1, 2, 3, 4, 5, 6];
-  const get = (i: number) => [0x20, i];
-  const set = (i: number) => [0x21, i];
-  const zero = [0x42, 0x00, ...I64X2_SPLAT];
-  const code = [
-    ...zero,
-    ...set(acc64),
-    0x02,
-    0x40, // block
-    0x03,
-    0x40, // loop $outer
-    ...get(n),
-    0x45,
-    0x0d,
-    0x01, // br_if to block end when n == 0
-    // k = min(n, blk)
-    ...get(n),
-    ...get(blk),
-    ...get(n),
-    ...get(blk),
-    0x48,
-    0x1b,
-    ...set(k), // select(n, blk, n < blk)
-    ...get(n),
-    ...get(k),
-    0x6b,
-    ...set(n), // n -= k
-    ...zero,
-    ...set(acc32),
-    0x03,
-    0x40, // loop $inner
-    ...get(acc32),
-    ...get(a),
-    ...V128_LOAD(0),
-    ...get(b),
-    ...V128_LOAD(0),
-    ...I32X4_DOT_I16X8_S,
-    ...I32X4_ADD,
-    ...set(acc32),
-    ...get(a),
-    0x41,
-    0x10,
-    0x6a,
-    ...set(a), // a += 16
-    ...get(b),
-    0x41,
-    0x10,
-    0x6a,
-    ...set(b), // b += 16
-    ...get(k),
-    0x41,
-    0x01,
-    0x6b,
-    0x22,
-    k, // k -= 1 (tee)
-    0x0d,
-    0x00, // br_if $inner
-    0x0b, // end inner
-    ...get(acc64),
-    ...get(acc32),
-    ...I64X2_EXTEND_LOW_I32X4_S,
-    ...I64X2_ADD,
-    ...get(acc32),
-    ...I64X2_EXTEND_HIGH_I32X4_S,
-    ...I64X2_ADD,
-    ...set(acc64),
-    0x0c,
-    0x00, // br $outer
-    0x0b, // end outer
-    0x0b, // end block
-    ...get(acc64),
-    ...I64X2_EXTRACT_LANE(0),
-    ...get(acc64),
-    ...I64X2_EXTRACT_LANE(1),
-    0x7c, // i64.add
-    0xb9, // f64.convert_i64_s
-    0x0b, // end func
-  ];
-  const locals = [0x02, 0x02, 0x7b, 0x01, 0x7f]; // 2 × v128, 1 × i32
-  const body = [...locals, ...code];
-  return [...uleb(body.length), ...body];
+function dotFunction(): FunctionBuilder {
+  const f = new FunctionBuilder(
+    'dot',
+    [
+      ['a', 'i32'],
+      ['b', 'i32'],
+      ['n', 'i32'],
+      ['blk', 'i32'],
+    ],
+    ['f64'],
+  )
+    .local(['acc64', 'acc32'], 'v128')
+    .local('k', 'i32');
+  f.i64(0).op('i64x2.splat').set('acc64');
+  f.block('done').loop('outer');
+  f.get('n').op('i32.eqz').brIf('done');
+  // k = min(n, blk); n −= k
+  f.get('n').get('blk').get('n').get('blk').op('i32.lt_s').op('select').set('k');
+  f.get('n').get('k').op('i32.sub').set('n');
+  f.i64(0).op('i64x2.splat').set('acc32');
+  f.loop('inner');
+  f.get('acc32').get('a').load('v128.load', 0, 0).get('b').load('v128.load', 0, 0);
+  f.ops('i32x4.dot_i16x8_s', 'i32x4.add').set('acc32');
+  f.get('a').i32(16).op('i32.add').set('a');
+  f.get('b').i32(16).op('i32.add').set('b');
+  f.get('k').i32(1).op('i32.sub').tee('k').brIf('inner');
+  f.end();
+  // Widen the four int32 partial sums into the two int64 lanes.
+  f.get('acc64').get('acc32').op('i64x2.extend_low_i32x4_s').op('i64x2.add');
+  f.get('acc32').op('i64x2.extend_high_i32x4_s').op('i64x2.add').set('acc64');
+  f.br('outer');
+  f.end().end();
+  f.get('acc64').lane('i64x2.extract_lane', 0).get('acc64').lane('i64x2.extract_lane', 1);
+  f.ops('i64.add', 'f64.convert_i64_s');
+  return f;
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...uleb(content.length), ...content];
-}
-
-function moduleBytes(): Uint8Array {
-  const str = (x: string) => [...uleb(x.length), ...[...x].map((c) => c.charCodeAt(0))];
-  return Uint8Array.from([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version 1
-    ...section(1, [0x01, 0x60, 0x04, 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7c]), // type 0: (i32 ×4) → f64
-    ...section(2, [0x01, ...str('env'), ...str('memory'), 0x02, 0x00, 0x01]), // import memory, ≥ 1 page
-    ...section(3, [0x01, 0x00]), // one function, of type 0
-    ...section(7, [0x01, ...str('dot'), 0x00, 0x00]), // export it as "dot"
-    ...section(10, [0x01, ...dotBody()]),
-  ]);
-}
-
-/**
- * The slice of the WebAssembly JS API used here. The project's `lib` (ES2023, no DOM) does not declare the
- * global, so it is typed locally and looked up at run time.
- */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
-}
-const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-
-let compiled: object | null | undefined;
+let compiled: WasmModule | null | undefined;
 
 /** The compiled module, or null where WebAssembly SIMD is unavailable (the JS twin is used then). */
-function simdModule(): object | null {
-  if (compiled === undefined) {
-    const bytes = moduleBytes();
-    compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
-  }
+function simdModule(): WasmModule | null {
+  if (compiled === undefined) compiled = new ModuleBuilder().importMemory().func(dotFunction()).compile();
   return compiled;
 }
 
@@ -189,10 +86,9 @@ export class I16DotKernel {
     this.rows = rows;
     const bytes = this.stride * rows * 2;
     const mod = simdModule();
-    if (mod && wasm && !I16DotKernel.forceJs) {
-      const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-      const inst = new wasm.Instance(mod, { env: { memory } });
-      this.dotFn = inst.exports.dot as (a: number, b: number, n: number, blk: number) => number;
+    if (mod && !I16DotKernel.forceJs) {
+      const memory = newWasmMemory(bytes);
+      this.dotFn = instantiate(mod, memory).dot as (a: number, b: number, n: number, blk: number) => number;
       this.values = new Int16Array(memory.buffer, 0, this.stride * rows);
     } else {
       this.dotFn = null;
