@@ -7,9 +7,11 @@ import {
   accumulateFeatureHistogram,
   accumulateTwoFeatureHistograms,
   gatherGradients,
+  subtractHistogramRange,
 } from '../../src/ml/gbdt/histogram.ts';
 import { binMatrix, sketchCuts } from '../../src/ml/gbdt/quantize.ts';
 import { sampleRowsBernoulli, xoshiroStateFromSeed } from '../../src/ml/gbdt/sample.ts';
+import { emptyCandidate, evaluateFeatureSplits, nodeGain } from '../../src/ml/gbdt/split.ts';
 import { syntheticClassification } from './fixtures.ts';
 
 /** The sampler as the trainer first wrote it: one Rng.uniform() per row. */
@@ -165,33 +167,39 @@ describe('TreeGrower with dropped rows', () => {
   });
 });
 
+/** A store over random codes: `p` features of `codes` bins each plus the missing code. */
+function randomStore(rng: Rng, n: number, p: number, codes: number) {
+  const bins = codes > 255 ? new Uint16Array(n * p) : new Uint8Array(n * p);
+  for (let i = 0; i < bins.length; i++) bins[i] = rng.int(codes + 1);
+  const cutPtr = Int32Array.from({ length: p + 1 }, (_, f) => f * codes);
+  const cuts = {
+    nFeatures: p,
+    cutPtr,
+    cutValues: new Float64Array(p * codes),
+    minValues: new Float64Array(p),
+  };
+  const store = new HistogramStore({ rows: n, cols: p, bins, cuts, hasMissing: new Uint8Array(p) });
+  return { bins, store };
+}
+
 describe('HistogramStore (WebAssembly SIMD kernels)', () => {
   for (const codes of [9, 300]) {
     it(`builds histograms bit-identical to the JavaScript kernel (${codes > 255 ? 'u16' : 'u8'} codes), across memory growth`, () => {
       const rng = new Rng(codes);
       const n = 700;
       const p = 11;
-      const bins = codes > 255 ? new Uint16Array(n * p) : new Uint8Array(n * p);
-      for (let i = 0; i < bins.length; i++) bins[i] = rng.int(codes + 1);
-      // Every feature has `codes` bins plus the missing code.
-      const cutPtr = Int32Array.from({ length: p + 1 }, (_, f) => f * codes);
-      const cuts = {
-        nFeatures: p,
-        cutPtr,
-        cutValues: new Float64Array(p * codes),
-        minValues: new Float64Array(p),
-      };
-      const store = new HistogramStore({ rows: n, cols: p, bins, cuts, hasMissing: new Uint8Array(p) });
+      const { bins, store } = randomStore(rng, n, p, codes);
       const gh = new Float64Array(2 * n);
       for (let i = 0; i < 2 * n; i++) gh[i] = rng.normal();
       for (const q of [1, 2, 3, 7, 8, 11]) {
         const features = rng.sampleIndices(p, q);
         store.setFeatures(features);
         const rows = rng.sampleIndices(n, 400);
+        store.loadTree(gh, rows, 400);
         // Many live histograms force the pool to grow the memory (and replace its buffer) midway.
         const held = Array.from({ length: 40 }, () => store.acquire());
         const h = held[39]!;
-        store.build(h, rows, 13, 390, gh);
+        store.build(h, 13, 390);
         const ref = new Float64Array(store.histLength);
         for (const f of features)
           accumulateFeatureHistogram(bins, f * n, rows, 13, 390, gh, ref, 2 * store.slotOffset[f]!);
@@ -199,13 +207,12 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
         expect(Array.from(got)).toEqual(Array.from(ref));
         // Subtraction leaves parent − child on the sampled features.
         const parent = held[0]!;
-        store.build(parent, rows, 0, 400, gh);
-        store.subtract(parent, h, features);
+        store.build(parent, 0, 400);
+        store.subtract(parent, h);
         const ref2 = new Float64Array(store.histLength);
         for (const f of features) {
           accumulateFeatureHistogram(bins, f * n, rows, 0, 400, gh, ref2, 2 * store.slotOffset[f]!);
-          for (let s = 2 * store.slotOffset[f]!; s < 2 * store.slotOffset[f + 1]!; s++)
-            ref2[s] = ref2[s]! - ref[s]!;
+          subtractHistogramRange(ref2, ref, 2 * store.slotOffset[f]!, 2 * store.slotOffset[f + 1]!);
         }
         expect(Array.from(store.f64.subarray(parent, parent + store.histLength))).toEqual(Array.from(ref2));
         for (const x of held) store.release(x);
@@ -215,5 +222,70 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
         store.release(again);
       }
     });
+
+    it(`partitions rows in WebAssembly exactly like partitionRowsStable (${codes > 255 ? 'u16' : 'u8'} codes)`, () => {
+      const rng = new Rng(codes + 1);
+      const n = 500;
+      const p = 3;
+      const { bins, store } = randomStore(rng, n, p, codes);
+      const rows = rng.shuffle(Array.from({ length: n }, (_, i) => i));
+      const mine = Int32Array.from(rows);
+      store.loadTree(new Float64Array(2 * n), mine, n);
+      const ref = Int32Array.from(rows);
+      const tmp = new Int32Array(n);
+      // Nested splits on random segments, including empty ones, splitBin −1 and the last bin.
+      for (let t = 0; t < 60; t++) {
+        const a = rng.int(n + 1);
+        const b = a + rng.int(n - a + 1);
+        const f = rng.int(p);
+        const splitBin = rng.int(codes + 1) - 1;
+        const dl = rng.uniform() < 0.5;
+        const midRef = partitionRowsStable(ref, a, b, bins, f * n, splitBin, codes, dl, tmp);
+        expect(store.partition(a, b, f, splitBin, dl)).toBe(midRef);
+      }
+      store.copyRowsOut(mine, n);
+      expect(Array.from(mine)).toEqual(Array.from(ref));
+    });
   }
+
+  it('scans splits in WebAssembly exactly like evaluateFeatureSplits (α = 0 and L1, empty bins, missing slot)', () => {
+    const rng = new Rng(77);
+    const n = 50;
+    const p = 4;
+    const codes = 40;
+    const { store } = randomStore(rng, n, p, codes);
+    for (let t = 0; t < 300; t++) {
+      const h = store.acquire();
+      const v = store.f64;
+      let G = 0;
+      let H = 0;
+      for (let f = 0; f < p; f++) {
+        const missing = rng.uniform() < 0.5;
+        for (let s = 0; s <= codes; s++) {
+          const at = h + 2 * (store.slotOffset[f]! + s);
+          // A third of the bins are empty; the missing slot is filled for half the features.
+          if ((s < codes && rng.uniform() < 0.33) || (s === codes && !missing)) continue;
+          v[at] = rng.normal() * (t % 3 === 0 ? 1 : 3);
+          v[at + 1] = rng.uniform() * 4;
+          G += v[at]!;
+          H += v[at + 1]!;
+        }
+      }
+      const prm = {
+        lambda: rng.uniform() < 0.2 ? 0 : rng.uniform() * 2,
+        alpha: rng.uniform() < 0.5 ? 0 : rng.uniform(),
+        minChildWeight: rng.uniform() * 10,
+      };
+      const parentGain = nodeGain(G, H, prm);
+      const ref = emptyCandidate();
+      const got = emptyCandidate();
+      for (let f = 0; f < p; f++) {
+        const nb = store.slotOffset[f + 1]! - store.slotOffset[f]! - 1;
+        evaluateFeatureSplits(v, h + 2 * store.slotOffset[f]!, nb, f, G, H, parentGain, prm, ref);
+        store.scanFeature(h, f, G, H, parentGain, prm, got);
+      }
+      expect(got).toEqual(ref);
+      store.release(h);
+    }
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { HistogramStore } from './hist-store.ts';
 import { type BinnedMatrix, numBins } from './quantize.ts';
-import { emptyCandidate, evaluateFeatureSplits, leafWeight, nodeGain, type SplitParams } from './split.ts';
+import { emptyCandidate, leafWeight, nodeGain, type SplitParams } from './split.ts';
 import type { Tree } from './tree.ts';
 
 /** XGBoost's kRtEps: a split must gain more than this. */
@@ -49,12 +49,10 @@ interface LevelNode {
 export class TreeGrower {
   readonly binned: BinnedMatrix;
   private readonly store: HistogramStore;
-  private readonly tmpRows: Int32Array;
 
   constructor(binned: BinnedMatrix) {
     this.binned = binned;
     this.store = new HistogramStore(binned);
-    this.tmpRows = new Int32Array(binned.rows);
   }
 
   private release(h: number): void {
@@ -77,11 +75,11 @@ export class TreeGrower {
     p: GrowParams,
     nDropped = 0,
   ): GrownTree {
-    const { bins, cuts } = this.binned;
-    const n = this.binned.rows;
+    const { cuts } = this.binned;
     const store = this.store;
-    const slotOffset = store.slotOffset;
     store.setFeatures(features);
+    // Rows and gradients live in WebAssembly memory for the whole tree; the rows come back out at the end.
+    store.loadTree(gh, rows, m + nDropped);
     const left: number[] = [];
     const right: number[] = [];
     const feature: number[] = [];
@@ -134,7 +132,7 @@ export class TreeGrower {
     ];
     if (canSplit(H, 0)) {
       level[0]!.hist = store.acquire();
-      store.build(level[0]!.hist, rows, 0, m, gh);
+      store.build(level[0]!.hist, 0, m);
     }
     for (let depth = 0; level.length > 0; depth++) {
       const next: LevelNode[] = [];
@@ -145,52 +143,16 @@ export class TreeGrower {
         }
         const best = emptyCandidate();
         const parentGain = nodeGain(node.G, node.H, p);
-        const hist = store.f64;
         for (let j = 0; j < features.length; j++) {
-          const f = features[j]!;
-          evaluateFeatureSplits(
-            hist,
-            node.hist + 2 * slotOffset[f]!,
-            numBins(cuts, f),
-            f,
-            node.G,
-            node.H,
-            parentGain,
-            p,
-            best,
-          );
+          store.scanFeature(node.hist, features[j]!, node.G, node.H, parentGain, p, best);
         }
         if (!(best.feature >= 0 && best.lossChg > MIN_SPLIT_GAIN_EPS && best.lossChg >= p.gamma)) {
           makeLeaf(node);
           continue;
         }
         const f = best.feature;
-        const nb = numBins(cuts, f);
-        const mid = partitionRowsStable(
-          rows,
-          node.start,
-          node.end,
-          bins,
-          f * n,
-          best.splitBin,
-          nb,
-          best.defaultLeft,
-          this.tmpRows,
-        );
-        const dMid =
-          node.dEnd > node.dStart
-            ? partitionRowsStable(
-                rows,
-                node.dStart,
-                node.dEnd,
-                bins,
-                f * n,
-                best.splitBin,
-                nb,
-                best.defaultLeft,
-                this.tmpRows,
-              )
-            : node.dStart;
+        const mid = store.partition(node.start, node.end, f, best.splitBin, best.defaultLeft);
+        const dMid = store.partition(node.dStart, node.dEnd, f, best.splitBin, best.defaultLeft);
         const id = node.id;
         feature[id] = f;
         splitBin[id] = best.splitBin;
@@ -220,20 +182,12 @@ export class TreeGrower {
         };
         left[id] = L.id;
         right[id] = R.id;
-        this.childHistograms(
-          node,
-          L,
-          R,
-          canSplit(L.H, depth + 1),
-          canSplit(R.H, depth + 1),
-          rows,
-          gh,
-          features,
-        );
+        this.childHistograms(node, L, R, canSplit(L.H, depth + 1), canSplit(R.H, depth + 1));
         next.push(L, R);
       }
       level = next;
     }
+    store.copyRowsOut(rows, m + nDropped);
     const tree: Tree = {
       classIndex,
       left: Int32Array.from(left),
@@ -255,9 +209,6 @@ export class TreeGrower {
     R: LevelNode,
     needL: boolean,
     needR: boolean,
-    rows: Int32Array,
-    gh: Float64Array,
-    features: Int32Array,
   ): void {
     const store = this.store;
     const ph = parent.hist;
@@ -273,14 +224,14 @@ export class TreeGrower {
     if (needBig) {
       // Build the smaller child, then parent − small is the bigger one, in the parent's buffer.
       const sh = store.acquire();
-      store.build(sh, rows, small.start, small.end, gh);
-      store.subtract(ph, sh, features);
+      store.build(sh, small.start, small.end);
+      store.subtract(ph, sh);
       big.hist = ph;
       if (needSmall) small.hist = sh;
       else store.release(sh);
     } else {
       store.f64.fill(0, ph, ph + store.histLength);
-      store.build(ph, rows, small.start, small.end, gh);
+      store.build(ph, small.start, small.end);
       small.hist = ph;
     }
   }

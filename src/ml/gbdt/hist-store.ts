@@ -1,25 +1,113 @@
 /**
- * The node histograms of one binned training set, kept in WebAssembly linear memory so the SIMD kernels of
- * wasm-hist.ts can fill them (methods.md §9.3 item 4; layout as in histogram.ts: feature f's slot s holds
- * (Σg, Σh) at float64 index 2·(slotOffset[f] + s), the last slot collecting missing values).
+ * The WebAssembly workspace of tree growth on one binned training set (methods.md §9.3 items 4–6): the bin
+ * matrix, the current tree's row ids and gradients, the gathered (g, h) of the node being built and a pool of
+ * node histograms, all in one linear memory. The kernels of wasm-hist.ts (histograms) and wasm-node.ts
+ * (gather, partition, subtraction, split scan) work there directly, so during a tree no row list, gradient or
+ * histogram is copied between JavaScript arrays and WebAssembly memory: the rows and gradients go in once per
+ * tree (`loadTree`) and the reordered rows come out once (`copyRowsOut`).
  *
- * Memory layout (byte addresses): the bin matrix (copied once, feature-major as in BinnedMatrix), then the
- * node's row ids and its gathered (g, h) pairs, then a pool of histograms. A histogram is named by its
- * float64 index into `f64`; the pool grows the memory when it runs out, which replaces the ArrayBuffer, so
- * callers re-read `f64` after `acquire` instead of holding on to a view.
+ * Histogram layout as in histogram.ts: feature f's slot s holds (Σg, Σh) at float64 index
+ * 2·(slotOffset[f] + s), the last slot collecting missing values. A histogram is named by its float64 index
+ * into `f64`; the pool grows the memory when it runs out, which replaces the ArrayBuffer, so callers re-read
+ * `f64` after `acquire` instead of holding on to a view.
+ *
+ * Memory layout (byte addresses): bins (feature-major, as BinnedMatrix) | rows (n × i32) | partition scratch
+ * (n × i32) | gradients (n × f64x2) | gathered gradients (n × f64x2) | scan result (5 × f64) | histogram pool.
  */
+import {
+  instantiate,
+  ModuleBuilder,
+  newWasmMemory,
+  WASM_PAGE_BYTES,
+  type WasmMemory,
+} from '../../core/wasm.ts';
 import { type BinnedMatrix, numBins } from './quantize.ts';
-import { type HistKernels, instantiateHistKernels } from './wasm-hist.ts';
+import type { SplitCandidate, SplitParams } from './split.ts';
+import { HIST_LANES, type HistLanes, histKernel, histKernelName } from './wasm-hist.ts';
+import { gatherKernel, partitionKernel, splitScanKernel, subtractKernel } from './wasm-node.ts';
 
-const PAGE = 65536;
+// biome-ignore lint/suspicious/noExplicitAny: WebAssembly exports are untyped; each is wrapped below
+type WasmFn = (...args: any[]) => any;
+type ScanFn = (
+  hist: number,
+  nb: number,
+  G: number,
+  H: number,
+  parentGain: number,
+  lambda: number,
+  alpha: number,
+  mcw: number,
+  best: number,
+  out: number,
+) => number;
+
+interface TrainKernels {
+  readonly hist: Readonly<Record<HistLanes, WasmFn>>;
+  readonly gather: (rowPtr: number, rowEnd: number, ghBase: number, out: number) => void;
+  readonly partition: (
+    rowPtr: number,
+    rowEnd: number,
+    col: number,
+    splitBin: number,
+    missingCode: number,
+    defaultLeft: number,
+    tmp: number,
+  ) => number;
+  readonly subtract: (parent: number, child: number, bytes: number) => void;
+  readonly scan: Readonly<Record<'fwd_a0' | 'bwd_a0' | 'fwd_l1' | 'bwd_l1', ScanFn>>;
+}
+
+const compiled: { u8?: object; u16?: object } = {};
+
+function trainModule(u16: boolean) {
+  const key = u16 ? 'u16' : 'u8';
+  let m = compiled[key];
+  if (!m) {
+    const mb = new ModuleBuilder().importMemory();
+    for (const L of HIST_LANES) mb.func(histKernel(L, u16));
+    mb.func(gatherKernel()).func(partitionKernel(u16)).func(subtractKernel());
+    for (const bwd of [false, true]) for (const l1 of [false, true]) mb.func(splitScanKernel(bwd, l1));
+    const mod = mb.compile();
+    if (!mod) throw new Error('this engine cannot compile the GBDT WebAssembly SIMD kernels');
+    m = compiled[key] = mod;
+  }
+  return m;
+}
+
+function instantiateKernels(memory: WasmMemory, u16: boolean): TrainKernels {
+  const ex = instantiate(trainModule(u16) as never, memory) as Record<string, WasmFn>;
+  const w = u16 ? 'u16' : 'u8';
+  return {
+    hist: {
+      1: ex[histKernelName(1, u16)]!,
+      2: ex[histKernelName(2, u16)]!,
+      4: ex[histKernelName(4, u16)]!,
+      8: ex[histKernelName(8, u16)]!,
+    },
+    gather: ex.gather!,
+    partition: ex[`partition_${w}`]!,
+    subtract: ex.subtract!,
+    scan: {
+      fwd_a0: ex.scan_fwd_a0!,
+      bwd_a0: ex.scan_bwd_a0!,
+      fwd_l1: ex.scan_fwd_l1!,
+      bwd_l1: ex.scan_bwd_l1!,
+    },
+  };
+}
 
 export class HistogramStore {
   readonly slotOffset: Int32Array;
   /** float64 values per histogram (2 per slot). */
   readonly histLength: number;
-  private readonly kernels: HistKernels;
+  private readonly binned: BinnedMatrix;
+  private readonly memory: WasmMemory;
+  private readonly kernels: TrainKernels;
   private readonly rowsByte: number;
+  private readonly tmpByte: number;
   private readonly ghByte: number;
+  private readonly ghNodeByte: number;
+  private readonly outByte: number;
   private readonly binBytes: number;
   private readonly n: number;
   private poolEnd: number;
@@ -36,18 +124,22 @@ export class HistogramStore {
     const n = binned.rows;
     const p = binned.cols;
     this.n = n;
+    this.binned = binned;
     this.slotOffset = new Int32Array(p + 1);
     for (let f = 0; f < p; f++) this.slotOffset[f + 1] = this.slotOffset[f]! + numBins(binned.cuts, f) + 1;
     this.histLength = 2 * this.slotOffset[p]!;
     this.binBytes = binned.bins.BYTES_PER_ELEMENT;
     const align = (x: number) => Math.ceil(x / 16) * 16;
     this.rowsByte = align(binned.bins.byteLength);
-    this.ghByte = align(this.rowsByte + 4 * n);
-    this.poolEnd = align(this.ghByte + 16 * n);
-    const pages = Math.max(1, Math.ceil((this.poolEnd + 4 * 8 * this.histLength) / PAGE));
-    this.kernels = instantiateHistKernels(pages, this.binBytes === 2);
+    this.tmpByte = align(this.rowsByte + 4 * n);
+    this.ghByte = align(this.tmpByte + 4 * n);
+    this.ghNodeByte = this.ghByte + 16 * n;
+    this.outByte = this.ghNodeByte + 16 * n;
+    this.poolEnd = this.outByte + 64;
+    this.memory = newWasmMemory(this.poolEnd + 4 * 8 * this.histLength);
+    this.kernels = instantiateKernels(this.memory, this.binBytes === 2);
     this.refreshViews();
-    new Uint8Array(this.kernels.memory.buffer, 0, binned.bins.byteLength).set(
+    new Uint8Array(this.memory.buffer, 0, binned.bins.byteLength).set(
       new Uint8Array(binned.bins.buffer, binned.bins.byteOffset, binned.bins.byteLength),
     );
     this.col = new Int32Array(p);
@@ -55,7 +147,7 @@ export class HistogramStore {
   }
 
   private refreshViews(): void {
-    const buf = this.kernels.memory.buffer;
+    const buf = this.memory.buffer;
     this.f64 = new Float64Array(buf);
     this.rows32 = new Int32Array(buf);
   }
@@ -69,10 +161,11 @@ export class HistogramStore {
     }
     const bytes = 8 * this.histLength;
     const need = this.poolEnd + bytes;
-    const have = this.kernels.memory.buffer.byteLength;
+    const have = this.memory.buffer.byteLength;
     if (need > have) {
       // Grow geometrically so a deep tree's level does not grow the memory once per histogram.
-      this.kernels.memory.grow(Math.max(Math.ceil((need - have) / PAGE), Math.ceil(have / PAGE / 2)));
+      const page = WASM_PAGE_BYTES;
+      this.memory.grow(Math.max(Math.ceil((need - have) / page), Math.ceil(have / page / 2)));
       this.refreshViews();
     }
     const h2 = this.poolEnd / 8;
@@ -95,27 +188,33 @@ export class HistogramStore {
   }
 
   /**
-   * Adds the (g, h) of rows[start..end) into histogram `h` for the sampled features. Rows are visited in
-   * order, so each slot's sum is formed in the same order as accumulateFeatureHistogram's.
+   * Copies a tree's inputs in: the (g, h) pairs of every training row (`gh`, length 2n) and the row ids
+   * rows[0 … count) that `build` and `partition` address by position from now on.
    */
-  build(h: number, rows: Int32Array, start: number, end: number, gh: Float64Array): void {
-    const r32 = this.rows32;
-    const f64 = this.f64;
-    let ri = this.rowsByte >> 2;
-    let gi = this.ghByte >> 3;
-    for (let k = start; k < end; k++, ri++, gi += 2) {
-      const r = rows[k]!;
-      r32[ri] = r;
-      f64[gi] = gh[2 * r]!;
-      f64[gi + 1] = gh[2 * r + 1]!;
-    }
-    const rp = this.rowsByte;
-    const re = rp + 4 * (end - start);
-    const gp = this.ghByte;
+  loadTree(gh: Float64Array, rows: Int32Array, count: number): void {
+    this.f64.set(gh.subarray(0, 2 * this.n), this.ghByte >> 3);
+    this.rows32.set(rows.subarray(0, count), this.rowsByte >> 2);
+  }
+
+  /** Copies the (reordered) row ids of positions [0, count) back out. */
+  copyRowsOut(rows: Int32Array, count: number): void {
+    const at = this.rowsByte >> 2;
+    rows.set(this.rows32.subarray(at, at + count));
+  }
+
+  /**
+   * Adds the (g, h) of the rows at positions [start, end) into histogram `h` for the sampled features. Rows
+   * are visited in order, so each slot's sum is formed in the same order as accumulateFeatureHistogram's.
+   */
+  build(h: number, start: number, end: number): void {
+    const rp = this.rowsByte + 4 * start;
+    const re = this.rowsByte + 4 * end;
+    const gp = this.ghNodeByte;
+    this.kernels.gather(rp, re, this.ghByte, gp);
     const hb = 8 * h;
     const c = this.col;
     const b = this.base;
-    const L = this.kernels.lanes;
+    const L = this.kernels.hist;
     const q = this.q;
     let j = 0;
     for (; j + 8 <= q; j += 8) {
@@ -164,15 +263,73 @@ export class HistogramStore {
     if (j < q) L[1](rp, re, gp, c[j], hb + b[j]!);
   }
 
-  /** Histogram subtraction on the sampled features: parent −= child (the parent becomes the sibling). */
-  subtract(parent: number, child: number, features: Int32Array): void {
-    const f64 = this.f64;
-    const d = child - parent;
-    for (let j = 0; j < features.length; j++) {
-      const f = features[j]!;
-      const a = parent + 2 * this.slotOffset[f]!;
-      const e = parent + 2 * this.slotOffset[f + 1]!;
-      for (let s = a; s < e; s++) f64[s] = f64[s]! - f64[s + d]!;
-    }
+  /** Histogram subtraction: parent −= child (the parent becomes the sibling). Unsampled features stay 0 − 0. */
+  subtract(parent: number, child: number): void {
+    this.kernels.subtract(8 * parent, 8 * child, 8 * this.histLength);
   }
+
+  /**
+   * Stable partition of the rows at positions [start, end) by feature f's split (bins ≤ splitBin go left, the
+   * missing code follows defaultLeft), as partitionRowsStable. Returns the first position of the right part.
+   */
+  partition(start: number, end: number, f: number, splitBin: number, defaultLeft: boolean): number {
+    if (end <= start) return start;
+    const left = this.kernels.partition(
+      this.rowsByte + 4 * start,
+      this.rowsByte + 4 * end,
+      f * this.n * this.binBytes,
+      splitBin,
+      numBins(this.binned.cuts, f),
+      defaultLeft ? 1 : 0,
+      this.tmpByte,
+    );
+    return start + left;
+  }
+
+  /**
+   * evaluateFeatureSplits on feature f of histogram `h` for a node with totals (G, H): updates `best` in place
+   * when a strictly better valid candidate appears (forward scan, then backward if the node has missing values).
+   */
+  scanFeature(
+    h: number,
+    f: number,
+    G: number,
+    H: number,
+    parentGain: number,
+    p: SplitParams,
+    best: SplitCandidate,
+  ): void {
+    const nb = numBins(this.binned.cuts, f);
+    const hist = 8 * h + 16 * this.slotOffset[f]!;
+    const l1 = p.alpha !== 0;
+    const out = this.outByte;
+    const o = out >> 3;
+    const fwd = l1 ? this.kernels.scan.fwd_l1 : this.kernels.scan.fwd_a0;
+    let b = fwd(hist, nb, G, H, parentGain, p.lambda, p.alpha, p.minChildWeight, best.lossChg, out);
+    const v = this.f64;
+    if (b >= 0) setCandidate(best, v, o, f, b, false);
+    // The missing slot's hessian is > 0 iff the node has missing rows: every sampled row has h ≥ 1e-16.
+    if (!(v[(hist >> 3) + 2 * nb + 1]! > 0)) return;
+    const bwd = l1 ? this.kernels.scan.bwd_l1 : this.kernels.scan.bwd_a0;
+    b = bwd(hist, nb, G, H, parentGain, p.lambda, p.alpha, p.minChildWeight, best.lossChg, out);
+    if (b >= 0) setCandidate(best, v, o, f, b - 1, true);
+  }
+}
+
+function setCandidate(
+  c: SplitCandidate,
+  v: Float64Array,
+  o: number,
+  f: number,
+  splitBin: number,
+  defaultLeft: boolean,
+): void {
+  c.lossChg = v[o]!;
+  c.GL = v[o + 1]!;
+  c.HL = v[o + 2]!;
+  c.GR = v[o + 3]!;
+  c.HR = v[o + 4]!;
+  c.feature = f;
+  c.splitBin = splitBin;
+  c.defaultLeft = defaultLeft;
 }
