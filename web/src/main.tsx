@@ -41,7 +41,12 @@ function App() {
         <h1>alphalab</h1>
         <nav>
           {PAGES.map(([id, label]) => (
-            <a key={id} href={`#/${id}`} className={id === page ? 'current' : undefined} data-testid={`nav-${id}`}>
+            <a
+              key={id}
+              href={`#/${id}`}
+              className={id === page ? 'current' : undefined}
+              data-testid={`nav-${id}`}
+            >
               {label}
             </a>
           ))}

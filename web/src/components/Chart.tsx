@@ -29,7 +29,15 @@ echarts.use([
 
 export type ChartOption = echarts.EChartsCoreOption;
 
-export function Chart({ option, height = 320, testId }: { option: ChartOption; height?: number; testId: string }) {
+export function Chart({
+  option,
+  height = 320,
+  testId,
+}: {
+  option: ChartOption;
+  height?: number;
+  testId: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   useEffect(() => {

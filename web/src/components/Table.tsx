@@ -7,7 +7,17 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-export function Table<T>({ rows, columns, testId, rowKey }: { rows: readonly T[]; columns: readonly Column<T>[]; testId: string; rowKey: (r: T) => string }) {
+export function Table<T>({
+  rows,
+  columns,
+  testId,
+  rowKey,
+}: {
+  rows: readonly T[];
+  columns: readonly Column<T>[];
+  testId: string;
+  rowKey: (r: T) => string;
+}) {
   return (
     <table data-testid={testId}>
       <thead>
@@ -35,7 +45,12 @@ export function Table<T>({ rows, columns, testId, rowKey }: { rows: readonly T[]
 }
 
 export function Status({ loading, error }: { loading: boolean; error: string | undefined }) {
-  if (error) return <p className="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
   if (loading) return <p className="muted">Loading…</p>;
   return null;
 }

@@ -42,7 +42,7 @@ export function DriftPage() {
 
   const heatOption = useMemo(() => {
     const h = heat.data;
-    if (!h || !h.features.length) return undefined;
+    if (!h?.features.length) return undefined;
     const D = h.dates.length;
     const data: [number, number, number | '-'][] = [];
     h.features.forEach((_, f) => h.dates.forEach((_, d) => data.push([d, f, h.values[f * D + d] ?? '-'])));
@@ -63,15 +63,44 @@ export function DriftPage() {
           { gte: 0.25, color: '#e63946', label: '≥ 0.25' },
         ],
       },
-      series: [{ type: 'heatmap', data, label: { show: D * h.features.length <= 120, formatter: (p: { value: [number, number, number] }) => fmt(p.value[2], 2) } }],
+      series: [
+        {
+          type: 'heatmap',
+          data,
+          label: {
+            show: D * h.features.length <= 120,
+            formatter: (p: { value: [number, number, number] }) => fmt(p.value[2], 2),
+          },
+        },
+      ],
     };
   }, [heat.data]);
   const icOption = useMemo(
-    () => metrics.data && lineOption('Rank IC and its 5-day mean', metrics.data.dates, [{ name: 'IC', values: metrics.data.ic }, { name: 'IC 5d avg', values: metrics.data.ic5dAvg }], { baseline: 0 }),
+    () =>
+      metrics.data &&
+      lineOption(
+        'Rank IC and its 5-day mean',
+        metrics.data.dates,
+        [
+          { name: 'IC', values: metrics.data.ic },
+          { name: 'IC 5d avg', values: metrics.data.ic5dAvg },
+        ],
+        { baseline: 0 },
+      ),
     [metrics.data],
   );
   const sharpeOption = useMemo(
-    () => metrics.data && lineOption('Rolling Sharpe', metrics.data.dates, [{ name: 'Sharpe 5d', values: metrics.data.sharpe5d }, { name: 'Sharpe 20d', values: metrics.data.sharpe20d }], { baseline: 0 }),
+    () =>
+      metrics.data &&
+      lineOption(
+        'Rolling Sharpe',
+        metrics.data.dates,
+        [
+          { name: 'Sharpe 5d', values: metrics.data.sharpe5d },
+          { name: 'Sharpe 20d', values: metrics.data.sharpe20d },
+        ],
+        { baseline: 0 },
+      ),
     [metrics.data],
   );
 
@@ -79,19 +108,35 @@ export function DriftPage() {
     <section>
       <h2>Drift</h2>
       <Status loading={strategies.loading} error={strategies.error} />
-      {strategies.data && strategies.data.items.length === 0 && <p>No drift metrics yet: run <code>alphalab monitor run --date D</code>.</p>}
+      {strategies.data && strategies.data.items.length === 0 && (
+        <p>
+          No drift metrics yet: run <code>alphalab monitor run --date D</code>.
+        </p>
+      )}
       {strategies.data && strategies.data.items.length > 0 && (
         <label>
           Strategy{' '}
-          <select data-testid="drift-strategy" value={strategy ?? ''} onChange={(e) => setStrategy(e.target.value)}>
+          <select
+            data-testid="drift-strategy"
+            value={strategy ?? ''}
+            onChange={(e) => setStrategy(e.target.value)}
+          >
             {strategies.data.items.map((s) => (
               <option key={s.strategyId}>{s.strategyId}</option>
             ))}
           </select>
         </label>
       )}
-      {heatOption && <Chart testId="psi-heatmap" option={heatOption} height={Math.max(220, 40 * heat.data!.features.length + 140)} />}
-      {heat.data && heat.data.features.length === 0 && strategy && <p className="muted">No per-feature PSI stored for {strategy}.</p>}
+      {heatOption && (
+        <Chart
+          testId="psi-heatmap"
+          option={heatOption}
+          height={Math.max(220, 40 * heat.data!.features.length + 140)}
+        />
+      )}
+      {heat.data && heat.data.features.length === 0 && strategy && (
+        <p className="muted">No per-feature PSI stored for {strategy}.</p>
+      )}
       <div className="grid2">
         {icOption && <Chart testId="ic-chart" option={icOption} height={260} />}
         {sharpeOption && <Chart testId="sharpe-chart" option={sharpeOption} height={260} />}
@@ -105,7 +150,11 @@ export function DriftPage() {
           rowKey={(a) => String(a.alertId)}
           columns={[
             { key: 'date', label: 'Date', render: (a) => a.date ?? a.raisedAt.slice(0, 10) },
-            { key: 'severity', label: 'Severity', render: (a) => <span className={`sev-${a.severity}`}>{a.severity}</span> },
+            {
+              key: 'severity',
+              label: 'Severity',
+              render: (a) => <span className={`sev-${a.severity}`}>{a.severity}</span>,
+            },
             { key: 'rule', label: 'Rule', render: (a) => a.rule },
             { key: 'value', label: 'Value', numeric: true, render: (a) => fmt(a.value, 3) },
             { key: 'threshold', label: 'Threshold', numeric: true, render: (a) => fmt(a.threshold, 3) },

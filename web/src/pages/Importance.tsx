@@ -22,7 +22,9 @@ export function ImportancePage() {
   useEffect(() => {
     if (name === null && models.data?.items.length) setName(models.data.items[0]!.name);
   }, [models.data, name]);
-  const imp = useApi<{ name: string; version: number; features: Row[] }>(name && `/api/models/${encodeURIComponent(name)}/importance?sort=${sort}`);
+  const imp = useApi<{ name: string; version: number; features: Row[] }>(
+    name && `/api/models/${encodeURIComponent(name)}/importance?sort=${sort}`,
+  );
   const option = useMemo(() => {
     const f = imp.data?.features;
     if (!f?.length) return undefined;
@@ -60,7 +62,13 @@ export function ImportancePage() {
         </select>
       </label>
       <Status loading={imp.loading} error={imp.error} />
-      {option && <Chart testId="importance-chart" option={option} height={Math.max(240, 24 * Math.min(30, imp.data!.features.length) + 60)} />}
+      {option && (
+        <Chart
+          testId="importance-chart"
+          option={option}
+          height={Math.max(240, 24 * Math.min(30, imp.data!.features.length) + 60)}
+        />
+      )}
       {imp.data && (
         <Table
           testId="importance-table"

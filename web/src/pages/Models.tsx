@@ -45,7 +45,10 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
   const [selected, setSelected] = useState<number | null>(null);
   const active = versions.data?.items.find((v) => v.active)?.version ?? null;
   const shown = selected ?? active ?? versions.data?.items.at(-1)?.version ?? null;
-  const detail = useApi<VersionDetail>(enc && shown !== null ? `/api/models/${enc}/versions/${shown}` : null, refresh);
+  const detail = useApi<VersionDetail>(
+    enc && shown !== null ? `/api/models/${enc}/versions/${shown}` : null,
+    refresh,
+  );
   const [pending, setPending] = useState<Pending | null>(null);
   const [reason, setReason] = useState('');
   const [message, setMessage] = useState<string | null>(null);
@@ -91,7 +94,13 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
       <h2>Models</h2>
       <label>
         API token{' '}
-        <input data-testid="token-input" type="password" value={token} placeholder="server.token" onChange={(e) => onToken(e.target.value)} />
+        <input
+          data-testid="token-input"
+          type="password"
+          value={token}
+          placeholder="server.token"
+          onChange={(e) => onToken(e.target.value)}
+        />
       </label>
       <Status loading={models.loading} error={models.error} />
       {models.data && (
@@ -100,19 +109,48 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
           rows={models.data.items}
           rowKey={(m) => m.name}
           columns={[
-            { key: 'name', label: 'Model', render: (m) => <button type="button" className="link" onClick={() => { setName(m.name); setSelected(null); }}>{m.name}</button> },
+            {
+              key: 'name',
+              label: 'Model',
+              render: (m) => (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    setName(m.name);
+                    setSelected(null);
+                  }}
+                >
+                  {m.name}
+                </button>
+              ),
+            },
             { key: 'strategyType', label: 'Strategy', render: (m) => m.strategyType ?? '' },
             { key: 'version', label: 'Newest', numeric: true, render: (m) => `v${m.version}` },
-            { key: 'active', label: 'Active', numeric: true, render: (m) => (m.activeVersion === null ? 'none' : `v${m.activeVersion}`) },
+            {
+              key: 'active',
+              label: 'Active',
+              numeric: true,
+              render: (m) => (m.activeVersion === null ? 'none' : `v${m.activeVersion}`),
+            },
           ]}
         />
       )}
-      {message && <p data-testid="stage-message" className="notice">{message}</p>}
+      {message && (
+        <p data-testid="stage-message" className="notice">
+          {message}
+        </p>
+      )}
       {name && versions.data && (
         <>
           <h3>
             {name}: versions{' '}
-            <button type="button" data-testid="rollback" disabled={history.data?.total === 0} onClick={() => setPending({ kind: 'rollback' })}>
+            <button
+              type="button"
+              data-testid="rollback"
+              disabled={history.data?.total === 0}
+              onClick={() => setPending({ kind: 'rollback' })}
+            >
               Roll back
             </button>
           </h3>
@@ -121,8 +159,20 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
             rows={versions.data.items}
             rowKey={(v) => String(v.version)}
             columns={[
-              { key: 'version', label: 'Version', render: (v) => <button type="button" className="link" onClick={() => setSelected(v.version)}>v{v.version}</button> },
-              { key: 'active', label: 'Stage', render: (v) => (v.active ? <strong data-testid={`active-v${v.version}`}>active</strong> : '') },
+              {
+                key: 'version',
+                label: 'Version',
+                render: (v) => (
+                  <button type="button" className="link" onClick={() => setSelected(v.version)}>
+                    v{v.version}
+                  </button>
+                ),
+              },
+              {
+                key: 'active',
+                label: 'Stage',
+                render: (v) => (v.active ? <strong data-testid={`active-v${v.version}`}>active</strong> : ''),
+              },
               { key: 'createdAt', label: 'Created', render: (v) => v.createdAt.slice(0, 19) },
               { key: 'description', label: 'Description', render: (v) => v.description ?? '' },
               {
@@ -130,7 +180,11 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
                 label: '',
                 render: (v) =>
                   v.active ? null : (
-                    <button type="button" data-testid={`promote-v${v.version}`} onClick={() => setPending({ kind: 'promote', version: v.version })}>
+                    <button
+                      type="button"
+                      data-testid={`promote-v${v.version}`}
+                      onClick={() => setPending({ kind: 'promote', version: v.version })}
+                    >
                       Promote
                     </button>
                   ),
@@ -144,7 +198,9 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
       {detail.data && (
         <Table
           testId="metrics-table"
-          rows={Object.entries(detail.data.metricsByDataset).flatMap(([d, m]) => Object.entries(m).map(([k, v]) => ({ d, k, v })))}
+          rows={Object.entries(detail.data.metricsByDataset).flatMap(([d, m]) =>
+            Object.entries(m).map(([k, v]) => ({ d, k, v })),
+          )}
           rowKey={(r) => `${r.d}:${r.k}`}
           columns={[
             { key: 'd', label: 'Dataset', render: (r) => r.d },
@@ -163,7 +219,11 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
             columns={[
               { key: 'changedAt', label: 'When', render: (e) => e.changedAt.slice(0, 19) },
               { key: 'action', label: 'Action', render: (e) => e.action },
-              { key: 'version', label: 'Active after', render: (e) => (e.version === null ? 'none' : `v${e.version}`) },
+              {
+                key: 'version',
+                label: 'Active after',
+                render: (e) => (e.version === null ? 'none' : `v${e.version}`),
+              },
               { key: 'by', label: 'By', render: (e) => e.changedBy },
               { key: 'reason', label: 'Reason', render: (e) => e.reason ?? '' },
             ]}
@@ -185,11 +245,24 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
               </p>
             )}
             <label>
-              Reason <input data-testid="confirm-reason" value={reason} onChange={(e) => setReason(e.target.value)} />
+              Reason{' '}
+              <input
+                data-testid="confirm-reason"
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
             </label>
             <div className="actions">
-              <button type="button" data-testid="confirm-cancel" onClick={() => setPending(null)}>Cancel</button>
-              <button type="button" data-testid="confirm-ok" className="primary" disabled={!token} onClick={() => void confirm()}>
+              <button type="button" data-testid="confirm-cancel" onClick={() => setPending(null)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                data-testid="confirm-ok"
+                className="primary"
+                disabled={!token}
+                onClick={() => void confirm()}
+              >
                 Confirm
               </button>
             </div>

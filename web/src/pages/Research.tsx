@@ -31,7 +31,10 @@ export function ResearchPage() {
   const runs = useApi<Page<RunSummary>>('/api/runs?limit=200');
   const [run, setRun] = useState<string | null>(null);
   const [signal, setSignal] = useState<string | null>(null);
-  const usable = useMemo(() => (runs.data?.items ?? []).filter((r) => r.files.includes('report.json') && r.title !== null), [runs.data]);
+  const usable = useMemo(
+    () => (runs.data?.items ?? []).filter((r) => r.files.includes('report.json') && r.title !== null),
+    [runs.data],
+  );
   useEffect(() => {
     if (run === null && usable.length) setRun(usable[0]!.id);
   }, [usable, run]);
@@ -42,33 +45,61 @@ export function ResearchPage() {
   const cumulative = useApi<LineChartData>(base && `${base}/charts/cumulative-net`);
   const hasIc = usable.find((r) => r.id === run)?.files.includes('ic_series.parquet') ?? false;
   const pick = signal ?? (ranking.data?.items[0]?.signal as string | undefined) ?? null;
-  const ic = useApi<IcSeries>(base && hasIc && pick ? `${base}/ic-series?signal=${encodeURIComponent(pick)}` : null);
+  const ic = useApi<IcSeries>(
+    base && hasIc && pick ? `${base}/ic-series?signal=${encodeURIComponent(pick)}` : null,
+  );
 
   const decayOption = useMemo(
     () =>
       decay.data &&
-      lineOption(decay.data.title, decay.data.x, decay.data.series, decay.data.baseline === undefined ? {} : { baseline: decay.data.baseline }),
+      lineOption(
+        decay.data.title,
+        decay.data.x,
+        decay.data.series,
+        decay.data.baseline === undefined ? {} : { baseline: decay.data.baseline },
+      ),
     [decay.data],
   );
   const cumOption = useMemo(
-    () => cumulative.data && lineOption(cumulative.data.title, cumulative.data.x, cumulative.data.series, { percent: cumulative.data.yFormat === 'pct' }),
+    () =>
+      cumulative.data &&
+      lineOption(cumulative.data.title, cumulative.data.x, cumulative.data.series, {
+        percent: cumulative.data.yFormat === 'pct',
+      }),
     [cumulative.data],
   );
   const icOption = useMemo(() => {
     const s = ic.data?.series;
     if (!s?.length) return undefined;
-    return lineOption(`Cumulative daily rank IC: ${pick}`, s[0]!.dates, s.map((x) => ({ name: `${x.horizon}d`, values: x.cumulative })), { baseline: 0 });
+    return lineOption(
+      `Cumulative daily rank IC: ${pick}`,
+      s[0]!.dates,
+      s.map((x) => ({ name: `${x.horizon}d`, values: x.cumulative })),
+      { baseline: 0 },
+    );
   }, [ic.data, pick]);
 
   return (
     <section>
       <h2>Research</h2>
       <Status loading={runs.loading} error={runs.error} />
-      {runs.data && usable.length === 0 && <p>No research runs in the runs folder yet: run <code>alphalab research --out &lt;runs&gt;/&lt;name&gt;</code>.</p>}
+      {runs.data && usable.length === 0 && (
+        <p>
+          No research runs in the runs folder yet: run{' '}
+          <code>alphalab research --out &lt;runs&gt;/&lt;name&gt;</code>.
+        </p>
+      )}
       {usable.length > 0 && (
         <label>
           Run{' '}
-          <select data-testid="run-select" value={run ?? ''} onChange={(e) => { setRun(e.target.value); setSignal(null); }}>
+          <select
+            data-testid="run-select"
+            value={run ?? ''}
+            onChange={(e) => {
+              setRun(e.target.value);
+              setSignal(null);
+            }}
+          >
             {usable.map((r) => (
               <option key={r.id} value={r.id}>
                 {r.id} — {r.generatedAt?.slice(0, 19) ?? 'undated'}
@@ -87,10 +118,23 @@ export function ResearchPage() {
               rows={ranking.data.items}
               rowKey={(r) => String(r.signal)}
               columns={[
-                { key: 'signal', label: 'Signal', render: (r) => <button type="button" className="link" onClick={() => setSignal(String(r.signal))}>{String(r.signal)}</button> },
+                {
+                  key: 'signal',
+                  label: 'Signal',
+                  render: (r) => (
+                    <button type="button" className="link" onClick={() => setSignal(String(r.signal))}>
+                      {String(r.signal)}
+                    </button>
+                  ),
+                },
                 { key: 'h', label: 'h', numeric: true, render: (r) => String(r.h) },
                 { key: 'ic', label: 'Mean IC', numeric: true, render: (r) => fmt(r.ic as number | null, 4) },
-                { key: 'icir', label: 'ICIR ann', numeric: true, render: (r) => fmt(r.icir as number | null, 2) },
+                {
+                  key: 'icir',
+                  label: 'ICIR ann',
+                  numeric: true,
+                  render: (r) => fmt(r.icir as number | null, 2),
+                },
                 { key: 'tnw', label: 't (NW)', numeric: true, render: (r) => fmt(r.tnw as number | null, 2) },
                 { key: 'w', label: 'Weight', numeric: true, render: (r) => fmt(r.w as number | null, 3) },
               ]}
@@ -114,7 +158,12 @@ export function ResearchPage() {
             { key: 'book', label: 'Book', render: (r) => String(r.book) },
             { key: 'ret', label: 'Ann. return', numeric: true, render: (r) => pct(r.ret as number | null) },
             { key: 'vol', label: 'Ann. vol', numeric: true, render: (r) => pct(r.vol as number | null) },
-            { key: 'sharpe', label: 'Sharpe', numeric: true, render: (r) => fmt(r.sharpe as number | null, 2) },
+            {
+              key: 'sharpe',
+              label: 'Sharpe',
+              numeric: true,
+              render: (r) => fmt(r.sharpe as number | null, 2),
+            },
             { key: 'dd', label: 'Max DD', numeric: true, render: (r) => pct(r.dd as number | null) },
             { key: 'to', label: 'Turnover/yr', numeric: true, render: (r) => fmt(r.to as number | null, 1) },
           ]}
@@ -124,7 +173,12 @@ export function ResearchPage() {
       {base && (
         <>
           <h3>Tear sheet</h3>
-          <iframe data-testid="tear-sheet" title="HTML tear sheet" src={`${base}/report.html`} className="tearsheet" />
+          <iframe
+            data-testid="tear-sheet"
+            title="HTML tear sheet"
+            src={`${base}/report.html`}
+            className="tearsheet"
+          />
         </>
       )}
     </section>

@@ -47,7 +47,11 @@ export function SignalsPage() {
       {dates.data && dates.data.dates.length > 0 && (
         <label>
           Date{' '}
-          <select data-testid="signal-date" value={date ?? dates.data.dates[0]} onChange={(e) => setDate(e.target.value)}>
+          <select
+            data-testid="signal-date"
+            value={date ?? dates.data.dates[0]}
+            onChange={(e) => setDate(e.target.value)}
+          >
             {dates.data.dates.map((d) => (
               <option key={d}>{d}</option>
             ))}
@@ -55,7 +59,11 @@ export function SignalsPage() {
         </label>
       )}
       <Status loading={feed.loading} error={feed.error} />
-      {feed.data && feed.data.date === null && <p>No ML signals stored yet: run <code>alphalab predict --date D</code>.</p>}
+      {feed.data && feed.data.date === null && (
+        <p>
+          No ML signals stored yet: run <code>alphalab predict --date D</code>.
+        </p>
+      )}
       {feed.data?.date && (
         <>
           <p data-testid="signal-summary">
@@ -68,7 +76,13 @@ export function SignalsPage() {
             rowKey={(s) => s.ticker}
             columns={[
               { key: 'ticker', label: 'Ticker', render: (s) => s.ticker },
-              { key: 'direction', label: 'Direction', render: (s) => <span className={s.direction === 'LONG' ? 'long' : 'short'}>{s.direction}</span> },
+              {
+                key: 'direction',
+                label: 'Direction',
+                render: (s) => (
+                  <span className={s.direction === 'LONG' ? 'long' : 'short'}>{s.direction}</span>
+                ),
+              },
               { key: 'confidence', label: 'Confidence', numeric: true, render: (s) => pct(s.confidence, 1) },
               { key: 'size', label: 'Kelly size', numeric: true, render: (s) => fmt(s.size, 4) },
             ]}
