@@ -4,13 +4,13 @@
  */
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import type { AlphalabConfig } from '../core/config.ts';
-import { type AlphalabServer, type MonitorRunner, startServer } from '../server/index.ts';
-import type { Store } from '../store/open-store.ts';
+import { type AlphalabServer, buildServer } from '../server/index.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { withCliStore } from './features.ts';
+import { NO_UNIVERSE_MESSAGE, type ServeMonitorFlags, serveMonitorRunner } from './serve-monitor.ts';
+import { addUniverseOptions } from './train.ts';
 
-interface ServeFlags {
+interface ServeFlags extends ServeMonitorFlags {
   readonly host?: string;
   readonly port?: number;
   readonly workspace?: string;
@@ -26,23 +26,6 @@ function port(value: string): number {
   return n;
 }
 
-/**
- * The drift monitor's entry point when src/monitor is part of the build: a `runMonitor({ store, config, date,
- * strategyId })` export. Anything else (module absent, no such export) leaves the endpoint answering 501.
- */
-async function loadMonitor(store: Store, config: AlphalabConfig): Promise<MonitorRunner | undefined> {
-  const specifier = '../monitor/index.ts';
-  try {
-    const mod = (await import(/* @vite-ignore */ specifier)) as Record<string, unknown>;
-    const run = mod.runMonitor;
-    if (typeof run !== 'function') return undefined;
-    return (req) =>
-      (run as (a: object) => Promise<unknown>)({ store, config, date: req.date, strategyId: req.strategyId });
-  } catch {
-    return undefined;
-  }
-}
-
 export interface ServeHooks {
   /** Called once the server listens (tests close it from here). */
   readonly onListening?: (server: AlphalabServer & { url: string }) => void;
@@ -53,8 +36,7 @@ export function registerServeCommand(
   ctx: CliContext = createCliContext(),
   hooks: ServeHooks = {},
 ): Command {
-  return program
-    .command('serve')
+  return addUniverseOptions(program.command('serve'))
     .description('HTTP API and web dashboard over research runs, the store and risk models')
     .option('--host <host>', 'interface to bind (default: config server.host, 127.0.0.1)')
     .option('--port <n>', 'port (default: config server.port, 8737; 0 = any free port)', port)
@@ -68,37 +50,46 @@ export function registerServeCommand(
       'database: postgres://… or duckdb:<file> (default: ALPHALAB_DB_URL, else the workspace DuckDB)',
     )
     .option('--web <dir>', 'built dashboard (default: web/dist; build it with npm run build:web)')
+    .option('--model <name>', 'model the drift monitor watches by default (default: ml.model_name)')
+    .option('--rules <file>', 'alert rules YAML for the monitor (default: monitor.rules_file, else built in)')
     .addHelpText(
       'after',
       `
 Mutating endpoints (promote, rollback, run the monitor) need a bearer token: set server.token in the
 configuration or ALPHALAB_SERVER__TOKEN. Without one they are refused (403).
+POST /api/monitor/run runs the drift monitor on the universe named by --universe (or data.universe), or on
+the synthetic market of --stocks/--days/--seed; without any of them it answers 503 saying so.
 
 Examples:
   $ alphalab serve --runs out --workspace .alphalab
+  $ alphalab serve --universe data/sp500 --rules rules.yaml
   $ ALPHALAB_SERVER__TOKEN=s3cret alphalab serve --port 8080 --db postgres://localhost/alphalab`,
     )
     .action(async (flags: ServeFlags, command: Command) => {
       const session = ctx.session(command);
       const config = session.config();
       await withCliStore(session, flags, async (store) => {
-        const monitor = await loadMonitor(store, config);
-        const server = await startServer({
+        const monitor = serveMonitorRunner(session, config, store, flags);
+        const built = await buildServer({
           store,
           runsDir: resolve(flags.runs),
-          host: flags.host ?? config.server.host,
-          port: flags.port ?? config.server.port,
           ...(config.server.token === undefined ? {} : { token: String(config.server.token) }),
           ...(flags.web === undefined ? {} : { webDir: resolve(flags.web) }),
-          ...(monitor ? { monitor } : {}),
+          ...(monitor ? { monitor } : { monitorUnavailable: NO_UNIVERSE_MESSAGE }),
           logger: session.logger,
         });
-        const closed = new Promise<void>((done) => server.app.addHook('onClose', async () => done()));
+        // Hooks cannot be added once fastify listens.
+        const closed = new Promise<void>((done) => built.app.addHook('onClose', async () => done()));
+        const url = await built.app.listen({
+          host: flags.host ?? config.server.host,
+          port: flags.port ?? config.server.port,
+        });
+        const server = { ...built, url };
         const stop = () => void server.app.close();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         session.print(
-          `alphalab serving on ${server.url} (dashboard ${server.url}/, API ${server.url}/openapi.json); mutations ${config.server.token ? 'enabled' : 'disabled (no server.token)'}`,
+          `alphalab serving on ${server.url} (dashboard ${server.url}/, API ${server.url}/openapi.json); mutations ${config.server.token ? 'enabled' : 'disabled (no server.token)'}; drift monitor ${monitor ? 'available' : 'off (no --universe)'}`,
         );
         hooks.onListening?.(server);
         try {

@@ -35,8 +35,10 @@ export interface ServerOptions {
   readonly token?: string;
   /** Built dashboard (default web/dist of this checkout). */
   readonly webDir?: string;
-  /** The drift monitor; without one POST /api/monitor/run answers 501. */
+  /** The drift monitor; without one POST /api/monitor/run answers 503 with `monitorUnavailable`. */
   readonly monitor?: MonitorRunner;
+  /** Why there is no monitor and how to get one (e.g. the flag that names a universe). */
+  readonly monitorUnavailable?: string;
   /** Request log (pino); default none. */
   readonly logger?: Logger;
   /** Check each JSON response against its declared schema (tests). */
@@ -94,7 +96,7 @@ export async function buildServer(options: ServerOptions): Promise<AlphalabServe
     ...signalRoutes(options.store),
     ...modelRoutes(options.store),
     ...featureRoutes(options.store),
-    ...driftRoutes(options.store, options.monitor),
+    ...driftRoutes(options.store, options.monitor, options.monitorUnavailable),
     ...riskRoutes(riskRoot),
   ] as RouteSpec[];
   const openapi = openApiDocument(routes, {

@@ -24,11 +24,11 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly issues?: readonly Issue[] };
 }
 
-/** Errors that exist only at the HTTP edge (no domain meaning): auth, missing features of the build. */
+/** Errors that exist only at the HTTP edge (no domain meaning): auth, a feature this server was started without. */
 export class HttpError extends Error {
   constructor(
-    readonly statusCode: 401 | 403 | 404 | 501,
-    readonly code: 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'NOT_IMPLEMENTED',
+    readonly statusCode: 401 | 403 | 404 | 503,
+    readonly code: 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'MONITOR_UNAVAILABLE',
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
   ) {

@@ -19,7 +19,7 @@ export {
 } from './http-errors.ts';
 export { type OpenApiInfo, openApiDocument } from './openapi.ts';
 export { type HttpMethod, type RouteSpec, route } from './route.ts';
-export type { MonitorRunner } from './routes/drift.ts';
+export type { MonitorRunner, MonitorRunOutcome, MonitorRunRequest } from './routes/drift.ts';
 export { type ImportanceRow, modelFeatureImportance } from './sources/importance.ts';
 export { psiByFeature } from './sources/psi-by-feature.ts';
 export {

@@ -21,9 +21,11 @@ export type {
 } from './features/types.ts';
 export { migrate } from './migrate.ts';
 export {
+  type AlertFilter,
   type AlertInput,
   type AlertRecord,
   type AlertSeverity,
+  alertRecordOf,
   type DriftMetricsInput,
   type DriftMetricsRecord,
   MonitoringRepository,

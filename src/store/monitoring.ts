@@ -65,6 +65,48 @@ export interface RunRecord {
 const num = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v));
 const dbNum = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
 
+/** Which alerts listAlerts and countAlerts return. */
+export interface AlertFilter {
+  readonly strategyId?: string;
+  /** Any of these severities; empty or absent = all. */
+  readonly severities?: readonly AlertSeverity[];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+function alertWhere(filter: AlertFilter): { where: string; params: SqlParam[] } {
+  const params: SqlParam[] = [];
+  const terms: string[] = [];
+  if (filter.strategyId !== undefined) {
+    params.push(filter.strategyId);
+    terms.push(`strategy_id = $${params.length}`);
+  }
+  if (filter.severities?.length) {
+    const marks = filter.severities.map((s) => {
+      params.push(s);
+      return `$${params.length}`;
+    });
+    terms.push(`severity IN (${marks.join(', ')})`);
+  }
+  return { where: terms.length ? `WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+/** An alerts row (alert_id, raised_at as epoch ms, date as text, …) as an AlertRecord; NULL numbers are NaN. */
+export function alertRecordOf(r: SqlRow): AlertRecord {
+  return {
+    alertId: Number(r.alert_id),
+    raisedAt: Number(r.raised_at),
+    date: r.date === null ? null : String(r.date),
+    strategyId: String(r.strategy_id),
+    rule: String(r.rule),
+    severity: r.severity as AlertSeverity,
+    metric: r.metric === null ? null : String(r.metric),
+    value: num(r.value),
+    threshold: num(r.threshold),
+    message: String(r.message),
+  };
+}
+
 function checkDate(date: string): void {
   if (!isIsoDate(date))
     throw new InvalidInputError(`'${date}' is not a date of the form yyyy-mm-dd`, { where: { date } });
@@ -170,32 +212,24 @@ export class MonitoringRepository {
     return Number(rows[0]!.alert_id);
   }
 
-  /** Alerts, newest first. */
-  async listAlerts(filter: { strategyId?: string; limit?: number } = {}): Promise<AlertRecord[]> {
-    const params: SqlParam[] = [];
-    let where = '';
-    if (filter.strategyId !== undefined) {
-      params.push(filter.strategyId);
-      where = 'WHERE strategy_id = $1';
-    }
+  /** Alerts, newest first, filtered by strategy and severity; `offset` rows skipped, at most `limit` (default 100). */
+  async listAlerts(filter: AlertFilter = {}): Promise<AlertRecord[]> {
+    const { where, params } = alertWhere(filter);
     const limit = Math.max(1, Math.floor(filter.limit ?? 100));
+    const offset = Math.max(0, Math.floor(filter.offset ?? 0));
     const rows = await this.engine.query(
       `SELECT alert_id, ${this.engine.dialect.msOf('raised_at')} AS raised_at, CAST(date AS TEXT) AS date, strategy_id, rule, severity,
-              metric, value, threshold, message FROM alerts ${where} ORDER BY alert_id DESC LIMIT ${limit}`,
+              metric, value, threshold, message FROM alerts ${where} ORDER BY alert_id DESC LIMIT ${limit} OFFSET ${offset}`,
       params,
     );
-    return rows.map((r) => ({
-      alertId: Number(r.alert_id),
-      raisedAt: Number(r.raised_at),
-      date: r.date === null ? null : String(r.date),
-      strategyId: String(r.strategy_id),
-      rule: String(r.rule),
-      severity: r.severity as AlertSeverity,
-      metric: r.metric === null ? null : String(r.metric),
-      value: num(r.value),
-      threshold: num(r.threshold),
-      message: String(r.message),
-    }));
+    return rows.map(alertRecordOf);
+  }
+
+  /** How many alerts match the filter's strategy and severities (for pagination totals). */
+  async countAlerts(filter: Pick<AlertFilter, 'strategyId' | 'severities'> = {}): Promise<number> {
+    const { where, params } = alertWhere(filter);
+    const [row] = await this.engine.query(`SELECT COUNT(*) AS n FROM alerts ${where}`, params);
+    return Number(row!.n);
   }
 
   async startRun(run: {

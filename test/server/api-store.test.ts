@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGbdt } from '../../src/ml/gbdt/json.ts';
-import { type AlphalabServer, buildServer } from '../../src/server/index.ts';
+import type { MonitorDayResult } from '../../src/monitor/run-day.ts';
+import { type AlphalabServer, buildServer, type MonitorRunRequest } from '../../src/server/index.ts';
 import { sha256Hex } from '../../src/store/atomic-file.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { DRIFT_DATES, FEATURES, MODEL, SIGNAL_DATE, STRATEGY, seedStore } from './fixture.ts';
@@ -19,6 +20,34 @@ const PG_URL = process.env.ALPHALAB_TEST_PG_URL;
 if (!PG_URL)
   console.warn('ALPHALAB_TEST_PG_URL is not set: the PostgreSQL run of the API store tests is skipped');
 const TOKEN = 'test-token-0123456789';
+
+/** A monitoring day with no data and no alerts (what the monitor reports for a model without predictions). */
+function quietDay(date: string): MonitorDayResult {
+  return {
+    metrics: {
+      date,
+      strategyId: STRATEGY,
+      ic: Number.NaN,
+      icBatchDate: null,
+      icCount: 0,
+      ic5dAvg: Number.NaN,
+      sharpe: [{ window: 5, value: Number.NaN, se: Number.NaN }],
+      accuracy: Number.NaN,
+      majorityRate: Number.NaN,
+      accuracyCount: 0,
+      psi: [],
+      psiMax: Number.NaN,
+      modelAgeDays: Number.NaN,
+      values: { ic: Number.NaN },
+    },
+    alerts: [],
+    newAlerts: [],
+    worstSeverity: null,
+    decision: 'OK: all metrics within normal range',
+    exitCode: 0,
+    sinks: [],
+  };
+}
 
 const engines = [
   { name: 'duckdb', url: undefined as string | undefined, skip: false },
@@ -30,6 +59,7 @@ describe.each(engines)('API on the store ($name)', ({ name, url, skip }) => {
   let store: Store;
   let server: AlphalabServer;
   let locked: AlphalabServer;
+  const requests: MonitorRunRequest[] = [];
   const schema = `alphalab_api_test_${process.pid}`;
 
   beforeAll(async () => {
@@ -45,7 +75,10 @@ describe.each(engines)('API on the store ($name)', ({ name, url, skip }) => {
     server = await buildServer({
       ...common,
       token: TOKEN,
-      monitor: async (req) => ({ ran: true, date: req.date, strategy: req.strategyId ?? null }),
+      monitor: async (req) => {
+        requests.push(req);
+        return { strategyId: req.strategyId ?? MODEL, model: req.model ?? MODEL, result: quietDay(req.date) };
+      },
     });
     locked = await buildServer(common);
   });
@@ -385,34 +418,48 @@ describe.each(engines)('API on the store ($name)', ({ name, url, skip }) => {
   );
 
   it.skipIf(skip)(
-    'runs the monitor with the token, and answers 501 when the build has no monitor',
+    'passes the run request to the monitor with the token, and answers 503 when there is none',
     async () => {
       expectError(
         await call(server.app, 'POST', '/api/monitor/run', { body: { date: '2024-03-28' } }),
         401,
         'UNAUTHORIZED',
       );
+      expect(requests).toEqual([]);
       const ok = await call(server.app, 'POST', '/api/monitor/run', {
-        body: { date: '2024-03-28', strategy: STRATEGY },
+        body: { date: '2024-03-28', strategy: STRATEGY, model: MODEL },
         token: TOKEN,
       });
-      expect(ok.body).toEqual({
+      expect(ok.status, ok.text).toBe(200);
+      expect(requests).toEqual([{ date: '2024-03-28', strategyId: STRATEGY, model: MODEL }]);
+      expect(ok.body).toMatchObject({
         date: '2024-03-28',
-        result: { ran: true, date: '2024-03-28', strategy: STRATEGY },
+        strategyId: STRATEGY,
+        model: MODEL,
+        worstSeverity: null,
+        exitCode: 0,
+        alerts: [],
       });
+      expect(ok.body.metrics.ic).toBeNull();
       expectError(
         await call(server.app, 'POST', '/api/monitor/run', { body: { date: 'today' }, token: TOKEN }),
         400,
         'INVALID_INPUT',
       );
-      const bare = await buildServer({ store, runsDir: join(root, 'runs'), token: TOKEN });
+      const bare = await buildServer({
+        store,
+        runsDir: join(root, 'runs'),
+        token: TOKEN,
+        monitorUnavailable: 'no universe: start serve with --universe <dir>',
+      });
       try {
         const r = await call(bare.app, 'POST', '/api/monitor/run', {
           body: { date: '2024-03-28' },
           token: TOKEN,
         });
-        expectError(r, 501, 'NOT_IMPLEMENTED');
-        expect(r.body.error.message).toMatch(/src\/monitor/);
+        expectError(r, 503, 'MONITOR_UNAVAILABLE');
+        expect(r.body.error.message).toBe('no universe: start serve with --universe <dir>');
+        expect(r.headers['retry-after']).toBeUndefined();
       } finally {
         await bare.app.close();
       }

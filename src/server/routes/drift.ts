@@ -3,24 +3,47 @@
  * Sharpe, accuracy, alert flags), the per-feature PSI heatmap, alerts, and running the monitor (token).
  */
 import { z } from 'zod';
+import type { MonitorDayResult } from '../../monitor/run-day.ts';
 import type { Store } from '../../store/open-store.ts';
 import { HttpError } from '../http-errors.ts';
 import { route } from '../route.ts';
 import { finiteOrNull, isoDate, num, pageOf, pageQuery, safeName } from '../schemas.ts';
-import { driftStrategies, listAlertsPage } from '../sources/monitoring-queries.ts';
+import { driftStrategies } from '../sources/monitoring-queries.ts';
 import { psiByFeature } from '../sources/psi-by-feature.ts';
 
-/** Runs the drift monitor for a date (src/monitor); its JSON-serialisable result is returned to the client. */
-export type MonitorRunner = (request: {
+/** What POST /api/monitor/run asks for: a date, and optionally the strategy id and the monitored model. */
+export interface MonitorRunRequest {
   readonly date: string;
   readonly strategyId?: string;
-}) => Promise<unknown>;
+  readonly model?: string;
+}
+
+/** One monitoring day as the monitor stored it (src/monitor runMonitorDay), with the ids it used. */
+export interface MonitorRunOutcome {
+  readonly strategyId: string;
+  readonly model: string;
+  readonly result: MonitorDayResult;
+}
+
+/**
+ * Runs the drift monitor for a date (injected by `alphalab serve`, which owns the universe and the rules):
+ * metrics and alerts stored idempotently, new alerts sent to the sinks. User mistakes (a date that is not a
+ * trading date of the universe) are InvalidInputErrors.
+ */
+export type MonitorRunner = (request: MonitorRunRequest) => Promise<MonitorRunOutcome>;
+
+const DEFAULT_MONITOR_UNAVAILABLE =
+  'this server was started without a drift monitor (no universe to monitor); stored drift metrics and alerts are still served';
 
 const SEVERITIES = ['info', 'warning', 'severe', 'critical'] as const;
 const range = z.object({ from: isoDate.optional(), to: isoDate.optional() });
 const strategyParams = z.object({ strategy: safeName.describe('strategy id') });
 
-export function driftRoutes(store: Store, monitor: MonitorRunner | undefined) {
+/**
+ * `monitor` runs the monitor; without one, POST /api/monitor/run answers 503 with `monitorUnavailable` (which
+ * says how to start the server with a universe).
+ */
+export function driftRoutes(store: Store, monitor: MonitorRunner | undefined, monitorUnavailable?: string) {
   const metricsOf = (strategy: string, q: { from?: string | undefined; to?: string | undefined }) =>
     store.monitoring.getDriftMetrics(strategy, {
       ...(q.from === undefined ? {} : { from: q.from }),
@@ -135,17 +158,19 @@ export function driftRoutes(store: Store, monitor: MonitorRunner | undefined) {
         }),
       ),
       handler: async ({ query }) => {
-        const page = await listAlertsPage(store.engine, {
-          limit: query.limit,
-          offset: query.offset,
+        const filter = {
           ...(query.strategy === undefined ? {} : { strategyId: query.strategy }),
           ...(query.severity === undefined ? {} : { severities: query.severity }),
-        });
+        };
+        const [total, items] = await Promise.all([
+          store.monitoring.countAlerts(filter),
+          store.monitoring.listAlerts({ ...filter, limit: query.limit, offset: query.offset }),
+        ]);
         return {
-          total: page.total,
+          total,
           limit: query.limit,
           offset: query.offset,
-          items: page.items.map((a) => ({
+          items: items.map((a) => ({
             ...a,
             raisedAt: new Date(a.raisedAt).toISOString(),
             value: finiteOrNull(a.value),
@@ -158,24 +183,134 @@ export function driftRoutes(store: Store, monitor: MonitorRunner | undefined) {
       method: 'POST',
       url: '/api/monitor/run',
       tag: 'drift',
-      summary: 'Run the drift monitor for a date (bearer token required); 501 when this build has no monitor',
+      summary:
+        "Run the drift monitor for a date (bearer token): the day's metrics and alerts, stored idempotently like `alphalab monitor run`",
+      description:
+        'Re-running a date replaces its metrics and keeps identical alerts (`new: false`, not re-sent to the sinks). 400 when the date is not a trading date of the served universe; 503 when the server was started without a universe to monitor.',
       auth: true,
-      body: z.object({ date: isoDate, strategy: safeName.optional() }),
-      response: z.object({ date: z.string(), result: z.unknown() }),
+      body: z.object({
+        date: isoDate.describe('monitored date, a trading date of the universe'),
+        strategy: safeName
+          .optional()
+          .describe('strategy id in drift_metrics and alerts (default: the model name)'),
+        model: safeName
+          .optional()
+          .describe('registered model whose active version is monitored (default: ml.model_name)'),
+      }),
+      response: monitorRunResponse,
       handler: async ({ body }) => {
-        if (!monitor) {
-          throw new HttpError(
-            501,
-            'NOT_IMPLEMENTED',
-            'the drift monitor (src/monitor) is not part of this build yet, so it cannot be run over HTTP; stored drift metrics and alerts are still served',
-          );
-        }
-        const result = await monitor({
+        if (!monitor)
+          throw new HttpError(503, 'MONITOR_UNAVAILABLE', monitorUnavailable ?? DEFAULT_MONITOR_UNAVAILABLE);
+        const out = await monitor({
           date: body.date,
           ...(body.strategy === undefined ? {} : { strategyId: body.strategy }),
+          ...(body.model === undefined ? {} : { model: body.model }),
         });
-        return { date: body.date, result };
+        return monitorRunJson(body.date, out);
       },
     }),
   ];
+}
+
+const monitorRunResponse = z.object({
+  date: z.string(),
+  strategyId: z.string(),
+  model: z.string(),
+  worstSeverity: z.enum(SEVERITIES).nullable(),
+  decision: z.string(),
+  exitCode: z
+    .number()
+    .int()
+    .describe('what `alphalab monitor run` exits with: 0 ok, 10 warning, 11 severe, 12 critical'),
+  metrics: z.object({
+    ic: num,
+    icBatchDate: z.string().nullable(),
+    icCount: z.number().int(),
+    ic5dAvg: num,
+    sharpe: z.array(z.object({ window: z.number().int(), value: num, se: num })),
+    accuracy: num,
+    majorityRate: num,
+    accuracyCount: z.number().int(),
+    psiMax: num,
+    psi: z.array(
+      z.object({
+        feature: z.string(),
+        psi: num,
+        baselineCount: z.number().int(),
+        currentCount: z.number().int(),
+        eligible: z.boolean(),
+      }),
+    ),
+    modelAgeDays: num,
+    values: z.record(z.string(), num),
+  }),
+  alerts: z.array(
+    z.object({
+      rule: z.string(),
+      severity: z.enum(SEVERITIES),
+      metric: z.string(),
+      value: num,
+      threshold: num,
+      distance: num,
+      consecutive: z.number().int(),
+      action: z.string(),
+      retrain: z.boolean(),
+      message: z.string(),
+      new: z.boolean().describe('stored by this run (false: already stored by an earlier run of the day)'),
+    }),
+  ),
+  sinks: z.array(z.object({ sink: z.string(), delivered: z.number().int(), error: z.string().nullable() })),
+});
+
+function monitorRunJson(date: string, out: MonitorRunOutcome): z.input<typeof monitorRunResponse> {
+  const { result: r } = out;
+  const m = r.metrics;
+  const values: Record<string, number | null> = {};
+  for (const [k, v] of Object.entries(m.values)) values[k] = finiteOrNull(v);
+  return {
+    date,
+    strategyId: out.strategyId,
+    model: out.model,
+    worstSeverity: r.worstSeverity,
+    decision: r.decision,
+    exitCode: r.exitCode,
+    metrics: {
+      ic: finiteOrNull(m.ic),
+      icBatchDate: m.icBatchDate,
+      icCount: m.icCount,
+      ic5dAvg: finiteOrNull(m.ic5dAvg),
+      sharpe: m.sharpe.map((s) => ({
+        window: s.window,
+        value: finiteOrNull(s.value),
+        se: finiteOrNull(s.se),
+      })),
+      accuracy: finiteOrNull(m.accuracy),
+      majorityRate: finiteOrNull(m.majorityRate),
+      accuracyCount: m.accuracyCount,
+      psiMax: finiteOrNull(m.psiMax),
+      psi: m.psi.map((p) => ({
+        feature: p.feature,
+        psi: finiteOrNull(p.psi),
+        baselineCount: p.baselineCount,
+        currentCount: p.currentCount,
+        eligible: p.eligible,
+      })),
+      modelAgeDays: finiteOrNull(m.modelAgeDays),
+      values,
+    },
+    alerts: r.alerts.map((a) => ({
+      rule: a.rule,
+      severity: a.severity,
+      metric: a.metric,
+      value: finiteOrNull(a.value),
+      threshold: finiteOrNull(a.threshold),
+      distance: finiteOrNull(a.distance),
+      consecutive: a.consecutive,
+      action: a.action,
+      retrain: a.retrain,
+      message: a.message,
+      new: r.newAlerts.includes(a),
+    })),
+    sinks: r.sinks.map((s) => ({ sink: s.sink, delivered: s.delivered, error: s.error })),
+  };
 }
