@@ -3,6 +3,7 @@
  * and its walk-forward portfolio stage alone, with the per-stage split in the extra metrics. CPU time is
  * process time (worker threads included), so with the machine shared, cpuS is the honest cost of a run.
  */
+import { loadavg } from 'node:os';
 import { rebalanceSchedule } from '../src/backtest/simulate.ts';
 import { type AlphalabConfig, resolveConfig } from '../src/core/config.ts';
 import type { Universe } from '../src/core/universe.ts';
@@ -53,23 +54,29 @@ async function tierFor(universe: Universe, config: AlphalabConfig) {
   return { universe, config, schedule, tier: research.tier };
 }
 
-function portfolioStage(stocks: number, days: number, target?: string) {
+function portfolioStage(
+  stocks: number,
+  days: number,
+  target?: string,
+  backend: 'threads' | 'inline' = 'threads',
+) {
   return {
-    name: `pipeline.portfolio.${stocks}x${days}`,
-    size: `${stocks}x${days}, 7 risk models + 2 baselines, rebalance every 21 days`,
+    name: `pipeline.portfolio.${stocks}x${days}${backend === 'inline' ? '.inline' : ''}`,
+    size: `${stocks}x${days}, 7 risk models + 2 baselines, rebalance every 21 days, ${backend === 'inline' ? 'inline' : '2 worker threads'}`,
     ...(target ? { target } : {}),
     setup: () => {
       const { universe, config } = setupMarket(stocks, days);
       return tierFor(universe, config);
     },
-    run(s: { universe: Universe; config: AlphalabConfig; schedule: number[]; tier: SignalTierResult }) {
+    async run(s: { universe: Universe; config: AlphalabConfig; schedule: number[]; tier: SignalTierResult }) {
       const cpu0 = process.cpuUsage();
-      const res = runPortfolioStage(s);
+      const res = await runPortfolioStage({ ...s, backend, workers: 2 });
       const cpuS = cpuSeconds(process.cpuUsage(cpu0));
       const solves = res.records.flatMap((r) => r.solves);
       return {
         ...Object.fromEntries(Object.entries(res.timingsMs).map(([k, v]) => [k, v])),
         cpuS,
+        load1: loadavg()[0]!,
         rebalances: res.records.length,
         solvesPerRebalance: solves.reduce((a, x) => a + x.solves, 0) / Math.max(1, res.records.length),
         admmIterationsPerRebalance:
@@ -93,7 +100,7 @@ function wholePipeline(stocks: number, days: number, target?: string) {
       const timings = Object.fromEntries(
         Object.entries(res.manifest.timingsMs).map(([k, v]) => [`${k.replace('portfolios.', 'pf.')}`, v]),
       );
-      return { ...timings, cpuS, rebalances: res.schedule.length };
+      return { ...timings, cpuS, load1: loadavg()[0]!, rebalances: res.schedule.length };
     },
   };
 }
@@ -103,5 +110,7 @@ export default defineBenchmarks([
   wholePipeline(1500, 2520, '≤ 20 s wall, ≤ 1.5 GB peak RSS'),
   portfolioStage(500, 1260),
   wholePipeline(500, 1260),
+  portfolioStage(500, 1260, undefined, 'inline'),
   portfolioStage(300, 800),
+  portfolioStage(300, 800, undefined, 'inline'),
 ]);

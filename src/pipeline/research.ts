@@ -185,11 +185,14 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
 
   t0 = performance.now();
   log.info({ rebalances: schedule.length, methods: config.risk.methods }, 'walk-forward portfolios');
-  const portfolio = runPortfolioStage({
+  const portfolio = await runPortfolioStage({
     universe: u,
     tier: research.tier,
     config,
     schedule,
+    // the stage's tasks share large arrays with its threads, so it runs on worker threads or inline only
+    backend: options.backend === 'threads' ? 'threads' : 'inline',
+    ...(options.workers ? { workers: options.workers } : {}),
     ...(options.onProgress
       ? { onRebalance: (d: number, n: number) => options.onProgress!('rebalances', d, n) }
       : {}),

@@ -3,21 +3,25 @@
  * walk-forward for real — methods.md Appendix A item 11): at every rebalance t, using only data available at
  * t, choose the horizon and the signal weights from resolved ICs, form the composite, estimate every
  * covariance on the trailing window (one shared window per rebalance, slid from the previous one), turn scores
- * into expected returns and solve one constrained mean–variance problem per covariance method. The books and
- * the baselines run in lockstep through the simulator so the shared work is done once per rebalance.
+ * into expected returns and solve one constrained mean–variance problem per covariance method.
+ *
+ * The work runs on a task pool (inline or worker threads, docs/decisions/154-parallel-portfolio-stage.md):
+ * this thread slides the window and fits the factor model in rebalance order; a task per rebalance computes
+ * the window's estimates (one eigendecomposition shared by the estimators); each covariance method is a chain
+ * of warm-started solves, one task per rebalance, that runs as soon as its estimate and its own previous solve
+ * are done — so the methods' chains run side by side. The books are then simulated in lockstep with the
+ * baselines, and the simulator's held weights are checked against the ones each chain decided from.
  */
 
 import { type BaselineSpec, decileBook, MOMENTUM_BASELINE, VALUE_BASELINE } from '../backtest/baselines.ts';
 import { type Decision, type SimulationResult, simulateBooks } from '../backtest/simulate.ts';
-import type { PointInTimeView } from '../backtest/view.ts';
+import { openTaskPool, type TaskPoolBackend } from '../compute/task-pool.ts';
 import type { AlphalabConfig } from '../core/config.ts';
 import { InfeasibleError, InvalidInputError, NotConvergedError } from '../core/errors.ts';
 import type { Panel } from '../core/panel.ts';
 import type { Universe } from '../core/universe.ts';
-import type { StructuredCovariance } from '../linalg/index.ts';
 import { type EqualityConstraint, neutralityConstraints } from '../portfolio/constraints.ts';
-import type { AdmmState, RiskOperator } from '../portfolio/optimizer.ts';
-import { SpectralRiskOperator } from '../portfolio/spectral-operator.ts';
+import type { AdmmState } from '../portfolio/optimizer.ts';
 import { tradableByBucket } from '../portfolio/turnover.ts';
 import { solveWithVolTarget } from '../portfolio/vol-target.ts';
 import type { SignalTierResult } from '../research/index.ts';
@@ -29,17 +33,14 @@ import {
   type IcSeriesSet,
   icSeriesSet,
 } from '../research/index.ts';
-import { fitLW2020, lw2020ShrunkSpectrum } from '../risk/covariance/lw2020.ts';
-import { fitPCA } from '../risk/covariance/pca.ts';
-import { fitRMT } from '../risk/covariance/rmt.ts';
-import { fitSampleCovariance } from '../risk/covariance/sample.ts';
-import { fitLedoitWolf, fitOAS } from '../risk/covariance/shrinkage.ts';
 import type { CovarianceDiagnostics } from '../risk/covariance/types.ts';
 import { CovarianceWindow } from '../risk/covariance/window.ts';
 import { defaultLoadings, logReturnsFromUniverse } from '../risk/factor-model/loadings.ts';
-import { ledoitWolfTerms, oasIntensity } from '../stats/shrinkage.ts';
 import { alphaFromScores, expectedCompositeIc } from './alpha.ts';
+import { type RiskOperatorSpec, riskOperatorFrom, structuredSpec } from './walk-forward-covariance.ts';
 import { WalkForwardFactorModel } from './walk-forward-factor-model.ts';
+import { DriftedBook } from './walk-forward-held.ts';
+import type { EstimatesTask, SolveTask, StageResult, StageTask } from './walk-forward-task.ts';
 
 export type PortfolioMethod = AlphalabConfig['risk']['methods'][number];
 
@@ -67,6 +68,7 @@ export interface RebalanceRecord {
   readonly windowStocks: number;
   readonly investable: number;
   readonly solves: readonly SolveRecord[];
+  /** Time spent on this rebalance's estimates and solves, summed over the threads that ran them. */
   readonly ms: { readonly covariance: number; readonly optimise: number };
 }
 
@@ -85,88 +87,102 @@ export interface PortfolioStageResult {
   /** Equality rows each book had to satisfy at a decision index (over all N names), for the assertions. */
   constraintsAt(decisionIndex: number): readonly EqualityConstraint[];
   readonly notes: readonly string[];
+  /**
+   * weightsMs, factorModelMs and simulationMs are this thread's; covarianceMs and optimiseMs are summed over
+   * the threads that ran them; chainsMs is the wall time of the parallel part (window, estimates, solves).
+   */
   readonly timingsMs: Readonly<Record<string, number>>;
 }
 
-/** What the portfolio stage uses of a fitted estimator. */
-interface CovarianceFit {
-  readonly covariance: StructuredCovariance;
-  readonly tickers: readonly string[];
-  readonly details: unknown;
-  diagnostics(): CovarianceDiagnostics;
-}
-
-/** The window estimators whose operator the walk-forward assembles from the shared spectrum. */
-const FULL_FIT: Record<'sample' | 'ledoit_wolf' | 'oas' | 'lw2020', (w: CovarianceWindow) => CovarianceFit> =
-  {
-    sample: (w) => fitSampleCovariance(w),
-    ledoit_wolf: (w) => fitLedoitWolf(w),
-    oas: (w) => fitOAS(w),
-    lw2020: (w) => fitLW2020(w),
+/** One book's problem at one rebalance, over the names of its risk model (in model order). */
+export interface BookProblem {
+  readonly operator: RiskOperatorSpec;
+  readonly alpha: Float64Array;
+  /** Held (drifted) weights. */
+  readonly w0: Float64Array;
+  readonly lower: Float64Array;
+  readonly upper: Float64Array;
+  readonly impact: Float64Array;
+  readonly neutrality: {
+    readonly dollar: boolean;
+    readonly sectorOf?: Int32Array;
+    readonly sectorNames?: readonly string[];
+    readonly beta?: Float64Array;
   };
-
-/** The window's eigenvectors shared by the spectral estimators: V (p × q) for the eigenvalues `indices`. */
-interface SharedSpectrum {
-  readonly indices: readonly number[];
-  readonly V: Float64Array;
-  readonly lambda: Float64Array;
-  readonly T: number;
+  /** Where the volatility-target search starts (the previous rebalance's γ). */
+  readonly gamma: number;
+  readonly warm?: AdmmState;
+  readonly portfolio: AlphalabConfig['portfolio'];
 }
 
-/**
- * The eigenbasis form a·I + V·diag(c)·Vᵀ (orthonormal V) of the estimators that share the window's spectrum
- * (methods.md §5): sample c = λ/(T − 1), a = 0; Ledoit–Wolf and OAS c = (1 − ρ)λ/T, a = ρμ; LW-2020
- * c = d̃ − d̃_0, a = d̃_0 (or a = max(min d̃, 0) at full rank, as its fit does). One V serves all of them, so
- * (γΣ + ρI)⁻¹ costs O(pq) for any γ and ρ, and the estimators themselves need only their scalars: the p-space
- * eigenvectors (a p·T·q product) are formed once per rebalance, not once per estimator
- * (docs/decisions/152-walk-forward-shared-spectrum.md). Other estimators (RMT, PCA, Fama–MacBeth: diagonal
- * D + small k) go through Woodbury.
- */
-function spectralOperatorFor(
-  method: 'sample' | 'ledoit_wolf' | 'oas' | 'lw2020',
-  w: CovarianceWindow,
-  shared: () => SharedSpectrum,
-): SpectralRiskOperator {
-  if (method === 'lw2020') {
-    const s = lw2020ShrunkSpectrum(w);
-    const sh = shared();
-    const same = s.indices.length === sh.indices.length && s.indices.every((i, j) => i === sh.indices[j]);
-    const V = same ? sh.V : w.pSpaceVectors(w.covarianceSpectrum(), s.indices);
-    let a = s.d0;
-    if (s.fullRank) {
-      a = Number.POSITIVE_INFINITY;
-      for (const x of s.d) a = Math.min(a, x);
-      a = Math.max(a, 0);
+export type BookSolution =
+  | {
+      readonly status: 'ok';
+      readonly w: Float64Array;
+      readonly state: AdmmState;
+      readonly gamma: number;
+      readonly iterations: number;
+      readonly solves: number;
+      readonly totalIterations: number;
+      readonly exAnteVol: number;
+      readonly volTargetReached: boolean;
     }
-    return new SpectralRiskOperator(
-      a,
-      V,
-      s.d.map((x) => x - a),
-    );
-  }
-  const { V, lambda, T } = shared();
-  if (method === 'sample') {
-    const scale = 1 / (T - 1);
-    return new SpectralRiskOperator(
-      0,
-      V,
-      lambda.map((l) => scale * l),
-    );
-  }
-  const m = w.shrinkageStatistics();
-  const { rho, mu } =
-    method === 'ledoit_wolf'
-      ? (() => {
-          const t = ledoitWolfTerms(m);
-          return { rho: t.intensity, mu: t.mu };
-        })()
-      : { rho: oasIntensity(m), mu: m.traceS / m.p };
-  const scale = (1 - rho) / T;
-  return new SpectralRiskOperator(
-    rho * mu,
-    V,
-    lambda.map((l) => scale * l),
+  | { readonly status: 'infeasible' | 'not-converged'; readonly message: string };
+
+/** Dollar-, sector- and beta-neutrality rows of a book's problem (as configured). */
+export function bookEqualities(pr: BookProblem): EqualityConstraint[] {
+  return neutralityConstraints({ n: pr.alpha.length, ...pr.neutrality });
+}
+
+/** Solves one book's problem; infeasible and non-converged problems are reported, not thrown. */
+export function solveBook(problem: BookProblem): BookSolution {
+  const pc = problem.portfolio;
+  const warm = problem.warm;
+  const n = problem.alpha.length;
+  // α and Σ are per day while a trade is paid once and held for `rebalance_every` days: amortise the
+  // costs over the holding period so the optimiser compares like with like.
+  const linear = new Float64Array(n).fill(
+    (pc.kappa + (pc.costs.half_spread_bps + pc.costs.fee_bps) / 1e4) / pc.rebalance_every,
   );
+  try {
+    const sol = solveWithVolTarget(
+      {
+        alpha: problem.alpha,
+        Sigma: riskOperatorFrom(problem.operator),
+        // start the volatility-target search from the previous rebalance's risk aversion
+        gamma: problem.gamma,
+        w0: problem.w0,
+        lower: problem.lower,
+        upper: problem.upper,
+        linearCost: linear,
+        impactCost: problem.impact,
+        equalities: bookEqualities(problem),
+        maxGross: pc.max_gross ?? pc.max_leverage,
+      },
+      {
+        targetVol: pc.target_vol,
+        mode: 'target',
+        epsAbs: 1e-7,
+        epsRel: 1e-5,
+        maxIterations: 5000,
+        ...(warm ? { warmStart: warm } : {}),
+      },
+    );
+    return {
+      status: 'ok',
+      w: sol.w,
+      state: sol.state,
+      gamma: sol.gamma,
+      iterations: sol.iterations,
+      solves: sol.solves,
+      totalIterations: sol.totalIterations,
+      exAnteVol: sol.exAnteVol,
+      volTargetReached: sol.volTargetReached,
+    };
+  } catch (e) {
+    if (!(e instanceof InfeasibleError || e instanceof NotConvergedError)) throw e;
+    return { status: e instanceof InfeasibleError ? 'infeasible' : 'not-converged', message: e.message };
+  }
 }
 
 function movingAverageVolume(volume: Panel | undefined, t: number, i: number, N: number, days = 20): number {
@@ -189,19 +205,74 @@ export interface PortfolioStageInput {
   readonly config: AlphalabConfig;
   /** Decision indices; must equal the tier's snapshot rows. */
   readonly schedule: readonly number[];
+  /** Where the estimates and solves run (default inline); the books are the same on either. */
+  readonly backend?: TaskPoolBackend;
+  /** Worker threads for `threads` (default: available parallelism). */
+  readonly workers?: number;
   readonly onRebalance?: (done: number, total: number) => void;
 }
 
-export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageResult {
+/** How many rebalances the window and the estimates may run ahead of the slowest method's solves. */
+const LOOKAHEAD = 2;
+
+/** A risk model at one rebalance: its operator and the universe index of each of its names. */
+interface Fit {
+  readonly op: RiskOperatorSpec;
+  readonly names: Int32Array;
+}
+
+/** What every book needs at one rebalance, and what its chains leave for the simulation and the report. */
+interface Plan {
+  readonly k: number;
+  readonly t: number;
+  readonly date: string;
+  readonly choice: HorizonChoice;
+  readonly expectedIc: number;
+  readonly scores: Float64Array;
+  /** σ of each name over the window (NaN outside it), and whether the name can be traded at all. */
+  readonly sigmaAll: Float64Array;
+  readonly valid: Uint8Array;
+  readonly tradable: Uint8Array;
+  readonly adv: Float64Array;
+  readonly windowStocks: number;
+  readonly investable: number;
+  fits: Promise<ReadonlyMap<string, Fit>> | undefined;
+  readonly fmNotes: string[];
+  covarianceMs: number;
+  optimiseMs: number;
+  readonly solves: SolveRecord[];
+  readonly solveNotes: (string | undefined)[];
+  readonly decisions: Decision[];
+  /** Each chain's held weights at t, checked against the simulator's. */
+  readonly held: Float64Array[];
+  rowsForAssertions: EqualityConstraint[];
+}
+
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+export async function runPortfolioStage(input: PortfolioStageInput): Promise<PortfolioStageResult> {
   const { universe: u, tier, config } = input;
   const ctx = tier.context;
-  const T = ctx.T;
   const N = ctx.N;
   const pc = config.portfolio;
   const rc = config.risk;
   const schedule = input.schedule;
+  const K = schedule.length;
   const notes: string[] = [];
-  const timings: Record<string, number> = { weightsMs: 0, covarianceMs: 0, optimiseMs: 0, factorModelMs: 0 };
+  const timings: Record<string, number> = {
+    weightsMs: 0,
+    covarianceMs: 0,
+    optimiseMs: 0,
+    factorModelMs: 0,
+    chainsMs: 0,
+    simulationMs: 0,
+  };
 
   // 1. Horizon and signal weights as of every rebalance (resolved ICs only), and the composite there.
   let t0 = performance.now();
@@ -228,10 +299,8 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
   const covMethods = methods.filter(
     (m): m is Exclude<PortfolioMethod, 'fama_macbeth'> => m !== 'fama_macbeth',
   );
-  const useFm = methods.includes('fama_macbeth');
   let factorModel: WalkForwardFactorModel | undefined;
-  let fmSetupMs = 0;
-  if (useFm) {
+  if (methods.includes('fama_macbeth')) {
     const f0 = performance.now();
     const logReturns = logReturnsFromUniverse(u);
     const dl = defaultLoadings(u, logReturns);
@@ -243,8 +312,7 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
         minTickers: rc.min_tickers,
       });
     } else notes.push('Fama–MacBeth risk model skipped: no loadings can be built from this universe');
-    fmSetupMs = performance.now() - f0;
-    timings.factorModelMs! += fmSetupMs;
+    timings.factorModelMs! += performance.now() - f0;
   }
   const baselines: BaselineSpec[] = [MOMENTUM_BASELINE, VALUE_BASELINE].filter((b) => {
     const ok = b.requires.every((f) => u.panels.has(f));
@@ -252,23 +320,27 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
     return ok;
   });
   const bookNames = [...methods, ...baselines.map((b) => b.name)];
-  const states = new Map<string, { z: Float64Array; y: Float64Array; rho: number; gamma: number }>();
-  const records: RebalanceRecord[] = [];
-  const constraintRows = new Map<number, EqualityConstraint[]>();
   const diagnostics = new Map<string, CovarianceDiagnostics>();
-  let window: CovarianceWindow | undefined;
   const lookbackOf = (t: number) => Math.min(rc.lookback, t + 1);
 
-  const decideAll = (view: PointInTimeView, held: readonly Float64Array[], k: number): Decision[] => {
-    const t = view.t;
-    const choice = choices.get(t)!;
-    const h = choice.horizon;
-    const set = sets[ctx.horizons.indexOf(h)]!;
-    const scores = composite.subarray(rowOf.get(t)! * N, (rowOf.get(t)! + 1) * N);
-    const expectedIc = expectedCompositeIc(set, choice.weights, t);
+  const pool = await openTaskPool<StageTask, StageResult<StageTask>>(
+    new URL('./walk-forward-task.ts', import.meta.url),
+    { backend: input.backend ?? 'inline', ...(input.workers ? { workers: input.workers } : {}) },
+  );
+  const estimatesOf = (task: EstimatesTask) => pool.run(task) as Promise<StageResult<EstimatesTask>>;
+  const solveOn = (task: SolveTask) => pool.run(task) as Promise<StageResult<SolveTask>>;
 
-    // covariance window over the trailing lookback, slid from the previous rebalance
-    let c0 = performance.now();
+  // 3. Per rebalance, in order: this thread slides the window and fits the factor model; the window's
+  //    estimates run as a task. Nothing here reads data after t (the window ends at t, the factor model
+  //    is fitted as of t).
+  let window: CovarianceWindow | undefined;
+  const preparePlan = (k: number): Plan => {
+    const t = schedule[k]!;
+    const choice = choices.get(t)!;
+    const set = sets[ctx.horizons.indexOf(choice.horizon)]!;
+    const row = rowOf.get(t)!;
+    const scores = composite.subarray(row * N, (row + 1) * N);
+    const c0 = performance.now();
     const lookback = lookbackOf(t);
     const wopts = { lookback, end: t, minHistory: Math.ceil(0.9 * lookback) };
     window =
@@ -276,245 +348,271 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
         ? window.slide(returnsPanel, wopts)
         : CovarianceWindow.fromPanel(returnsPanel, wopts);
     const w = window;
-    const fits = new Map<string, { op: RiskOperator; tickers: readonly string[] }>();
-    let sharedSpectrum: SharedSpectrum | undefined;
-    const spectrum = (): SharedSpectrum => {
-      if (!sharedSpectrum) {
-        const spec = w.covarianceSpectrum();
-        let max = 0;
-        for (const v of spec.values) max = Math.max(max, v);
-        const idx: number[] = [];
-        spec.values.forEach((v, i) => {
-          if (v > 1e-12 * max) idx.push(i);
-        });
-        sharedSpectrum = {
-          indices: idx,
-          V: w.pSpaceVectors(spec, idx),
-          lambda: Float64Array.from(idx, (i) => spec.values[i]!),
-          T: w.T,
-        };
-      }
-      return sharedSpectrum;
-    };
-    for (const m of covMethods) {
-      if (m === 'rmt' || m === 'pca') {
-        const f = m === 'rmt' ? fitRMT(w) : fitPCA(w, rc.pca_factors);
-        fits.set(m, { op: f.covariance, tickers: f.tickers });
-        if (k === schedule.length - 1) diagnostics.set(m, f.diagnostics());
-        continue;
-      }
-      fits.set(m, { op: spectralOperatorFor(m, w, spectrum), tickers: w.tickers });
-      // the full fit only where its diagnostics are reported
-      if (k === schedule.length - 1) diagnostics.set(m, FULL_FIT[m](w).diagnostics());
-    }
-    timings.covarianceMs! += performance.now() - c0;
-    if (factorModel) {
-      c0 = performance.now();
-      const fm = factorModel.fit(t);
-      if (fm.status === 'ok') {
-        try {
-          fits.set('fama_macbeth', { op: fm.model.covariance(), tickers: fm.model.tickers });
-        } catch (e) {
-          if (!(e instanceof InvalidInputError)) throw e;
-          notes.push(
-            `fama_macbeth on ${view.date}: the model cannot be assembled (${e.message}); the held book was kept`,
-          );
-        }
-      } else notes.push(`fama_macbeth on ${view.date}: ${fm.reason}`);
-      timings.factorModelMs! += performance.now() - c0;
-    }
-
-    // per-name inputs at t
+    // the T × T cross-product is cheap here (the slid Gram matrix); a p × p one is left to the task
+    if (w.side === 'gram') w.crossProduct();
+    const windowNames = Int32Array.from(w.tickers, (tk) => tickerIndex.get(tk)!);
+    const estimates = covMethods.length
+      ? estimatesOf({
+          kind: 'estimates',
+          window: w.shareableParts(),
+          methods: covMethods,
+          pcaFactors: rc.pca_factors,
+          diagnostics: k === K - 1,
+        })
+      : undefined;
     const sigmaAll = new Float64Array(N).fill(Number.NaN);
     const winSd = w.sd();
-    w.tickers.forEach((tk, j) => {
-      sigmaAll[tickerIndex.get(tk)!] = winSd[j]!;
+    windowNames.forEach((i, j) => {
+      sigmaAll[i] = winSd[j]!;
     });
-    const beta = ctx.beta.subarray(t * N, (t + 1) * N);
-    const price = close ? close.values.subarray(t * N, (t + 1) * N) : undefined;
-    const tradable = tradableByBucket(ctx.tickers, pc.turnover.buckets, k);
-    const valid = (i: number) =>
-      Number.isFinite(scores[i]!) &&
-      Number.isFinite(sigmaAll[i]!) &&
-      sigmaAll[i]! > 0 &&
-      (!pc.beta_neutral || Number.isFinite(beta[i]!));
-    let investableCount = 0;
-    for (let i = 0; i < N; i++) if (valid(i)) investableCount++;
+    const covarianceMs = performance.now() - c0;
 
-    const o0 = performance.now();
-    const decisions: Decision[] = [];
-    const solves: SolveRecord[] = [];
-    const rowsForAssertions: EqualityConstraint[] = [];
-    methods.forEach((m, b) => {
-      const fit = fits.get(m);
-      const w0All = held[b]!;
-      if (!fit) {
-        solves.push({
-          method: m,
-          status: 'no-model',
-          names: 0,
-          iterations: 0,
-          solves: 0,
-          totalIterations: 0,
-          gamma: Number.NaN,
-          exAnteVol: Number.NaN,
-          volTargetReached: false,
-        });
-        // without a risk model there is nothing to optimise: hold the drifted book, as on a failed solve
-        decisions.push({ weights: Float64Array.from(w0All), info: { status: 'no-model' } });
-        return;
-      }
-      // every name of the model, in model order; names not investable at t are held at 0 by their bounds
-      const I = Int32Array.from(fit.tickers, (tk) => tickerIndex.get(tk)!);
-      const m_ = I.length;
-      const Sigma = fit.op;
-      const live = Uint8Array.from(I, (i) => (valid(i) ? 1 : 0));
-      const liveIdx = Int32Array.from(I.filter((_, a) => live[a] === 1));
-      const sigma = Float64Array.from(liveIdx, (i) => sigmaAll[i]!);
-      const alphaLive = alphaFromScores(scores, sigma, liveIdx, expectedIc, h);
-      const alpha = new Float64Array(m_);
-      const w0 = Float64Array.from(I, (i) => w0All[i]!);
-      const lower = new Float64Array(m_);
-      const upper = new Float64Array(m_);
-      // α and Σ are per day while a trade is paid once and held for `rebalance_every` days: amortise the
-      // costs over the holding period so the optimiser compares like with like.
-      const holding = pc.rebalance_every;
-      const linear = new Float64Array(m_).fill(
-        (pc.kappa + (pc.costs.half_spread_bps + pc.costs.fee_bps) / 1e4) / holding,
-      );
-      const impact = new Float64Array(m_);
-      let q = 0;
-      for (let a = 0; a < m_; a++) {
-        const i = I[a]!;
-        if (live[a]) {
-          alpha[a] = alphaLive[q++]!;
-          lower[a] = -pc.max_position;
-          upper[a] = pc.max_position;
+    const fmNotes: string[] = [];
+    let fm: Fit | undefined;
+    if (factorModel) {
+      const f0 = performance.now();
+      const res = factorModel.fit(t);
+      if (res.status === 'ok') {
+        try {
+          fm = {
+            op: structuredSpec(res.model.covariance()),
+            names: Int32Array.from(res.model.tickers, (tk) => tickerIndex.get(tk)!),
+          };
+        } catch (e) {
+          if (!(e instanceof InvalidInputError)) throw e;
+          fmNotes.push(
+            `fama_macbeth on ${u.dates[t]}: the model cannot be assembled (${e.message}); the held book was kept`,
+          );
         }
-        if (!tradable[i]) lower[a] = upper[a] = w0[a]!; // not this rebalance's bucket: hold
-        const P = price?.[i] ?? Number.NaN;
-        const adv = movingAverageVolume(volume, t, i, N);
-        const sd = sigmaAll[i]!;
-        if (P > 0 && adv > 0 && sd > 0)
-          impact[a] = (pc.costs.impact_y * sd * Math.sqrt(pc.costs.nav / (P * adv))) / holding;
+      } else fmNotes.push(`fama_macbeth on ${u.dates[t]}: ${res.reason}`);
+      timings.factorModelMs! += performance.now() - f0;
+    }
+
+    const beta = ctx.beta.subarray(t * N, (t + 1) * N);
+    const valid = new Uint8Array(N);
+    let investable = 0;
+    for (let i = 0; i < N; i++) {
+      const ok =
+        Number.isFinite(scores[i]!) &&
+        Number.isFinite(sigmaAll[i]!) &&
+        sigmaAll[i]! > 0 &&
+        (!pc.beta_neutral || Number.isFinite(beta[i]!));
+      if (ok) {
+        valid[i] = 1;
+        investable++;
       }
-      const betaRow = Float64Array.from(I, (i) => (Number.isFinite(beta[i]!) ? beta[i]! : 0));
-      const equalities = neutralityConstraints({
-        n: m_,
+    }
+    const adv = new Float64Array(N);
+    for (let i = 0; i < N; i++) adv[i] = movingAverageVolume(volume, t, i, N);
+    const plan: Plan = {
+      k,
+      t,
+      date: u.dates[t]!,
+      choice,
+      expectedIc: expectedCompositeIc(set, choice.weights, t),
+      scores,
+      sigmaAll,
+      valid,
+      tradable: tradableByBucket(ctx.tickers, pc.turnover.buckets, k),
+      adv,
+      windowStocks: w.p,
+      investable,
+      fits: Promise.resolve(new Map()),
+      fmNotes,
+      covarianceMs,
+      optimiseMs: 0,
+      solves: new Array<SolveRecord>(methods.length),
+      solveNotes: new Array<string | undefined>(methods.length),
+      decisions: new Array<Decision>(methods.length),
+      held: new Array<Float64Array>(methods.length),
+      rowsForAssertions: [],
+    };
+    plan.fits = (estimates ?? Promise.resolve(undefined)).then((est) => {
+      const fits = new Map<string, Fit>();
+      if (est) {
+        plan.covarianceMs += est.ms;
+        for (const [m, op] of est.operators) fits.set(m, { op, names: windowNames });
+        for (const [m, d] of est.diagnostics) diagnostics.set(m, d);
+      }
+      if (fm) fits.set('fama_macbeth', fm);
+      return fits;
+    });
+    return plan;
+  };
+
+  // 4. One chain per covariance method: its held weights drift from its own last decision, and each solve is
+  //    warm-started from its previous one, so a chain is sequential — but the chains are independent.
+  const solveStep = async (b: number, plan: Plan, book: DriftedBook, state: ChainState): Promise<void> => {
+    const m = methods[b]!;
+    const { t, choice, scores, sigmaAll, valid, tradable, adv } = plan;
+    const h = choice.horizon;
+    const fit = (await plan.fits!).get(m);
+    const w0All = book.heldAt(t);
+    plan.held[b] = w0All;
+    const hold = (status: SolveRecord['status'], note?: string) => {
+      plan.solves[b] = {
+        method: m,
+        status,
+        names: fit ? fit.names.length : 0,
+        iterations: 0,
+        solves: 0,
+        totalIterations: 0,
+        gamma: Number.NaN,
+        exAnteVol: Number.NaN,
+        volTargetReached: false,
+        ...(note !== undefined ? { note } : {}),
+      };
+      // keep the held book (drifted) rather than trade without a risk model or on an unsolved problem
+      plan.decisions[b] = { weights: Float64Array.from(w0All), info: { status } };
+      book.decided(t, plan.decisions[b]!.weights);
+    };
+    if (!fit) {
+      hold('no-model');
+      return;
+    }
+    // every name of the model, in model order; names not investable at t are held at 0 by their bounds
+    const I = fit.names;
+    const n = I.length;
+    const liveIdx = Int32Array.from(I.filter((i) => valid[i] === 1));
+    const sigma = Float64Array.from(liveIdx, (i) => sigmaAll[i]!);
+    const alphaLive = alphaFromScores(scores, sigma, liveIdx, plan.expectedIc, h);
+    const alpha = new Float64Array(n);
+    const w0 = Float64Array.from(I, (i) => w0All[i]!);
+    const lower = new Float64Array(n);
+    const upper = new Float64Array(n);
+    const impact = new Float64Array(n);
+    const price = close ? close.values.subarray(t * N, (t + 1) * N) : undefined;
+    const holding = pc.rebalance_every;
+    let q = 0;
+    for (let a = 0; a < n; a++) {
+      const i = I[a]!;
+      if (valid[i]) {
+        alpha[a] = alphaLive[q++]!;
+        lower[a] = -pc.max_position;
+        upper[a] = pc.max_position;
+      }
+      if (!tradable[i]) lower[a] = upper[a] = w0[a]!; // not this rebalance's bucket: hold
+      const P = price?.[i] ?? Number.NaN;
+      const sd = sigmaAll[i]!;
+      if (P > 0 && adv[i]! > 0 && sd > 0)
+        impact[a] = (pc.costs.impact_y * sd * Math.sqrt(pc.costs.nav / (P * adv[i]!))) / holding;
+    }
+    const beta = ctx.beta.subarray(t * N, (t + 1) * N);
+    const betaRow = Float64Array.from(I, (i) => (Number.isFinite(beta[i]!) ? beta[i]! : 0));
+    const prev = state.last;
+    const problem: BookProblem = {
+      operator: fit.op,
+      alpha,
+      w0,
+      lower,
+      upper,
+      impact,
+      neutrality: {
         dollar: pc.dollar_neutral,
         ...(pc.sector_neutral
           ? { sectorOf: Int32Array.from(I, (i) => ctx.sectorOf[i]!), sectorNames: u.sectors }
           : {}),
         ...(pc.beta_neutral ? { beta: betaRow } : {}),
-      });
-      if (b === 0) {
-        // the same rows over all N names (zeros outside the model) for the assertion suite
-        for (const c of equalities) {
-          const row = new Float64Array(N);
-          I.forEach((i, a) => {
-            row[i] = c.row[a]!;
-          });
-          rowsForAssertions.push({ name: c.name, row });
-        }
-      }
-      const prev = states.get(m);
-      const warm: AdmmState | undefined = prev
+      },
+      gamma: prev?.gamma ?? pc.gamma,
+      ...(prev
         ? {
-            z: Float64Array.from(I, (i) => prev.z[i]!),
-            y: Float64Array.from(I, (i) => prev.y[i]!),
-            rho: prev.rho,
+            warm: {
+              z: Float64Array.from(I, (i) => prev.z[i]!),
+              y: Float64Array.from(I, (i) => prev.y[i]!),
+              rho: prev.rho,
+            },
           }
-        : undefined;
-      const weights = new Float64Array(N);
-      try {
-        const sol = solveWithVolTarget(
-          {
-            alpha,
-            Sigma,
-            // start the volatility-target search from the previous rebalance's risk aversion
-            gamma: prev?.gamma ?? pc.gamma,
-            w0,
-            lower,
-            upper,
-            linearCost: linear,
-            impactCost: impact,
-            equalities,
-            maxGross: pc.max_gross ?? pc.max_leverage,
-          },
-          {
-            targetVol: pc.target_vol,
-            mode: 'target',
-            epsAbs: 1e-7,
-            epsRel: 1e-5,
-            maxIterations: 5000,
-            ...(warm ? { warmStart: warm } : {}),
-          },
-        );
+        : {}),
+      portfolio: pc,
+    };
+    if (b === 0) {
+      // the same rows over all N names (zeros outside the model) for the assertion suite
+      plan.rowsForAssertions = bookEqualities(problem).map((c) => {
+        const row = new Float64Array(N);
         I.forEach((i, a) => {
-          weights[i] = sol.w[a]!;
+          row[i] = c.row[a]!;
         });
-        const z = new Float64Array(N);
-        const y = new Float64Array(N);
-        I.forEach((i, a) => {
-          z[i] = sol.state.z[a]!;
-          y[i] = sol.state.y[a]!;
-        });
-        states.set(m, { z, y, rho: sol.state.rho, gamma: sol.gamma });
-        solves.push({
-          method: m,
-          status: 'ok',
-          names: m_,
-          iterations: sol.iterations,
-          solves: sol.solves,
-          totalIterations: sol.totalIterations,
-          gamma: sol.gamma,
-          exAnteVol: sol.exAnteVol,
-          volTargetReached: sol.volTargetReached,
-        });
-        decisions.push({
-          weights,
-          info: { status: 'ok', horizon: h, gamma: sol.gamma, exAnteVol: sol.exAnteVol },
-        });
-      } catch (e) {
-        if (!(e instanceof InfeasibleError || e instanceof NotConvergedError)) throw e;
-        // keep the held book (drifted) rather than trade on an unsolved problem; recorded in the report
-        const status = e instanceof InfeasibleError ? 'infeasible' : 'not-converged';
-        solves.push({
-          method: m,
-          status,
-          names: m_,
-          iterations: 0,
-          solves: 0,
-          totalIterations: 0,
-          gamma: Number.NaN,
-          exAnteVol: Number.NaN,
-          volTargetReached: false,
-          note: e.message,
-        });
-        notes.push(`${m} on ${view.date}: ${e.message}; the held book was kept`);
-        decisions.push({ weights: Float64Array.from(w0All), info: { status } });
-      }
+        return { name: c.name, row };
+      });
+    }
+    const sol = await solveOn({ kind: 'solve', problem });
+    plan.optimiseMs += sol.ms;
+    if (sol.status !== 'ok') {
+      plan.solveNotes[b] = `${m} on ${plan.date}: ${sol.message}; the held book was kept`;
+      hold(sol.status, sol.message);
+      return;
+    }
+    const weights = new Float64Array(N);
+    const z = new Float64Array(N);
+    const y = new Float64Array(N);
+    I.forEach((i, a) => {
+      weights[i] = sol.w[a]!;
+      z[i] = sol.state.z[a]!;
+      y[i] = sol.state.y[a]!;
     });
-    for (const bl of baselines) decisions.push({ weights: decileBook(bl.score(view)) });
-    constraintRows.set(t, rowsForAssertions);
-    const optimiseMs = performance.now() - o0;
-    timings.optimiseMs! += optimiseMs;
-    records.push({
-      k,
-      t,
-      date: view.date,
-      horizon: h,
-      effectiveN: choice.weights.effectiveN,
-      expectedIc,
-      windowStocks: w.p,
-      investable: investableCount,
-      solves,
-      ms: { covariance: performance.now() - o0 - optimiseMs, optimise: optimiseMs },
-    });
-    input.onRebalance?.(k + 1, schedule.length);
-    return decisions;
+    state.last = { z, y, rho: sol.state.rho, gamma: sol.gamma };
+    plan.solves[b] = {
+      method: m,
+      status: 'ok',
+      names: n,
+      iterations: sol.iterations,
+      solves: sol.solves,
+      totalIterations: sol.totalIterations,
+      gamma: sol.gamma,
+      exAnteVol: sol.exAnteVol,
+      volTargetReached: sol.volTargetReached,
+    };
+    plan.decisions[b] = {
+      weights,
+      info: { status: 'ok', horizon: h, gamma: sol.gamma, exAnteVol: sol.exAnteVol },
+    };
+    book.decided(t, weights);
   };
 
+  const plans: Plan[] = [];
+  const planReady = Array.from({ length: K }, () => deferred<Plan>());
+  const finished = Array.from({ length: K }, () => deferred<void>());
+  const remaining = new Int32Array(K).fill(methods.length);
+  const chainDone = (k: number) => {
+    if (--remaining[k]! > 0) return;
+    plans[k]!.fits = undefined; // the operators of a finished rebalance can go
+    input.onRebalance?.(k + 1, K);
+    finished[k]!.resolve();
+  };
+  t0 = performance.now();
+  try {
+    const producer = (async () => {
+      for (let k = 0; k < K; k++) {
+        if (k >= LOOKAHEAD) await finished[k - LOOKAHEAD]!.promise;
+        plans[k] = preparePlan(k);
+        planReady[k]!.resolve(plans[k]!);
+      }
+    })();
+    const chains = methods.map(async (_, b) => {
+      const book = new DriftedBook(ctx.returns, ctx.T, N, ctx.executionDelay);
+      const state: ChainState = { last: undefined };
+      for (let k = 0; k < K; k++) {
+        await solveStep(b, await planReady[k]!.promise, book, state);
+        chainDone(k);
+      }
+    });
+    if (methods.length === 0) for (let k = 0; k < K; k++) finished[k]!.resolve();
+    await Promise.all([producer, ...chains]);
+    // a rebalance's estimates are awaited by its chains; with no chain, wait for them here
+    await Promise.all(plans.map((p) => p.fits));
+  } finally {
+    await pool.close();
+  }
+  timings.chainsMs = performance.now() - t0;
+  for (const p of plans) {
+    timings.covarianceMs! += p.covarianceMs;
+    timings.optimiseMs! += p.optimiseMs;
+    notes.push(...p.fmNotes);
+    for (const note of p.solveNotes) if (note !== undefined) notes.push(note);
+  }
+
+  // 5. The books and the baselines through the simulator, in lockstep; the baselines decide here.
   t0 = performance.now();
   const costs = (from: Float64Array, to: Float64Array, s: number): number => {
     // the same cost model for every book (seed 001 P1.4): spread + fee on |Δw| and square-root impact
@@ -548,23 +646,52 @@ export function runPortfolioStage(input: PortfolioStageInput): PortfolioStageRes
     decisionIndices: schedule,
     executionDelay: ctx.executionDelay,
     books: bookNames.length,
-    decideAll,
+    decideAll: (view, held, k) => {
+      const plan = plans[k]!;
+      plan.held.forEach((h, b) => {
+        if (!sameValues(h, held[b]!)) {
+          throw new Error(`internal: book ${methods[b]} decided at ${plan.date} from other held weights`);
+        }
+      });
+      return [...plan.decisions, ...baselines.map((bl) => ({ weights: decileBook(bl.score(view)) }))];
+    },
     cost: costs,
   });
-  timings.simulationMs =
-    performance.now() - t0 - timings.covarianceMs! - timings.optimiseMs! - timings.factorModelMs! + fmSetupMs;
-  void T;
+  timings.simulationMs = performance.now() - t0;
+  const constraintRows = new Map(plans.map((p) => [p.t, p.rowsForAssertions] as const));
   return {
     books: bookNames.map((name, b) => ({
       name,
       kind: b < methods.length ? 'portfolio' : 'baseline',
       sim: sims[b]!,
     })),
-    records,
+    records: plans.map((p) => ({
+      k: p.k,
+      t: p.t,
+      date: p.date,
+      horizon: p.choice.horizon,
+      effectiveN: p.choice.weights.effectiveN,
+      expectedIc: p.expectedIc,
+      windowStocks: p.windowStocks,
+      investable: p.investable,
+      solves: p.solves,
+      ms: { covariance: p.covarianceMs, optimise: p.optimiseMs },
+    })),
     choices,
     diagnostics,
     constraintsAt: (t) => constraintRows.get(t) ?? [],
     notes,
     timingsMs: timings,
   };
+}
+
+/** A chain's warm start: the previous solve's ADMM state (over all N names) and risk aversion. */
+interface ChainState {
+  last: { z: Float64Array; y: Float64Array; rho: number; gamma: number } | undefined;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
 }

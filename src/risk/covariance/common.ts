@@ -55,6 +55,17 @@ export function sharedScaledTranspose(w: CovarianceWindow): Float64Array {
   return U;
 }
 
+/**
+ * The Gram-side form a·I + (Xᵀ/√T)·(c·I)·(Xᵀ/√T)ᵀ = a·I + (c/T)·XᵀX of the sample (a = 0, c = T/(T − 1)),
+ * Ledoit–Wolf and OAS (a = ρμ, c = 1 − ρ) estimators when T ≤ p, sharing U = Xᵀ/√T between them.
+ */
+export function gramSideOperator(w: CovarianceWindow, a: number, c: number): StructuredCovariance {
+  const T = w.T;
+  const C = new Float64Array(T * T);
+  for (let i = 0; i < T; i++) C[i * T + i] = c;
+  return new StructuredCovariance({ p: w.p, k: T, diag: a, U: sharedScaledTranspose(w), C });
+}
+
 /** A diagonal k × k matrix. */
 export function diagonalC(c: ArrayLike<number>): Float64Array {
   const k = c.length;

@@ -4,14 +4,14 @@
  * Never inverted or regularised here (spec 002's +1e-6·I is not adopted).
  */
 import type { Panel } from '../../core/panel.ts';
-import { StructuredCovariance } from '../../linalg/index.ts';
+import type { StructuredCovariance } from '../../linalg/index.ts';
 import {
   asWindow,
   type CovarianceOptions,
   eigenbasisOperator,
   fitted,
+  gramSideOperator,
   mapWindowSpectrum,
-  sharedScaledTranspose,
   sharedSpectrumDiagnostics,
 } from './common.ts';
 import type { FittedCovariance } from './types.ts';
@@ -27,9 +27,7 @@ export function fitSampleCovariance(w: CovarianceWindow): SampleCovarianceFit {
   let op: StructuredCovariance;
   if (w.side === 'gram') {
     // S₁ = (Xᵀ/√T)·(T/(T − 1))I·(Xᵀ/√T)ᵀ, sharing U with LW and OAS.
-    const C = new Float64Array(T * T);
-    for (let i = 0; i < T; i++) C[i * T + i] = T * scale;
-    op = new StructuredCovariance({ p, k: T, diag: 0, U: sharedScaledTranspose(w), C });
+    op = gramSideOperator(w, 0, T * scale);
   } else {
     const ws = w.covarianceSpectrum();
     const V = w.pSpaceVectors(

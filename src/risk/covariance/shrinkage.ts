@@ -6,15 +6,15 @@
  * Representation: ρμ·I + (Xᵀ/√T)·(1 − ρ)I·(Xᵀ/√T)ᵀ (T ≤ p) or the p × p eigenbasis (T > p).
  */
 import type { Panel } from '../../core/panel.ts';
-import { StructuredCovariance } from '../../linalg/index.ts';
+import type { StructuredCovariance } from '../../linalg/index.ts';
 import { ledoitWolfTerms, oasIntensity } from '../../stats/shrinkage.ts';
 import {
   asWindow,
   type CovarianceOptions,
   eigenbasisOperator,
   fitted,
+  gramSideOperator,
   mapWindowSpectrum,
-  sharedScaledTranspose,
   sharedSpectrumDiagnostics,
 } from './common.ts';
 import type { FittedCovariance } from './types.ts';
@@ -36,9 +36,7 @@ function shrunk<M extends 'ledoit_wolf' | 'oas'>(method: M, w: CovarianceWindow,
   const spec = () => mapWindowSpectrum(w, (l) => ((1 - rho) * l) / T + rho * mu, rho * mu);
   let op: StructuredCovariance;
   if (w.side === 'gram') {
-    const C = new Float64Array(T * T);
-    for (let i = 0; i < T; i++) C[i * T + i] = 1 - rho;
-    op = new StructuredCovariance({ p, k: T, diag: rho * mu, U: sharedScaledTranspose(w), C });
+    op = gramSideOperator(w, rho * mu, 1 - rho);
   } else {
     const ws = w.covarianceSpectrum();
     op = eigenbasisOperator(

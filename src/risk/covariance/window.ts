@@ -30,6 +30,22 @@ export interface WindowSpectrum {
 /** Sufficient statistics of Ledoit–Wolf 2004 and OAS (methods.md §4–5) on S₀ = XᵀX/T (stats/shrinkage.ts). */
 export type ShrinkageStatistics = ShrinkageMoments;
 
+/** A window's centred data and metadata, for rebuilding it in another thread (`shareableParts`). */
+export interface WindowParts {
+  readonly T: number;
+  readonly p: number;
+  readonly dates: readonly string[];
+  readonly tickers: readonly string[];
+  readonly excluded: RawWindow['excluded'];
+  readonly droppedDates: readonly string[];
+  /** Centred returns, T × p row-major. */
+  readonly X: Float64Array;
+  readonly mean: Float64Array;
+  readonly colSumSq: Float64Array;
+  /** The small-side cross-product if it was formed (see `crossProduct`). */
+  readonly cross?: Float64Array;
+}
+
 export class CovarianceWindow {
   readonly T: number;
   readonly p: number;
@@ -43,21 +59,32 @@ export class CovarianceWindow {
   /** Σ_t X_tj² per column (so S₁_jj = colSumSq_j/(T − 1)). */
   readonly colSumSq: Float64Array;
   readonly side: 'gram' | 'primal';
-  private readonly raw: RawWindow;
+  /** Panel rows and columns of the window and its missing-data policy, for `slide` (absent on `fromParts`). */
+  private readonly source: Pick<RawWindow, 'rows' | 'columns' | 'missing'> | undefined;
   private rawGram: { H: Float64Array; ref: Float64Array } | undefined;
   private cross: Float64Array | undefined;
   private covSpec: WindowSpectrum | undefined;
   private corrCross: Float64Array | undefined;
   private Z: Float64Array | undefined;
 
-  private constructor(raw: RawWindow, rawGram?: { H: Float64Array; ref: Float64Array }) {
-    this.raw = raw;
+  private constructor(raw: RawWindow | WindowParts, rawGram?: { H: Float64Array; ref: Float64Array }) {
     this.T = raw.T;
     this.p = raw.p;
     this.dates = raw.dates;
     this.tickers = raw.tickers;
     this.excluded = raw.excluded;
     this.droppedDates = raw.droppedDates;
+    this.side = raw.T <= raw.p ? 'gram' : 'primal';
+    if ('X' in raw) {
+      // already centred elsewhere (`parts()` of another window, e.g. in a worker thread)
+      this.source = undefined;
+      this.X = raw.X;
+      this.mean = raw.mean;
+      this.colSumSq = raw.colSumSq;
+      this.cross = raw.cross;
+      return;
+    }
+    this.source = raw;
     this.X = new Float64Array(raw.T * raw.p);
     this.mean = centreColumns(raw, this.X);
     this.colSumSq = new Float64Array(raw.p);
@@ -65,8 +92,37 @@ export class CovarianceWindow {
       const o = s * raw.p;
       for (let j = 0; j < raw.p; j++) this.colSumSq[j]! += this.X[o + j]! ** 2;
     }
-    this.side = raw.T <= raw.p ? 'gram' : 'primal';
     this.rawGram = rawGram;
+  }
+
+  /**
+   * What another thread needs to rebuild this window with `fromParts` (centred X, moments, and the small-side
+   * cross-product when it has been formed), with X and the cross-product copied onto SharedArrayBuffers so
+   * that handing the parts to worker threads shares them instead of copying them.
+   */
+  shareableParts(): WindowParts {
+    const onShared = (a: Float64Array) => {
+      const b = new Float64Array(new SharedArrayBuffer(a.byteLength));
+      b.set(a);
+      return b;
+    };
+    return {
+      T: this.T,
+      p: this.p,
+      dates: this.dates,
+      tickers: this.tickers,
+      excluded: this.excluded,
+      droppedDates: this.droppedDates,
+      X: onShared(this.X),
+      mean: this.mean,
+      colSumSq: this.colSumSq,
+      ...(this.cross ? { cross: onShared(this.cross) } : {}),
+    };
+  }
+
+  /** A window rebuilt from `shareableParts()`; it computes what the parts lack, and cannot `slide`. */
+  static fromParts(parts: WindowParts): CovarianceWindow {
+    return new CovarianceWindow(parts);
   }
 
   /** The window of `returns` ending at `options.end` (see window-extract.ts for the missing-data policy). */
@@ -90,11 +146,13 @@ export class CovarianceWindow {
    */
   slide(returns: Panel, options: WindowOptions): CovarianceWindow {
     const next = extractWindow(returns, options);
+    const src = this.source;
     const sameStocks =
+      src !== undefined &&
       next.p === this.p &&
-      next.columns.every((c, j) => c === this.raw.columns[j]) &&
+      next.columns.every((c, j) => c === src.columns[j]) &&
       next.missing === 'listwise';
-    if (!sameStocks || this.raw.missing !== 'listwise' || next.T > next.p) return new CovarianceWindow(next);
+    if (!sameStocks || src.missing !== 'listwise' || next.T > next.p) return new CovarianceWindow(next);
     const prev = this.rawGramMatrix();
     const { T, p, R } = next;
     const ref = prev.ref;
@@ -102,7 +160,7 @@ export class CovarianceWindow {
     for (let s = 0; s < T; s++) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
     const H = new Float64Array(T * T);
     const oldPos = new Map<number, number>();
-    this.raw.rows.forEach((row, s) => oldPos.set(row, s));
+    src.rows.forEach((row, s) => oldPos.set(row, s));
     const fresh: number[] = [];
     for (let s = 0; s < T; s++) if (!oldPos.has(next.rows[s]!)) fresh.push(s);
     const Told = this.T;
@@ -286,10 +344,20 @@ export class CovarianceWindow {
    * p-space eigenvectors (p × k, row-major, unit columns) of MᵀM for the spectrum indices `idx`, where
    * M = X (or Z when `M` is given). Gram side: v_j = Mᵀw_j/√λ_j, one gemm of p·T·k.
    */
-  pSpaceVectors(spec: WindowSpectrum, idx: readonly number[], M: Float64Array = this.X): Float64Array {
+  pSpaceVectors(
+    spec: WindowSpectrum,
+    idx: readonly number[],
+    M: Float64Array = this.X,
+    out?: Float64Array,
+  ): Float64Array {
     const { T, p } = this;
     const k = idx.length;
-    const V = new Float64Array(p * k);
+    if (out && out.length !== p * k) {
+      throw new InvalidInputError(
+        `output for the p-space vectors has ${out.length} entries, expected ${p * k}`,
+      );
+    }
+    const V = out ?? new Float64Array(p * k);
     if (k === 0) return V;
     if (spec.side === 'primal') {
       for (let c = 0; c < k; c++) {
