@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AlphalabServer, startServer } from '../../src/server/index.ts';
+import { DEFAULT_ALERT_RULES } from '../../src/monitor/rules.ts';
+import { runMonitorDay } from '../../src/monitor/run-day.ts';
+import { type AlphalabServer, type MonitorRunner, startServer } from '../../src/server/index.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
 import { artifactDir, launchChromium, skipReasonChromium } from '../helpers/chromium.ts';
 import { MODEL, SIGNAL_DATE, seedFiles, seedStore } from '../server/fixture.ts';
@@ -19,6 +21,30 @@ const skip = skipReasonChromium();
 if (skip) console.warn(skip);
 const WEB = fileURLToPath(new URL('../../web', import.meta.url));
 const TOKEN = 'ui-test-token';
+const MONITOR_DATE = '2024-04-01';
+
+/**
+ * The monitor as the server runs it, minus the universe: runMonitorDay (metrics, rules, stored day) on an
+ * input with the deployed model and no predictions yet, so the model's age is what fires (model_stale).
+ */
+const monitorOf =
+  (store: Store): MonitorRunner =>
+  async (req) => {
+    const strategyId = req.strategyId ?? MODEL;
+    const result = await runMonitorDay({
+      store,
+      rules: DEFAULT_ALERT_RULES,
+      input: {
+        date: req.date,
+        strategyId,
+        predictions: [],
+        returns: { dates: [], values: new Float64Array(0) },
+        features: [],
+        model: { name: MODEL, version: 2, createdAtMs: Date.parse('2024-01-02T21:00:00Z') },
+      },
+    });
+    return { strategyId, model: MODEL, result };
+  };
 
 function newestMtime(dir: string): number {
   let t = 0;
@@ -95,6 +121,7 @@ describe.skipIf(Boolean(skip))('dashboard in headless Chromium', () => {
       runsDir: files.runsDir,
       riskRoot: files.riskRoot,
       token: TOKEN,
+      monitor: monitorOf(store),
       host: '127.0.0.1',
       port: 0,
     });
@@ -216,6 +243,33 @@ describe.skipIf(Boolean(skip))('dashboard in headless Chromium', () => {
     await expect.poll(() => alerts.count()).toBe(2);
     expect(await alerts.first().textContent()).toContain('severe');
     await page.screenshot({ path: join(shots, 'drift.png'), fullPage: true });
+  });
+
+  it('Drift: runs the monitor for a date through the confirmation dialog, and shows what it stored', async () => {
+    await page.fill('[data-testid="token-input"]', TOKEN);
+    await page.fill('[data-testid="monitor-date"]', MONITOR_DATE);
+    await page.click('[data-testid="monitor-run"]');
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain(`Run the drift monitor for ${MODEL} on ${MONITOR_DATE}?`);
+    await page.click('[data-testid="confirm-cancel"]');
+    await dialog.waitFor({ state: 'detached' });
+    expect((await store.monitoring.getDriftMetrics(MODEL)).map((r) => r.date)).not.toContain(MONITOR_DATE);
+
+    await page.click('[data-testid="monitor-run"]');
+    await page.click('[data-testid="confirm-ok"]');
+    await expect
+      .poll(() => page.locator('[data-testid="monitor-message"]').textContent())
+      .toMatch(
+        new RegExp(
+          `^${MONITOR_DATE} · ${MODEL}: ACTION REQUIRED \\((warning|severe|critical)\\).*\\((\\d+) alerts?, \\2 new\\)$`,
+        ),
+      );
+    expect((await store.monitoring.getDriftMetrics(MODEL)).map((r) => r.date)).toContain(MONITOR_DATE);
+    const alerts = page.locator('[data-testid="alerts-table"] tbody tr');
+    await expect.poll(() => alerts.count()).toBeGreaterThan(2);
+    expect(await alerts.first().textContent()).toContain('model_stale');
+    await page.screenshot({ path: join(shots, 'drift-monitor-run.png'), fullPage: true });
   });
 
   it('kept a clean console on every page', () => {

@@ -57,7 +57,7 @@ function App() {
         {page === 'signals' && <SignalsPage />}
         {page === 'models' && <ModelsPage token={token} onToken={onToken} />}
         {page === 'importance' && <ImportancePage />}
-        {page === 'drift' && <DriftPage />}
+        {page === 'drift' && <DriftPage token={token} onToken={onToken} />}
       </main>
     </>
   );

@@ -1,6 +1,9 @@
-/** Drift: PSI heatmap by feature and date, IC and Sharpe lines, and the alert list. */
+/**
+ * Drift: PSI heatmap by feature and date, IC and Sharpe lines, the alert list, and running the monitor for a
+ * date (token + confirmation; the server runs it like `alphalab monitor run` and the page reloads).
+ */
 import { useEffect, useMemo, useState } from 'react';
-import { fmt, type Page } from '../api.ts';
+import { ApiError, fmt, type Page, post } from '../api.ts';
 import { Chart, lineOption } from '../components/Chart.tsx';
 import { Status, Table } from '../components/Table.tsx';
 import { useApi } from '../hooks.ts';
@@ -29,16 +32,53 @@ interface Alert {
   message: string;
 }
 
-export function DriftPage() {
-  const strategies = useApi<{ items: { strategyId: string }[] }>('/api/drift/strategies');
+interface MonitorRun {
+  date: string;
+  strategyId: string;
+  decision: string;
+  alerts: { new: boolean }[];
+}
+
+export function DriftPage({ token, onToken }: { token: string; onToken: (t: string) => void }) {
+  const [refresh, setRefresh] = useState(0);
+  const strategies = useApi<{ items: { strategyId: string; last: string }[] }>(
+    '/api/drift/strategies',
+    refresh,
+  );
   const [strategy, setStrategy] = useState<string | null>(null);
   useEffect(() => {
     if (strategy === null && strategies.data?.items.length) setStrategy(strategies.data.items[0]!.strategyId);
   }, [strategies.data, strategy]);
   const enc = strategy && encodeURIComponent(strategy);
-  const metrics = useApi<Metrics>(enc && `/api/drift/${enc}`);
-  const heat = useApi<Heat>(enc && `/api/drift/${enc}/psi`);
-  const alerts = useApi<Page<Alert>>(`/api/alerts?limit=200${enc ? `&strategy=${enc}` : ''}`);
+  const metrics = useApi<Metrics>(enc && `/api/drift/${enc}`, refresh);
+  const heat = useApi<Heat>(enc && `/api/drift/${enc}/psi`, refresh);
+  const alerts = useApi<Page<Alert>>(`/api/alerts?limit=200${enc ? `&strategy=${enc}` : ''}`, refresh);
+  const [runDate, setRunDate] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [running, setRunning] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+
+  async function runMonitor() {
+    setRunning(true);
+    try {
+      const r = await post<MonitorRun>(
+        '/api/monitor/run',
+        { date: runDate, ...(strategy ? { strategy } : {}) },
+        token,
+      );
+      const fresh = r.alerts.filter((a) => a.new).length;
+      setMessage(
+        `${r.date} · ${r.strategyId}: ${r.decision} (${r.alerts.length} alert${r.alerts.length === 1 ? '' : 's'}, ${fresh} new)`,
+      );
+      setStrategy(r.strategyId);
+      setRefresh((k) => k + 1);
+    } catch (e) {
+      setMessage(`refused: ${e instanceof ApiError ? e.message : String(e)}`);
+    } finally {
+      setRunning(false);
+      setConfirming(false);
+    }
+  }
 
   const heatOption = useMemo(() => {
     const h = heat.data;
@@ -127,6 +167,40 @@ export function DriftPage() {
           </select>
         </label>
       )}
+      <div className="monitor-run">
+        <label>
+          Run the monitor for{' '}
+          <input
+            data-testid="monitor-date"
+            type="date"
+            value={runDate}
+            onChange={(e) => setRunDate(e.target.value)}
+          />
+        </label>{' '}
+        <button
+          type="button"
+          data-testid="monitor-run"
+          disabled={!/^\d{4}-\d{2}-\d{2}$/.test(runDate) || running}
+          onClick={() => setConfirming(true)}
+        >
+          Run monitor
+        </button>{' '}
+        <label>
+          API token{' '}
+          <input
+            data-testid="token-input"
+            type="password"
+            value={token}
+            placeholder="server.token"
+            onChange={(e) => onToken(e.target.value)}
+          />
+        </label>
+      </div>
+      {message && (
+        <p data-testid="monitor-message" className="notice">
+          {message}
+        </p>
+      )}
       {heatOption && (
         <Chart
           testId="psi-heatmap"
@@ -161,6 +235,38 @@ export function DriftPage() {
             { key: 'message', label: 'Message', render: (a) => a.message },
           ]}
         />
+      )}
+      {confirming && (
+        <div className="backdrop">
+          <div role="dialog" aria-modal="true" aria-labelledby="monitor-confirm-title" className="dialog">
+            <h3 id="monitor-confirm-title">
+              Run the drift monitor for {strategy ?? 'the default strategy'} on {runDate}?
+            </h3>
+            <p>
+              The day's drift metrics and alerts are computed and stored (a re-run replaces them); new alerts
+              go to the configured sinks.
+            </p>
+            {!token && (
+              <p className="error" data-testid="confirm-no-token">
+                Enter the API token (server.token) first: the server refuses to run the monitor without it.
+              </p>
+            )}
+            <div className="actions">
+              <button type="button" data-testid="confirm-cancel" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+              <button
+                type="button"
+                data-testid="confirm-ok"
+                className="primary"
+                disabled={!token || running}
+                onClick={() => void runMonitor()}
+              >
+                {running ? 'Running…' : 'Run'}
+              </button>
+            </div>
+          </div>
+        </div>
       )}
     </section>
   );
