@@ -8,6 +8,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import type { Universe } from '../core/universe.ts';
 import { readUniverseDir } from '../data/io/index.ts';
 import { generateSyntheticMarket } from '../data/synthetic/index.ts';
+import type { CalibrationReport } from '../ml/calibration/reliability.ts';
 import { runTrainingPipeline, type TrainingResult } from '../pipeline/training.ts';
 import { type CliContext, type CliSession, createCliContext } from './context.ts';
 import { addStoreOptions, type StoreFlags, wantsJson, withCliStore } from './features.ts';
@@ -75,21 +76,48 @@ interface TrainFlags extends UniverseFlags, StoreFlags {
 
 const fmt = (x: number | undefined, d = 4) => (x === undefined || !Number.isFinite(x) ? 'NaN' : x.toFixed(d));
 
+/** Reliability table rows (top-class confidence vs hit rate) of non-empty bins. */
+function reliabilityLines(title: string, r: CalibrationReport): string[] {
+  const lines = [
+    `${title}: Brier ${fmt(r.brierBefore)} raw → ${fmt(r.brierAfter)} calibrated, log loss ${fmt(r.logLossBefore)} → ${fmt(r.logLossAfter)}`,
+    '  confidence bin   rows   mean conf.  hit rate',
+  ];
+  for (const b of r.reliabilityAfter) {
+    if (b.count === 0) continue;
+    lines.push(
+      `  [${b.lower.toFixed(1)}, ${b.upper.toFixed(1)})${' '.repeat(5)}${String(b.count).padStart(7)}  ${fmt(b.meanPredicted, 3).padStart(10)}  ${fmt(b.observedFrequency, 3).padStart(8)}`,
+    );
+  }
+  return lines;
+}
+
 export function trainSummary(r: TrainingResult): string {
   const m = r.metrics;
   const lines = [
     `model ${r.model.name} v${r.model.version} (${r.model.modelId})${r.promoted ? ' — promoted' : ' — not promoted'}: ${r.promotionReason}`,
     `data: ${r.rows} rows × ${r.featureCount} features, fingerprint ${r.fingerprint.slice(0, 16)}…`,
-    'dataset     rows   accuracy  log loss  prior LL  signal Sharpe',
+    'walk-forward window  test period              rows  log loss  prior LL      gain  rank IC  calib. dates',
   ];
+  for (const w of r.windows) {
+    const x = w.metrics;
+    lines.push(
+      x
+        ? `${String(w.index).padStart(19)}  ${w.testStart} … ${w.testEnd}  ${String(x.rows).padStart(6)}  ${fmt(x.log_loss).padStart(8)}  ${fmt(x.prior_log_loss).padStart(8)}  ${fmt(x.prior_log_loss - x.log_loss).padStart(8)}  ${fmt(x.rank_ic).padStart(7)}  ${String(w.calibration?.dates ?? '').padStart(12)}`
+        : `${String(w.index).padStart(19)}  ${w.testStart} … ${w.testEnd}  skipped: ${w.skipped}`,
+    );
+  }
+  lines.push('dataset     rows   accuracy  log loss  prior LL  rank IC (t)      signals  signal Sharpe');
   for (const k of ['train', 'val', 'test'] as const) {
     const x = m[k];
     lines.push(
-      `${k.padEnd(8)} ${String(x.rows).padStart(7)}  ${fmt(x.accuracy).padStart(8)}  ${fmt(x.log_loss).padStart(8)}  ${fmt(x.prior_log_loss).padStart(8)}  ${fmt(x.sharpe, 2).padStart(13)}`,
+      `${k.padEnd(8)} ${String(x.rows).padStart(7)}  ${fmt(x.accuracy).padStart(8)}  ${fmt(x.log_loss).padStart(8)}  ${fmt(x.prior_log_loss).padStart(8)}  ${`${fmt(x.rank_ic)} (${fmt(x.rank_ic_t, 1)})`.padStart(15)}  ${String(x.signals).padStart(7)}  ${fmt(x.sharpe, 2).padStart(13)}`,
     );
   }
   lines.push(
     `backtest: net Sharpe ${fmt(m.backtest.sharpe_ratio, 2)}, annual return ${fmt(100 * (m.backtest.annual_return ?? Number.NaN), 2)}%, max drawdown ${fmt(100 * (m.backtest.max_drawdown ?? Number.NaN), 2)}%`,
+  );
+  lines.push(
+    ...reliabilityLines('out-of-sample reliability (walk-forward test rows)', r.reliability.outOfSample),
   );
   lines.push(
     `stages (ms): ${Object.entries(r.manifest.timingsMs)

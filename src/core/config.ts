@@ -124,6 +124,12 @@ const xgbParams = z
 const ml = z
   .strictObject({
     prediction_horizon: posInt.default(5),
+    /**
+     * What the three classes are cut from (src/ml/target.ts): seed 003's `absolute` forward return, or the
+     * forward return minus the equal-weighted cross-sectional mean of the same window (`market_relative`,
+     * the default — docs/decisions/067).
+     */
+    target: z.enum(['absolute', 'market_relative']).default('market_relative'),
     up_threshold: z.number().default(0.01),
     down_threshold: z.number().default(-0.01),
     min_training_samples: posInt.default(500),

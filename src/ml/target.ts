@@ -122,6 +122,107 @@ export function threeClassTargetPanel(
   };
 }
 
+/**
+ * What the three classes are cut from (config `ml.target`):
+ * - `absolute` — seed 003's definition: the stock's own h-day forward return R_{t,i};
+ * - `market_relative` — R_{t,i} − M_t, with M_t the equal-weighted cross-sectional mean of R_{t,j} over the
+ *   stocks that have a forward return at t. Both use the same window [t + d, t + d + h] (methods.md §1,
+ *   architecture.md §4), so the relative label is known at exactly the same time as the absolute one.
+ *   M_t is the return of an equal-weighted buy-and-hold basket over that window: a tradeable benchmark that
+ *   exists for every universe (no index series needed), and it removes the date effect completely, so date-level
+ *   features (VIX, calendar) cannot "predict" a class by memorising the market's move (docs/decisions/060).
+ */
+export type TargetKind = 'absolute' | 'market_relative';
+export const TARGET_KINDS: readonly TargetKind[] = ['absolute', 'market_relative'];
+/** A cross-sectional mean needs at least this many forward returns on a date (methods.md §0 minimum count). */
+export const MIN_CROSS_SECTION = 2;
+
+/**
+ * In place on a date-major T × N panel: subtracts from every finite R_{t,i} the equal-weighted mean of the
+ * finite values of row t. A row with fewer than MIN_CROSS_SECTION finite values becomes all NaN (a single
+ * stock's excess return over itself is 0 by construction, not information). Rows are independent, so row t
+ * uses only the returns of the window of t.
+ */
+export function subtractCrossSectionalMeanInPlace(R: Float64Array, T: number, N: number): Float64Array {
+  if (R.length !== T * N) throw new InvalidInputError(`panel has ${R.length} values, expected ${T}×${N}`);
+  for (let t = 0; t < T; t++) {
+    const o = t * N;
+    let s = 0;
+    let n = 0;
+    for (let i = 0; i < N; i++) {
+      const v = R[o + i]!;
+      if (Number.isFinite(v)) {
+        s += v;
+        n++;
+      }
+    }
+    const m = n >= MIN_CROSS_SECTION ? s / n : Number.NaN;
+    for (let i = 0; i < N; i++) R[o + i] = Number.isFinite(R[o + i]!) ? R[o + i]! - m : Number.NaN;
+  }
+  return R;
+}
+
+/** Class of a return with asymmetric thresholds (§9.1): UP iff R − up > 1e-12, DOWN iff R − down < −1e-12. */
+export function classOfReturn(R: number, up: number, down: number): number {
+  return Number.isNaN(R)
+    ? Number.NaN
+    : R - up > TARGET_TOLERANCE
+      ? UP
+      : R - down < -TARGET_TOLERANCE
+        ? DOWN
+        : FLAT;
+}
+
+export interface PanelTargetOptions {
+  readonly horizon: number;
+  /** Execution delay d ≥ 0. */
+  readonly delay: number;
+  /** UP threshold u_up > 0 and DOWN threshold u_down < 0 (config ml.up_threshold / ml.down_threshold). */
+  readonly upThreshold: number;
+  readonly downThreshold: number;
+  readonly target: TargetKind;
+}
+
+export interface PanelTarget {
+  /** The stock's own forward return R_{t,i} (T × N, date-major). */
+  readonly forwardReturn: Float64Array;
+  /** The return the classes are cut from: R for `absolute`, R − M_t for `market_relative`. */
+  readonly labelReturn: Float64Array;
+  /** Class 0/1/2 (NaN where labelReturn is NaN). */
+  readonly label: Float64Array;
+}
+
+/**
+ * The training target of a whole close panel (date-major T × N): forward returns with delay d, optionally
+ * made market-relative, cut at the asymmetric thresholds. Label at t depends only on closes at t + d and
+ * t + d + h (of every stock, for the relative target).
+ */
+export function panelTarget(close: Float64Array, T: number, N: number, o: PanelTargetOptions): PanelTarget {
+  if (!TARGET_KINDS.includes(o.target))
+    throw new InvalidInputError(`target must be one of ${TARGET_KINDS.join(', ')}, got '${o.target}'`, {
+      where: { field: 'ml.target' },
+    });
+  if (!(o.upThreshold > 0 && o.downThreshold < 0))
+    throw new InvalidInputError(
+      `ml.up_threshold must be > 0 and ml.down_threshold < 0, got ${o.upThreshold} and ${o.downThreshold}`,
+    );
+  const { h, d } = checkOptions({ horizon: o.horizon, threshold: o.upThreshold, delay: o.delay });
+  if (close.length !== T * N)
+    throw new InvalidInputError(`close panel has ${close.length} values, expected ${T}×${N}`);
+  const forwardReturn = new Float64Array(T * N);
+  const scratch = new Float64Array(T * N);
+  for (let i = 0; i < N; i++)
+    threeClassLabelsStrided(close, i, N, T, h, d, o.upThreshold, forwardReturn, scratch, i, N);
+  const labelReturn =
+    o.target === 'absolute'
+      ? forwardReturn
+      : subtractCrossSectionalMeanInPlace(Float64Array.from(forwardReturn), T, N);
+  const label = scratch;
+  for (let k = 0; k < label.length; k++)
+    label[k] = classOfReturn(labelReturn[k]!, o.upThreshold, o.downThreshold);
+  return { forwardReturn, labelReturn, label };
+}
+
 export interface ClassWeights {
   /** w_i = n / (k · count_{y_i}) per sample (scikit-learn "balanced"). */
   readonly weights: Float64Array;

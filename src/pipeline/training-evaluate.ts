@@ -1,9 +1,9 @@
 /**
  * Walk-forward evaluation of the training pipeline (methods.md §9.4–§9.7): per window, TPE tuning on an inner
- * purged validation tail, a fit on the rest, Platt calibration on the tail, calibrated predictions on the test
- * window, and
- * accuracy, log loss (beside the class-prior log loss) and the Sharpe of signal-based returns. The stitched
- * out-of-sample series takes each window's first `step` months (the last window's whole test period).
+ * purged validation tail, a fit on the rest, Platt calibration on the earlier windows' stitched out-of-sample
+ * predictions plus the tail, calibrated predictions on the test window, and accuracy, log loss (beside the
+ * class-prior log loss) and the Sharpe of signal-based returns. The stitched out-of-sample series takes each
+ * window's first `step` months (the last window's whole test period).
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { deriveSeed } from '../core/rng.ts';
@@ -12,6 +12,7 @@ import {
   fitOneVsRestPlatt,
   type OneVsRestCalibrator,
 } from '../ml/calibration/multiclass.ts';
+import { type DatedPredictions, stitchedCalibrationSample } from '../ml/calibration/stitched.ts';
 import { type FeatureMatrix, selectRows } from '../ml/gbdt/matrix.ts';
 import type { GbdtModel } from '../ml/gbdt/model.ts';
 import type { GbdtParams } from '../ml/gbdt/params.ts';
@@ -26,6 +27,7 @@ import {
   rowsInDateRange,
   type WalkForwardWindow,
 } from '../ml/validation/walk-forward.ts';
+import { rankIC } from '../stats/correlation.ts';
 
 export interface LabelledRows {
   readonly X: FeatureMatrix;
@@ -48,6 +50,12 @@ export interface FitSettings {
   readonly confidenceThreshold: number;
   /** Spacing of the sampled decision dates in bars (annualises the signal Sharpe by √(252/Δ)). */
   readonly sampleEvery: number;
+  /**
+   * Calibration sample (docs/decisions/060): `stitched` (default) — earlier windows' stitched out-of-sample
+   * predictions plus the model's own purged tail; `tail` — the tail only (the earlier recipe, kept to measure
+   * the difference).
+   */
+  readonly calibration?: 'stitched' | 'tail';
 }
 
 export interface ClassificationMetrics {
@@ -58,6 +66,42 @@ export interface ClassificationMetrics {
   readonly prior_log_loss: number;
   readonly sharpe: number;
   readonly signals: number;
+  /**
+   * Mean over decision dates of the cross-sectional rank IC of the score P(UP) − P(DOWN) against the label's
+   * return (methods.md §3), and its t-statistic mean/sd·√n (iid: decision dates h bars apart do not overlap).
+   * Unlike the log loss, it cannot be earned by forecasting the class frequencies of a date.
+   */
+  readonly rank_ic: number;
+  readonly rank_ic_t: number;
+}
+
+/** Minimum stocks on a date for its rank IC. */
+const IC_MIN_COUNT = 5;
+
+/**
+ * Per-date rank IC of P(UP) − P(DOWN) against R over rows grouped by date (rows of one date contiguous),
+ * summarised as mean and iid t-statistic; NaN with fewer than 2 dates or a zero spread.
+ */
+export function scoreRankIC(
+  P: Float64Array,
+  R: Float64Array,
+  rowDate: Int32Array,
+): { mean: number; t: number; dates: number } {
+  const ics: number[] = [];
+  for (let a = 0; a < rowDate.length; ) {
+    let b = a;
+    while (b < rowDate.length && rowDate[b] === rowDate[a]) b++;
+    const score = new Float64Array(b - a);
+    for (let r = a; r < b; r++) score[r - a] = P[3 * r + 2]! - P[3 * r]!;
+    const ic = rankIC(score, R.subarray(a, b), IC_MIN_COUNT);
+    if (Number.isFinite(ic)) ics.push(ic);
+    a = b;
+  }
+  const n = ics.length;
+  if (n < 2) return { mean: n ? ics[0]! : Number.NaN, t: Number.NaN, dates: n };
+  const m = ics.reduce((x, y) => x + y, 0) / n;
+  const v = ics.reduce((x, y) => x + (y - m) ** 2, 0) / (n - 1);
+  return { mean: m, t: v > 1e-24 ? (m / Math.sqrt(v)) * Math.sqrt(n) : Number.NaN, dates: n };
 }
 
 /** Class-prior probabilities of labels y (floored at 1e-6 and renormalised). */
@@ -122,13 +166,10 @@ export function classificationMetrics(
     prior = new Float64Array(rows.length * 3);
     for (let r = 0; r < rows.length; r++) prior.set(priors, r * 3);
   }
-  const sig = signalSharpe(
-    P,
-    Float64Array.from(rows, (r) => data.forwardReturn[r]!),
-    Int32Array.from(rows, (r) => data.rowDate[r]!),
-    s.confidenceThreshold,
-    s.sampleEvery,
-  );
+  const R = Float64Array.from(rows, (r) => data.forwardReturn[r]!);
+  const dates = Int32Array.from(rows, (r) => data.rowDate[r]!);
+  const sig = signalSharpe(P, R, dates, s.confidenceThreshold, s.sampleEvery);
+  const ic = scoreRankIC(P, R, dates);
   return {
     rows: rows.length,
     accuracy: accuracy(P, y, 3),
@@ -136,6 +177,8 @@ export function classificationMetrics(
     prior_log_loss: multiclassLogLoss(prior, y, 3),
     sharpe: sig.sharpe,
     signals: sig.signals,
+    rank_ic: ic.mean,
+    rank_ic_t: ic.t,
   };
 }
 
@@ -146,26 +189,49 @@ export function seedOf(seed: number, ...labels: string[]): number {
 
 export interface FittedModel {
   readonly model: GbdtModel;
-  /** One-vs-rest Platt calibrator fitted on the purged validation tail with the prefit model (§9.7). */
+  /**
+   * One-vs-rest Platt calibrator (§9.7) of the prefit model, fitted on the stitched out-of-sample predictions
+   * of the earlier walk-forward models followed by this model's own purged validation tail
+   * (ml/calibration/stitched.ts) — every calibration row predicted by a model that did not train on it.
+   */
   readonly calibrator: OneVsRestCalibrator;
   readonly params: Partial<GbdtParams>;
   /** Best inner-validation log loss of the tuning (NaN without tuning). */
   readonly validationLogLoss: number;
   /** Rows the model was fitted on (the window minus its purged validation tail). */
   readonly trainRows: Int32Array;
-  /** Rows of the validation tail (tuning objective and calibration hold-out). */
+  /** Rows of the validation tail (tuning objective, and the model's own part of the calibration sample). */
   readonly validationRows: Int32Array;
   /** Calibrated probabilities of the validation rows. */
   readonly validationP: Float64Array;
   /** Raw probabilities of the validation rows. */
   readonly validationRawP: Float64Array;
+  /** The calibration sample: rows, raw and calibrated probabilities, and how much came from earlier models. */
+  readonly calibration: {
+    readonly rows: Int32Array;
+    readonly rawP: Float64Array;
+    readonly P: Float64Array;
+    readonly earlierRows: number;
+    readonly dates: number;
+  };
 }
+
+/** Stitched out-of-sample raw predictions of earlier walk-forward models, in date order (see stitched.ts). */
+export type EarlierPredictions = DatedPredictions;
+
+const NO_EARLIER: EarlierPredictions = {
+  rows: new Int32Array(0),
+  dates: new Int32Array(0),
+  P: new Float64Array(0),
+};
 
 /**
  * The production recipe on one training range (methods.md §9.4, §9.6, §9.7): split off the last 20 % of the
  * dates as a validation tail, purge h + d dates before it, tune with TPE (objective: class-weighted validation
- * log loss) unless `trials` is 0, fit the class-weighted booster on the purged fit part, and calibrate it on
- * the later tail with the prefit model. Walk-forward windows and the final model use the same recipe, so the
+ * log loss) unless `trials` is 0, fit the class-weighted booster on the purged fit part, and calibrate the
+ * prefit model on the earlier models' stitched out-of-sample predictions dated before the tail plus its own
+ * tail predictions. The range is itself purged before the test window, so every calibration label is known
+ * before the first test decision. Walk-forward windows and the final model use the same recipe, so the
  * out-of-sample metrics describe what is deployed.
  */
 export async function tuneAndFit(
@@ -173,6 +239,7 @@ export async function tuneAndFit(
   train: IndexRange,
   s: FitSettings,
   label: string,
+  earlier: EarlierPredictions = NO_EARLIER,
 ): Promise<FittedModel> {
   const inner = innerValidationSplit(train, { fraction: 0.2, horizon: s.horizon, delay: s.delay });
   const fitRows = rowsInDateRange(data.rowDate, inner.fit);
@@ -204,8 +271,18 @@ export async function tuneAndFit(
     weights: fit.weights,
   });
   const validationRawP = model.predictProba(val.X);
-  const calibrator = fitOneVsRestPlatt(validationRawP, val.y, 3);
-  const validationP = applyOneVsRestPlatt(calibrator, validationRawP);
+  const sample = stitchedCalibrationSample(
+    earlier,
+    { rows: valRows, dates: Int32Array.from(valRows, (r) => data.rowDate[r]!), P: validationRawP },
+    inner.validation.start,
+    3,
+  );
+  const calibrator = fitOneVsRestPlatt(
+    sample.P,
+    Int32Array.from(sample.rows, (r) => data.y[r]!),
+    3,
+  );
+  const calibratedSample = applyOneVsRestPlatt(calibrator, sample.P);
   return {
     model,
     calibrator,
@@ -213,8 +290,15 @@ export async function tuneAndFit(
     validationLogLoss,
     trainRows: fitRows,
     validationRows: valRows,
-    validationP,
+    validationP: calibratedSample.slice(sample.earlierRows * 3),
     validationRawP,
+    calibration: {
+      rows: sample.rows,
+      rawP: sample.P,
+      P: calibratedSample,
+      earlierRows: sample.earlierRows,
+      dates: sample.distinctDates,
+    },
   };
 }
 
@@ -228,6 +312,10 @@ export interface WindowResult {
   readonly metrics?: ClassificationMetrics;
   readonly validationLogLoss?: number;
   readonly params?: Partial<GbdtParams>;
+  /** Log loss of the uncalibrated probabilities on the test window. */
+  readonly rawLogLoss?: number;
+  /** Calibration sample: rows, distinct dates, and rows that came from earlier windows' predictions. */
+  readonly calibration?: { readonly rows: number; readonly dates: number; readonly earlierRows: number };
 }
 
 export interface WalkForwardOutcome {
@@ -239,6 +327,8 @@ export interface WalkForwardOutcome {
   readonly oosRawP: Float64Array;
   /** Class priors of the training rows of each out-of-sample row's window (rows × 3). */
   readonly oosPrior: Float64Array;
+  /** The stitched raw predictions as a dated series (the calibration pool of later models). */
+  readonly stitched: EarlierPredictions;
   /** The model of each evaluated window and its out-of-sample date range (for the backtest). */
   readonly models: { readonly window: WalkForwardWindow; readonly fitted: FittedModel }[];
 }
@@ -274,15 +364,32 @@ export async function walkForwardEvaluate(
         skipped: trainRows.length < minSamples ? `fewer than ${minSamples} training rows` : 'no test rows',
       });
     } else {
-      const fitted = await tuneAndFit(data, w.trainPurged, s, `window-${w.index}`);
+      // Calibrated on the stitched predictions of the windows before this one (all dated before its test).
+      const fitted = await tuneAndFit(
+        data,
+        w.trainPurged,
+        s,
+        `window-${w.index}`,
+        s.calibration === 'tail' ? NO_EARLIER : stitchedSoFar(oosRows, oosRawP, data.rowDate),
+      );
       const raw = fitted.model.predictProba(selectRows(data.X, testRows));
       const P = applyOneVsRestPlatt(fitted.calibrator, raw);
       const priors = classPriors(Int32Array.from(fitted.trainRows, (r) => data.y[r]!));
       results.push({
         ...head,
         metrics: classificationMetrics(P, testRows, data, priors, s),
+        rawLogLoss: multiclassLogLoss(
+          raw,
+          Int32Array.from(testRows, (r) => data.y[r]!),
+          3,
+        ),
         validationLogLoss: fitted.validationLogLoss,
         params: fitted.params,
+        calibration: {
+          rows: fitted.calibration.rows.length,
+          dates: fitted.calibration.dates,
+          earlierRows: fitted.calibration.earlierRows,
+        },
       });
       const oos = w.outOfSample;
       testRows.forEach((r, k) => {
@@ -302,6 +409,15 @@ export async function walkForwardEvaluate(
     oosP: Float64Array.from(oosP),
     oosPrior: Float64Array.from(oosPrior),
     oosRawP: Float64Array.from(oosRawP),
+    stitched: stitchedSoFar(oosRows, oosRawP, data.rowDate),
     models,
+  };
+}
+
+function stitchedSoFar(rows: number[], rawP: number[], rowDate: Int32Array): EarlierPredictions {
+  return {
+    rows: Int32Array.from(rows),
+    dates: Int32Array.from(rows, (r) => rowDate[r]!),
+    P: Float64Array.from(rawP),
   };
 }

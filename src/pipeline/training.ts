@@ -17,7 +17,7 @@ import type { AlphalabConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { type Logger, newRunId, silentLogger } from '../core/log.ts';
 import { requirePanel, type Universe } from '../core/universe.ts';
-import { calibrationReport } from '../ml/calibration/reliability.ts';
+import { type CalibrationReport, calibrationReport } from '../ml/calibration/reliability.ts';
 import { computeFeatures, type FeatureSet } from '../ml/features/feature-set.ts';
 import { freezeWhitelist } from '../ml/features/whitelist.ts';
 import { saveGbdt } from '../ml/gbdt/json.ts';
@@ -27,7 +27,7 @@ import { featureSetSource, mlStrategyDecide } from '../ml/strategy/backtest.ts';
 import { ARTIFACT_TYPES, calibratorToJson, payoffsToJson } from '../ml/strategy/bundle.ts';
 import { classPayoffs } from '../ml/strategy/kelly.ts';
 import { MLSignalStrategy, mlStrategyOptionsFromConfig } from '../ml/strategy/strategy.ts';
-import { TARGET_TOLERANCE, threeClassTargetPanel } from '../ml/target.ts';
+import { panelTarget } from '../ml/target.ts';
 import type { ParamSpec } from '../ml/tuning/tpe.ts';
 import { accuracy, multiclassLogLoss } from '../ml/validation/metrics.ts';
 import { addMonths, lowerBoundDate, walkForwardWindows } from '../ml/validation/walk-forward.ts';
@@ -73,6 +73,8 @@ export interface TrainingPipelineOptions {
   readonly availabilityLagMs?: number;
   /** Execution delay d of the label (default config research.execution_delay). */
   readonly delay?: number;
+  /** Calibration sample: earlier windows' stitched OOS predictions + tail (default), or the tail only. */
+  readonly calibration?: 'stitched' | 'tail';
   /** Tuning search space (default seed 003's). */
   readonly searchSpace?: readonly ParamSpec[];
   /** Metric deciding promotion (default log_loss on test, lower is better). */
@@ -91,23 +93,20 @@ export interface TrainingResult {
   readonly promoted: boolean;
   readonly promotionReason: string;
   readonly metrics: Readonly<Record<'train' | 'val' | 'test' | 'backtest', Readonly<Record<string, number>>>>;
+  /**
+   * Reliability tables: of the final calibrator on its own fitting sample (stitched out-of-sample
+   * predictions + the final tail; in-sample for the calibrator) and of the walk-forward test predictions
+   * (out of sample: each calibrated by a calibrator fitted before its window).
+   */
+  readonly reliability: {
+    readonly calibrationSample: CalibrationReport;
+    readonly outOfSample: CalibrationReport;
+  };
   readonly windows: readonly WindowResult[];
   readonly fingerprint: string;
   readonly featureCount: number;
   readonly rows: number;
   readonly manifest: RunManifest;
-}
-
-/** Labels with asymmetric thresholds (§9.1): UP iff R − up > 1e-12, DOWN iff R − down < −1e-12, else FLAT. */
-function labelPanel(close: Float64Array, u: Universe, h: number, d: number, up: number, down: number) {
-  const { forwardReturn } = threeClassTargetPanel(
-    { dates: u.dates as string[], tickers: u.tickers as string[], values: close },
-    { horizon: h, threshold: Math.max(up, 1e-9), delay: d },
-  );
-  const label = Float64Array.from(forwardReturn.values, (R) =>
-    Number.isNaN(R) ? Number.NaN : R - up > TARGET_TOLERANCE ? 2 : R - down < -TARGET_TOLERANCE ? 0 : 1,
-  );
-  return { R: forwardReturn.values, label };
 }
 
 export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<TrainingResult> {
@@ -118,10 +117,6 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
   const seed = o.seed ?? config.data.synthetic.seed;
   const h = ml.prediction_horizon;
   const d = o.delay ?? config.research.execution_delay;
-  if (!(ml.up_threshold > 0 && ml.down_threshold < 0))
-    throw new InvalidInputError(
-      `ml.up_threshold must be > 0 and ml.down_threshold < 0, got ${ml.up_threshold} and ${ml.down_threshold}`,
-    );
   const sampleEvery = o.sampleEvery ?? h;
   const lagMs = o.availabilityLagMs ?? 15 * 60_000;
   const T = u.dates.length;
@@ -140,10 +135,19 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
   const dir = o.outDir ?? tempDir!;
   await mkdir(dir, { recursive: true });
   try {
+    // The target first: it is cheap and checks the thresholds before the features are computed.
+    const close = requirePanel(u, 'close').values;
+    // R is the return the classes are cut from (absolute or market-relative, ml.target); class payoffs and
+    // the signal Sharpe use it too, so they measure what the model was asked to predict.
+    const { labelReturn: R, label } = panelTarget(close, T, N, {
+      horizon: h,
+      delay: d,
+      upThreshold: ml.up_threshold,
+      downThreshold: ml.down_threshold,
+      target: ml.target,
+    });
     const fs: FeatureSet = await time('features', () => computeFeatures(u));
     const whitelist = freezeWhitelist(fs.names);
-    const close = requirePanel(u, 'close').values;
-    const { R, label } = labelPanel(close, u, h, d, ml.up_threshold, ml.down_threshold);
 
     const sampled: number[] = [];
     for (let t = warmup; t < T; t += sampleEvery) sampled.push(t);
@@ -194,6 +198,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
       delay: d,
       confidenceThreshold: ml.confidence_threshold,
       sampleEvery,
+      calibration: o.calibration ?? 'stitched',
     };
 
     let windows = walkForwardWindows(u.dates.slice(0, lastLabelled + 1), {
@@ -216,8 +221,10 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
         `no walk-forward window could be evaluated (${windows.length} windows; need ${ml.train_months}+${ml.test_months} months of labelled history and ${ml.min_training_samples} training rows)`,
       );
 
-    // Final model: the last train_months of labelled dates, fitted and calibrated by the same recipe (its
-    // purged 20 % tail is the later hold-out of §9.7), with the newest window's tuned parameters.
+    // Final model: the last train_months of labelled dates, fitted by the same recipe with the newest window's
+    // tuned parameters. Its calibrator is fitted on predictions it never trained on: the walk-forward models'
+    // stitched out-of-sample predictions dated before its purged 20 % tail, then its own predictions of that
+    // tail (the later hold-out of §9.7).
     const finalStart = Math.max(
       warmup,
       lowerBoundDate(u.dates, addMonths(u.dates[lastLabelled]!, -ml.train_months)),
@@ -229,15 +236,25 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
         { start: finalStart, end: lastLabelled + 1 },
         { ...settings, base: bestParams, trials: 0 },
         'final',
+        settings.calibration === 'tail' ? undefined : wf.stitched,
       ),
     );
     const holdRows = final.validationRows;
-    const holdY = Int32Array.from(holdRows, (r) => data.y[r]!);
     const trainY = Int32Array.from(final.trainRows, (r) => data.y[r]!);
     const priors = classPriors(trainY);
+    const oosY = Int32Array.from(wf.oosRows, (r) => data.y[r]!);
     const cal = await time('calibration', () => ({
       calibrator: final.calibrator,
-      report: calibrationReport(final.validationRawP, final.validationP, holdY, 3, 10),
+      // In-sample for the calibrator: its fitting sample, raw vs calibrated.
+      report: calibrationReport(
+        final.calibration.rawP,
+        final.calibration.P,
+        Int32Array.from(final.calibration.rows, (r) => data.y[r]!),
+        3,
+        10,
+      ),
+      // Out of sample: the walk-forward test predictions, each calibrated by a calibrator fitted before it.
+      oosReport: calibrationReport(wf.oosRawP, wf.oosP, oosY, 3, 10),
       Pcal: final.validationP,
     }));
     const payoffs = classPayoffs(
@@ -308,6 +325,9 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
         tuning_log_loss: mean(evaluated.map((w) => w.validationLogLoss ?? Number.NaN)),
         calibrated_brier: cal.report.brierAfter,
         raw_brier: cal.report.brierBefore,
+        calibration_rows: final.calibration.rows.length,
+        calibration_dates: final.calibration.dates,
+        calibration_earlier_rows: final.calibration.earlierRows,
       },
       test: {
         ...testMetrics,
@@ -321,6 +341,10 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
           Int32Array.from(wf.oosRows, (r) => data.y[r]!),
           3,
         ),
+        calibrated_brier: cal.oosReport.brierAfter,
+        raw_brier: cal.oosReport.brierBefore,
+        // > 0 when the calibrated model beats the class prior of its training rows out of sample.
+        log_loss_gain: testMetrics.prior_log_loss - testMetrics.log_loss,
         windows: evaluated.length,
       },
       backtest: {
@@ -334,11 +358,12 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
       },
     };
 
+    const reliability = { calibrationSample: cal.report, outOfSample: cal.oosReport };
     const model = await time('register', async () => {
       const reg = store.registry;
       const m = await reg.register(ml.model_name, {
         strategyType: 'ml_signal',
-        description: `3-class GBDT on ${whitelist.names.length} PIT features, horizon ${h}, delay ${d}`,
+        description: `3-class GBDT (${ml.target} target) on ${whitelist.names.length} PIT features, horizon ${h}, delay ${d}`,
         createdBy: 'alphalab train',
       });
       const trainingRun = await reg.startTrainingRun(m.modelId, {
@@ -346,6 +371,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
           gbdt: bestParams as Record<string, number | string>,
           horizon: h,
           delay: d,
+          target: ml.target,
           up_threshold: ml.up_threshold,
           down_threshold: ml.down_threshold,
           sample_every: sampleEvery,
@@ -384,7 +410,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
         m.modelId,
         {
           name: 'reliability.json',
-          data: JSON.stringify(cal.report, (_, v) =>
+          data: JSON.stringify(reliability, (_, v) =>
             typeof v === 'number' && !Number.isFinite(v) ? null : v,
           ),
         },
@@ -412,6 +438,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
       promoted: decision.promote,
       promotionReason: decision.reason,
       metrics,
+      reliability,
       windows: wf.windows,
       fingerprint: ts.fingerprint,
       featureCount: whitelist.names.length,
@@ -427,7 +454,7 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
       writeFileSync(join(dir, 'manifest.json'), json(result.manifest));
       writeFileSync(
         join(dir, 'report.json'),
-        json({ ...result, manifest: undefined, calibration: cal.report, featureTimingsMs: fs.timingsMs }),
+        json({ ...result, manifest: undefined, featureTimingsMs: fs.timingsMs }),
       );
     }
     return result;

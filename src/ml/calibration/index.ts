@@ -15,3 +15,8 @@ export {
   type ReliabilityBin,
   reliabilityTable,
 } from './reliability.ts';
+export {
+  type DatedPredictions,
+  type StitchedCalibrationSample,
+  stitchedCalibrationSample,
+} from './stitched.ts';
