@@ -271,6 +271,25 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
           H += v[at + 1]!;
         }
       }
+      if (t % 4 === 1) {
+        // Exact ties across features (feature 2 repeats feature 0; the first must win) and a near tie one ulp
+        // away (feature 3 = feature 1 with one gradient nudged), where the division-free rejection must not cut.
+        const span = 2 * (codes + 1);
+        const f0 = h + 2 * store.slotOffset[0]!;
+        const f1 = h + 2 * store.slotOffset[1]!;
+        const f2 = h + 2 * store.slotOffset[2]!;
+        const f3 = h + 2 * store.slotOffset[3]!;
+        G = 0;
+        H = 0;
+        v.copyWithin(f2, f0, f0 + span);
+        v.copyWithin(f3, f1, f1 + span);
+        const s = 2 * rng.int(codes);
+        if (v[f3 + s + 1]! > 0) v[f3 + s] = v[f3 + s]! * (1 + 2 ** -52);
+        for (let k = 0; k < span; k += 2) {
+          G += v[f0 + k]!;
+          H += v[f0 + k + 1]!;
+        }
+      }
       const prm = {
         lambda: rng.uniform() < 0.2 ? 0 : rng.uniform() * 2,
         alpha: rng.uniform() < 0.5 ? 0 : rng.uniform(),

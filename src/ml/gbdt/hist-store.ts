@@ -81,8 +81,7 @@ function instantiateKernels(memory: WasmMemory, u16: boolean): TrainKernels {
     hist: {
       1: ex[histKernelName(1, u16)]!,
       2: ex[histKernelName(2, u16)]!,
-      4: ex[histKernelName(4, u16)]!,
-      8: ex[histKernelName(8, u16)]!,
+      3: ex[histKernelName(3, u16)]!,
     },
     gather: ex.gather!,
     partition: ex[`partition_${w}`]!,
@@ -217,45 +216,8 @@ export class HistogramStore {
     const L = this.kernels.hist;
     const q = this.q;
     let j = 0;
-    for (; j + 8 <= q; j += 8) {
-      L[8](
-        rp,
-        re,
-        gp,
-        c[j],
-        c[j + 1],
-        c[j + 2],
-        c[j + 3],
-        c[j + 4],
-        c[j + 5],
-        c[j + 6],
-        c[j + 7],
-        hb + b[j]!,
-        hb + b[j + 1]!,
-        hb + b[j + 2]!,
-        hb + b[j + 3]!,
-        hb + b[j + 4]!,
-        hb + b[j + 5]!,
-        hb + b[j + 6]!,
-        hb + b[j + 7]!,
-      );
-    }
-    if (j + 4 <= q) {
-      L[4](
-        rp,
-        re,
-        gp,
-        c[j],
-        c[j + 1],
-        c[j + 2],
-        c[j + 3],
-        hb + b[j]!,
-        hb + b[j + 1]!,
-        hb + b[j + 2]!,
-        hb + b[j + 3]!,
-      );
-      j += 4;
-    }
+    for (; j + 3 <= q; j += 3)
+      L[3](rp, re, gp, c[j], c[j + 1], c[j + 2], hb + b[j]!, hb + b[j + 1]!, hb + b[j + 2]!);
     if (j + 2 <= q) {
       L[2](rp, re, gp, c[j], c[j + 1], hb + b[j]!, hb + b[j + 1]!);
       j += 2;

@@ -30,6 +30,9 @@ export function softmaxRowsInPlace(F: Float64Array, n: number, K: number): void 
  * Gradients and hessians of all K classes from the margins F (n × K). Writes class k into
  * gh[k * 2n + 2i] (g) and gh[k * 2n + 2i + 1] (h); `P` (n × K) receives the probabilities.
  * `w` may be undefined (unit weights). Base kernel: no validation, no allocation.
+ *
+ * One pass per row: the softmax is formed exactly as softmaxRowsInPlace does it (row maximum, exponentials,
+ * their sum in class order, quotients), and the row's K gradient pairs follow while it is in registers.
  */
 export function softmaxGradients(
   F: Float64Array,
@@ -40,14 +43,22 @@ export function softmaxGradients(
   P: Float64Array,
   gh: Float64Array,
 ): void {
-  P.set(F.subarray(0, n * K));
-  softmaxRowsInPlace(P, n, K);
   const stride = 2 * n;
   for (let i = 0; i < n; i++) {
+    const o = i * K;
+    let mx = F[o]!;
+    for (let k = 1; k < K; k++) if (F[o + k]! > mx) mx = F[o + k]!;
+    let s = 0;
+    for (let k = 0; k < K; k++) {
+      const e = Math.exp(F[o + k]! - mx);
+      P[o + k] = e;
+      s += e;
+    }
     const wi = w ? w[i]! : 1;
     const yi = y[i]!;
     for (let k = 0; k < K; k++) {
-      const p = P[i * K + k]!;
+      const p = P[o + k]! / s;
+      P[o + k] = p;
       const g = (k === yi ? p - 1 : p) * wi;
       const h = 2 * p * (1 - p) * wi;
       gh[k * stride + 2 * i] = g;

@@ -1,10 +1,18 @@
 /**
  * Per-tree Bernoulli row sampling (methods.md §9.3 item 7): row i is kept iff the i-th `uniform()` of
- * `new Rng(seed)` is < subsample. This draws the identical xoshiro256** stream as core/rng.ts, but with the
- * 64-bit state held in eight local 32-bit variables instead of a Uint32Array behind a method call: one
- * draw per training row per tree made the sampler a visible share of training time, and the output must
- * stay bit-identical to the Rng-based loop (test/ml/gbdt-sample.test.ts checks it against Rng).
+ * `new Rng(seed)` is < subsample. This draws the identical xoshiro256** stream as core/rng.ts, but in a
+ * WebAssembly loop on native 64-bit integers instead of a method call per draw on 32-bit halves: one draw per
+ * training row per tree (90 M for seed 003's booster) made the sampler a visible share of training time
+ * (decisions 064, 066), and the output must stay bit-identical to the Rng-based loop
+ * (test/ml/gbdt-kernels.test.ts checks it against Rng).
  */
+import {
+  FunctionBuilder,
+  instantiate,
+  ModuleBuilder,
+  newWasmMemory,
+  type WasmMemory,
+} from '../../core/wasm.ts';
 
 const MASK64 = (1n << 64n) - 1n;
 
@@ -25,6 +33,73 @@ export function xoshiroStateFromSeed(seed: number | bigint): Uint32Array {
 }
 
 /**
+ * sample(s0, s1, s2, s3, n, prob, out) → m: xoshiro256** from state (s0 … s3); draw i is u = (x >>> 11)·2⁻⁵³
+ * with x = rotl(s1·5, 7)·9; row i goes to i32[out + 4m] (m++) if u < prob, else to i32[out + 4(d − 1)] (d−−,
+ * d starting at n). The dropped rows, written from the back, are then reversed into increasing order.
+ */
+function samplerKernel(): FunctionBuilder {
+  const f = new FunctionBuilder(
+    'sample',
+    [
+      ['s0', 'i64'],
+      ['s1', 'i64'],
+      ['s2', 'i64'],
+      ['s3', 'i64'],
+      ['n', 'i32'],
+      ['prob', 'f64'],
+      ['out', 'i32'],
+    ],
+    ['i32'],
+  )
+    .local(['i', 'm', 'd', 'a', 'b', 'x'], 'i32')
+    .local('t', 'i64');
+  f.get('n').set('d');
+  f.block('drawn').get('n').i32(0).op('i32.le_s').brIf('drawn');
+  f.loop('draw');
+  // t = rotl(s1 · 5, 7) · 9; keep = (t >>> 11) · 2⁻⁵³ < prob
+  f.get('s1').i64(5).op('i64.mul').i64(7).op('i64.rotl').i64(9).op('i64.mul');
+  f.i64(11)
+    .op('i64.shr_u')
+    .op('f64.convert_i64_u')
+    .f64(2 ** -53)
+    .op('f64.mul')
+    .get('prob')
+    .op('f64.lt');
+  f.if();
+  f.get('out').get('m').i32(2).op('i32.shl').op('i32.add').get('i').store('i32.store');
+  f.get('m').i32(1).op('i32.add').set('m');
+  f.else();
+  f.get('d').i32(1).op('i32.sub').tee('d').i32(2).op('i32.shl').get('out').op('i32.add').get('i');
+  f.store('i32.store');
+  f.end();
+  // State update (Rng.step): t = s1 << 17; s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 45)
+  f.get('s1').i64(17).op('i64.shl').set('t');
+  f.get('s2').get('s0').op('i64.xor').set('s2');
+  f.get('s3').get('s1').op('i64.xor').set('s3');
+  f.get('s1').get('s2').op('i64.xor').set('s1');
+  f.get('s0').get('s3').op('i64.xor').set('s0');
+  f.get('s2').get('t').op('i64.xor').set('s2');
+  f.get('s3').i64(45).op('i64.rotl').set('s3');
+  f.get('i').i32(1).op('i32.add').tee('i').get('n').op('i32.lt_s').brIf('draw');
+  f.end().end();
+  // Reverse i32[out + 4m … out + 4n) in place.
+  f.get('out').get('m').i32(2).op('i32.shl').op('i32.add').set('a');
+  f.get('out').get('n').i32(2).op('i32.shl').op('i32.add').i32(4).op('i32.sub').set('b');
+  f.block('reversed').get('a').get('b').op('i32.ge_s').brIf('reversed');
+  f.loop('swap');
+  f.get('a').load('i32.load').set('x');
+  f.get('a').get('b').load('i32.load').store('i32.store');
+  f.get('b').get('x').store('i32.store');
+  f.get('b').i32(4).op('i32.sub').set('b');
+  f.get('a').i32(4).op('i32.add').tee('a').get('b').op('i32.lt_s').brIf('swap');
+  f.end().end();
+  f.get('m');
+  return f;
+}
+
+let sampler: { memory: WasmMemory; sample: (...a: (number | bigint)[]) => number } | undefined;
+
+/**
  * Writes the kept rows of 0..n−1 in increasing order to `rows[0..m)` and the dropped ones, also increasing,
  * to `rows[m..n)`; returns m. Row i is kept iff draw i of `new Rng(seed).uniform()` is < `prob`.
  * Base kernel: `rows` needs length ≥ n; no validation.
@@ -35,55 +110,17 @@ export function sampleRowsBernoulli(
   prob: number,
   rows: Int32Array,
 ): number {
+  if (!sampler) {
+    const mod = new ModuleBuilder().importMemory().func(samplerKernel()).compile();
+    if (!mod) throw new Error('this engine cannot compile the GBDT row sampler');
+    const memory = newWasmMemory(4 * n);
+    sampler = { memory, sample: instantiate(mod, memory).sample as never };
+  }
+  const have = sampler.memory.buffer.byteLength;
+  if (4 * n > have) sampler.memory.grow(Math.ceil((4 * n - have) / 65536));
   const st = xoshiroStateFromSeed(seed);
-  let s0h = st[0]!;
-  let s0l = st[1]!;
-  let s1h = st[2]!;
-  let s1l = st[3]!;
-  let s2h = st[4]!;
-  let s2l = st[5]!;
-  let s3h = st[6]!;
-  let s3l = st[7]!;
-  let m = 0;
-  let d = n;
-  for (let i = 0; i < n; i++) {
-    // result = rotl(s1 · 5, 7) · 9, only its top 53 bits are used.
-    let lo = (s1l << 2) >>> 0;
-    let hi = ((s1h << 2) | (s1l >>> 30)) >>> 0;
-    let sumLo = (lo + s1l) >>> 0;
-    let sumHi = (hi + s1h + (sumLo < lo ? 1 : 0)) >>> 0;
-    lo = ((sumLo << 7) | (sumHi >>> 25)) >>> 0;
-    hi = ((sumHi << 7) | (sumLo >>> 25)) >>> 0;
-    const l3 = (lo << 3) >>> 0;
-    const h3 = ((hi << 3) | (lo >>> 29)) >>> 0;
-    sumLo = (l3 + lo) >>> 0;
-    sumHi = (h3 + hi + (sumLo < l3 ? 1 : 0)) >>> 0;
-    const u = (sumHi * 2097152 + (sumLo >>> 11)) * 1.1102230246251565e-16;
-    // State update, in the order of Rng.step.
-    const th = ((s1h << 17) | (s1l >>> 15)) >>> 0;
-    const tl = (s1l << 17) >>> 0;
-    s2h = (s2h ^ s0h) >>> 0;
-    s2l = (s2l ^ s0l) >>> 0;
-    s3h = (s3h ^ s1h) >>> 0;
-    s3l = (s3l ^ s1l) >>> 0;
-    s1h = (s1h ^ s2h) >>> 0;
-    s1l = (s1l ^ s2l) >>> 0;
-    s0h = (s0h ^ s3h) >>> 0;
-    s0l = (s0l ^ s3l) >>> 0;
-    s2h = (s2h ^ th) >>> 0;
-    s2l = (s2l ^ tl) >>> 0;
-    const h = s3l;
-    const l = s3h;
-    s3h = ((h << 13) | (l >>> 19)) >>> 0;
-    s3l = ((l << 13) | (h >>> 19)) >>> 0;
-    if (u < prob) rows[m++] = i;
-    else rows[--d] = i;
-  }
-  // Dropped rows were written from the back (decreasing): reverse them into increasing order.
-  for (let a = m, b = n - 1; a < b; a++, b--) {
-    const t = rows[a]!;
-    rows[a] = rows[b]!;
-    rows[b] = t;
-  }
+  const word = (k: number) => BigInt.asIntN(64, (BigInt(st[2 * k]!) << 32n) | BigInt(st[2 * k + 1]!));
+  const m = sampler.sample(word(0), word(1), word(2), word(3), n, prob, 0);
+  rows.set(new Int32Array(sampler.memory.buffer, 0, n));
   return m;
 }

@@ -104,6 +104,18 @@ export function subtractKernel(): FunctionBuilder {
 }
 
 /**
+ * Relative safety margin of the scan's division-free rejection. A candidate's loss_chg is computed as
+ * fl(fl(fl(nL/dL) + fl(nR/dR)) − parentGain), which can exceed `best` only if the exact A = nL/dL + nR/dR
+ * exceeds (best + parentGain)·(1 − 4u) (u = 2⁻⁵³: three roundings, and fl(x − pg) is monotone in x). The test
+ * nL·dR + nR·dL ≤ bar·dL·dR with bar = fl((best + parentGain)·(1 − 1e-12)) has every operand positive and at
+ * most ~6u of relative rounding on each side, so when it holds, A ≤ (best + parentGain)·(1 − 1e-12 + 10u): the
+ * candidate cannot win and its two divisions are skipped. Whenever it does not hold, loss_chg is computed exactly
+ * as before, so the chosen split is bit-identical; only subnormal or overflowing products (guarded by the 1e∓280
+ * bounds) would void the error analysis, and those always take the exact path.
+ */
+const SKIP_MARGIN = 1 - 1e-12;
+
+/**
  * The split scan of one feature's histogram (evaluateFeatureSplits, one direction):
  *   scan_{fwd|bwd}_{a0|l1}(hist, nb, G, H, parentGain, lambda, alpha, mcw, best, out) → bin or −1.
  * Forward accumulates bins 0, 1, … into the left child (missing goes right); backward accumulates bins
@@ -131,9 +143,13 @@ export function splitScanKernel(backward: boolean, l1: boolean): FunctionBuilder
     ['i32'],
   )
     .local(['b', 'found', 'p'], 'i32')
-    .local(['hb', 'Ga', 'Ha', 'GL', 'HL', 'GR', 'HR', 'chg', 'bGL', 'bHL', 'bGR', 'bHR', 'negAlpha'], 'f64');
+    .local(['hb', 'Ga', 'Ha', 'GL', 'HL', 'GR', 'HR', 'chg', 'bGL', 'bHL', 'bGR', 'bHR', 'negAlpha'], 'f64')
+    .local(['nL', 'dL', 'nR', 'dR', 'bar', 'y'], 'f64');
   f.i32(-1).set('found');
   f.get('alpha').op('f64.neg').set('negAlpha');
+  const setBar = () =>
+    f.get('best').get('parentGain').op('f64.add').f64(SKIP_MARGIN).op('f64.mul').set('bar');
+  setBar();
   if (backward) f.get('nb').i32(1).op('i32.sub').set('b');
   // p = hist + 16·b
   f.get('hist').get('b').i32(4).op('i32.shl').op('i32.add').set('p');
@@ -155,20 +171,29 @@ export function splitScanKernel(backward: boolean, l1: boolean): FunctionBuilder
   f.get('HL').get('mcw').op('f64.ge').get('HR').get('mcw').op('f64.ge').op('i32.and');
   f.get('HL').f64(0).op('f64.gt').op('i32.and').get('HR').f64(0).op('f64.gt').op('i32.and');
   f.op('i32.eqz').brIf('next');
-  const gainTerm = (G: string, H: string) => {
+  // n = T(G)², d = H + λ for each child
+  const terms = (G: string, H: string, n: string, d: string) => {
     if (l1) {
       // T(G) = G > α ? G − α : G < −α ? G + α : 0 (thresholdL1)
       f.get(G).get('alpha').op('f64.sub');
       f.get(G).get('alpha').op('f64.add').f64(0).get(G).get('negAlpha').op('f64.lt').op('select');
-      f.get(G).get('alpha').op('f64.gt').op('select').tee('chg').get('chg').op('f64.mul');
-    } else f.get(G).get(G).op('f64.mul');
-    f.get(H).get('lambda').op('f64.add').op('f64.div');
+      f.get(G).get('alpha').op('f64.gt').op('select').tee(n).get(n).op('f64.mul').set(n);
+    } else f.get(G).get(G).op('f64.mul').set(n);
+    f.get(H).get('lambda').op('f64.add').set(d);
   };
-  gainTerm('GL', 'HL');
-  gainTerm('GR', 'HR');
-  f.op('f64.add').get('parentGain').op('f64.sub').tee('chg');
+  terms('GL', 'HL', 'nL', 'dL');
+  terms('GR', 'HR', 'nR', 'dR');
+  // Division-free rejection (see SKIP_MARGIN): skip when nL·dR + nR·dL ≤ bar·dL·dR, bar = (best + parentGain)·(1 − 1e-12),
+  // with the right side a normal positive number.
+  f.get('bar').get('dL').op('f64.mul').get('dR').op('f64.mul').tee('y');
+  f.f64(1e-280).op('f64.gt').get('y').f64(1e280).op('f64.lt').op('i32.and');
+  f.get('nL').get('dR').op('f64.mul').get('nR').get('dL').op('f64.mul').op('f64.add').get('y').op('f64.le');
+  f.op('i32.and').brIf('next');
+  f.get('nL').get('dL').op('f64.div').get('nR').get('dR').op('f64.div').op('f64.add');
+  f.get('parentGain').op('f64.sub').tee('chg');
   f.get('best').op('f64.gt').op('i32.eqz').brIf('next');
   f.get('chg').set('best').get('b').set('found');
+  setBar();
   f.get('GL').set('bGL').get('HL').set('bHL').get('GR').set('bGR').get('HR').set('bHR');
   f.end(); // next
   f.get('p')
