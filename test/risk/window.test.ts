@@ -104,6 +104,43 @@ describe('sliding the window', () => {
       w = slid;
     }
   });
+  it('a window rebuilt from its shareable parts gives every estimator bit for bit (gram and primal side)', () => {
+    for (const [T, N] of [
+      [40, 60],
+      [80, 30],
+    ] as const) {
+      const p = panel(T, N, 8);
+      const w = CovarianceWindow.fromPanel(p, { lookback: T });
+      if (w.side === 'gram') w.crossProduct();
+      const parts = w.shareableParts();
+      expect(parts.X.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(parts.cross === undefined).toBe(w.side === 'primal');
+      const copy = CovarianceWindow.fromParts(parts);
+      expect(copy.side).toBe(w.side);
+      const ra = fitCovarianceSuite(w, { pcaFactors: 3 });
+      const rb = fitCovarianceSuite(copy, { pcaFactors: 3 });
+      for (const [m, fa] of ra.fits) {
+        const fb = rb.fits.get(m)!;
+        expect(fb.tickers).toEqual(fa.tickers);
+        expect([...fb.covariance.U], m).toEqual([...fa.covariance.U]);
+        expect([...fb.covariance.C], m).toEqual([...fa.covariance.C]);
+        expect([...fb.covariance.d], m).toEqual([...fa.covariance.d]);
+        expect(fb.diagnostics(), m).toEqual(fa.diagnostics());
+      }
+      // a rebuilt window has no panel rows to slide from: it starts afresh, with the same result
+      const next = copy.slide(p, { lookback: T - 5 });
+      expect([...next.X]).toEqual([...CovarianceWindow.fromPanel(p, { lookback: T - 5 }).X]);
+    }
+  });
+  it('writes p-space eigenvectors into a given array, refusing one of the wrong size', () => {
+    const w = CovarianceWindow.fromPanel(panel(30, 50, 9), { lookback: 30 });
+    const spec = w.covarianceSpectrum();
+    const idx = [29, 28, 27];
+    const out = new Float64Array(new SharedArrayBuffer(8 * 50 * 3));
+    expect(w.pSpaceVectors(spec, idx, w.X, out)).toBe(out);
+    expect([...out]).toEqual([...w.pSpaceVectors(spec, idx)]);
+    expect(() => w.pSpaceVectors(spec, idx, w.X, new Float64Array(10))).toThrow(InvalidInputError);
+  });
 });
 
 describe('no look-ahead (architecture.md §4)', () => {
