@@ -154,6 +154,9 @@ const PLAIN = {
   'f64.reinterpret_i64': [0xbf],
   'i32.trunc_sat_f64_s': [0xfc, 0x02],
   'i32.trunc_sat_f64_u': [0xfc, 0x03],
+  /** memory.fill(dest, byte, length) and memory.copy(dest, src, length) (bulk memory). */
+  'memory.fill': [0xfc, 0x0b, 0x00],
+  'memory.copy': [0xfc, 0x0a, 0x00, 0x00],
   // SIMD
   'i8x16.swizzle': simd(0x0e),
   'i8x16.splat': simd(0x0f),

@@ -17,7 +17,7 @@ import { FunctionBuilder, instantiate, ModuleBuilder, newWasmMemory, type WasmMo
  * dot(a, b, n, blk) → f64: Σ over n vectors of 8 int16 at byte offsets a and b; the int32 lanes are
  * flushed into int64 every blk vectors (2·blk·max|product| < 2^31 keeps them from overflowing).
  */
-function dotFunction(): FunctionBuilder {
+export function dotFunction(): FunctionBuilder {
   const f = new FunctionBuilder(
     'dot',
     [

@@ -1,4 +1,6 @@
 /**
+ * The JavaScript implementation of the per-date reductions (see ic-accumulator.ts for what they are).
+ *
  * Everything research needs from one signal, reduced one date at a time while the neutralised cross-section
  * streams by (so no T×N neutralised panel is kept): for every horizon h,
  * - the daily rank IC series IC_t = corr(rank s_t, rank R^{(h)}_t) (methods.md §3),
@@ -12,11 +14,11 @@
  * from the label's) the date falls back to re-ranking on the intersection.
  */
 
-import { InvalidInputError } from '../core/errors.ts';
 import { BucketRankWorkspace, rankAverageTiesBucketed } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
 import { quantileSpread, rankIC } from '../stats/index.ts';
 import { I16_DOT_MAX_N, I16DotKernel } from './i16-dot.ts';
+import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation } from './ic-options.ts';
 
 /**
  * Σ_i cs_i · fr_{base_k + i} for k < count into `out[k]`, three rows per sweep so `cs` is read once per
@@ -56,56 +58,12 @@ export function dotCentredRanks(
   }
 }
 
-export interface IcOptions {
-  /** Minimum stocks for a daily IC or spread (spec 002: 252). */
-  readonly minCoverage: number;
-  /** Number of quantile buckets Q for the spread (5). */
-  readonly quantiles: number;
-  /** A spread needs at least this many stocks in every bucket (spec 002: more than 10, i.e. 11). */
-  readonly minBucketSize: number;
-  /** Skips ℓ for IC decay and the score-decay curve (methods.md §8: 0, 1, 3, 5, 10, 20). */
-  readonly skips: readonly number[];
-}
-
-export const defaultIcOptions: IcOptions = {
-  minCoverage: 252,
-  quantiles: 5,
-  minBucketSize: 11,
-  skips: [0, 1, 3, 5, 10, 20],
-};
-
-/** Per-horizon reductions of one signal. Arrays indexed by date have length T; by skip, length of `skips`. */
-export interface HorizonAccumulation {
-  readonly horizon: number;
-  /** Daily rank IC at skip 0; NaN where not computable. */
-  readonly ic: Float64Array;
-  /** Stocks used by each daily IC (0 where NaN). */
-  readonly icStocks: Int32Array;
-  /** Daily Q5 − Q1 spread of R^{(h)}_t (per h-day period, not annualised). */
-  readonly spread: Float64Array;
-  /** Σ_t IC_t(ℓ) and the number of dates, per skip. */
-  readonly lagIcSum: Float64Array;
-  readonly lagIcCount: Int32Array;
-  /** Σ_t LS_t(s) and the number of dates, per skip. */
-  readonly lsSum: Float64Array;
-  readonly lsCount: Int32Array;
-}
-
-function newAccumulation(h: number, T: number, L: number): HorizonAccumulation {
-  return {
-    horizon: h,
-    ic: new Float64Array(T).fill(Number.NaN),
-    icStocks: new Int32Array(T),
-    spread: new Float64Array(T).fill(Number.NaN),
-    lagIcSum: new Float64Array(L),
-    lagIcCount: new Int32Array(L),
-    lsSum: new Float64Array(L),
-    lsCount: new Int32Array(L),
-  };
-}
-
-/** Streaming reducer: call `add(t, z)` for each date in increasing order, then read `horizons`. */
-export class IcAccumulator {
+/**
+ * Streaming reducer in plain JavaScript: call `add(t, z)` for each date in increasing order, then read
+ * `horizons`. The reference for the WebAssembly accumulator (ic-accumulator.ts), and its fallback where
+ * WebAssembly SIMD is missing or N > 32768.
+ */
+export class IcAccumulatorJs {
   readonly horizons: HorizonAccumulation[];
   private readonly ctx: SignalContext;
   private readonly o: IcOptions;
@@ -142,12 +100,8 @@ export class IcAccumulator {
 
   /** Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). */
   constructor(ctx: SignalContext, options: IcOptions) {
+    checkSkips(options.skips);
     const sk = options.skips;
-    if (sk[0] !== 0 || sk.some((s, k) => !Number.isInteger(s) || (k > 0 && s <= sk[k - 1]!))) {
-      throw new InvalidInputError(`decay skips must start at 0 and increase, got [${sk.join(', ')}]`, {
-        where: { field: 'decay_skips' },
-      });
-    }
     this.ctx = ctx;
     this.o = options;
     const N = ctx.N;

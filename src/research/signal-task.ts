@@ -5,7 +5,6 @@
  * rebalance dates; it never holds the neutralised T×N panel.
  */
 import type { SignalContext } from '../signals/context.ts';
-import { ValueHasher } from '../signals/duplicates.ts';
 import { builtinFamilies } from '../signals/families.ts';
 import {
   forEachNeutralizedSignalRow,
@@ -95,7 +94,6 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
   }
   const families = await loadFamilies(shared.familyModules);
   const acc = new IcAccumulator(ctx, ic);
-  const hasher = new ValueHasher();
   const N = ctx.N;
   const rows = shared.snapshotRows;
   const slot = task.index * rows.length * N;
@@ -106,8 +104,7 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
     spec,
     families,
     (t, z, count) => {
-      hasher.update(z);
-      if (count > 0 && shared.computeIc) acc.add(t, z);
+      acc.visit(t, z, count > 0 && shared.computeIc);
       while (next < rows.length && rows[next]! < t) next++;
       if (next < rows.length && rows[next] === t) shared.snapshotValues.set(z, slot + next * N);
     },
@@ -120,7 +117,7 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
   return {
     name: spec.name,
     status: 'ok',
-    hash: hasher.digest(),
+    hash: acc.digest(),
     accumulations: shared.computeIc ? acc.horizons : [],
     stats,
     ms: {

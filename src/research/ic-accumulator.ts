@@ -1,0 +1,340 @@
+/**
+ * Everything research needs from one signal, reduced one date at a time while the neutralised cross-section
+ * streams by (so no T×N neutralised panel is kept): for every horizon h,
+ * - the daily rank IC series IC_t = corr(rank s_t, rank R^{(h)}_t) (methods.md §3),
+ * - IC(ℓ) = mean_t rankcorr(s_t, R^{(h)}_{t+ℓ}) for the decay skips ℓ (IC-decay half-life, §3),
+ * - the daily Q5 − Q1 spread with buckets q = ⌈Q·rank/n⌉ (§3),
+ * - the score-decay curve LS(s) = mean_t [mean R^{(h)}_{t+s} over the top decile − the bottom decile] (§8),
+ * and the duplicate hash of the neutralised values (signals/duplicates.ts).
+ *
+ * Ranks: the signal is ranked once per date; the forward returns were ranked once per run (context.ts).
+ * Both are centred (rank − (n+1)/2, half-integers), so Σ products and Σ squares are exact and the IC is a
+ * single dot product — an int16 SIMD dot of the doubled ranks. When pairwise deletion changes the ranks
+ * (the signal's valid stocks differ from the label's) the date falls back to re-ranking on the
+ * intersection.
+ *
+ * The per-date work runs in WebAssembly (date-kernel.ts): the row is copied into the kernel's memory once,
+ * ranked, classified (centred ranks, deciles, quantile buckets) and hashed there, and the forward-return rows
+ * and doubled forward ranks of dates t … t + max skip are kept in rings in the same memory. The JavaScript
+ * reference (ic-accumulator-js.ts) takes over where WebAssembly SIMD is missing or N > 32768. Outputs equal
+ * the reference's except for the rounding of the member means (spreads, LS), see date-kernel.ts.
+ */
+
+import { instantiate, newWasmMemory } from '../core/wasm.ts';
+import { bucketRankLayout } from '../signals/bucket-rank.ts';
+import type { SignalContext } from '../signals/context.ts';
+import { ValueHasher } from '../signals/duplicates.ts';
+import { quantileSpread, RankWorkspace, rankAverageTiesStrided, rankIC } from '../stats/index.ts';
+import { type DateKernelExports, dateKernelModule } from './date-kernel.ts';
+import { I16_DOT_MAX_N } from './i16-dot.ts';
+import { IcAccumulatorJs } from './ic-accumulator-js.ts';
+import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation } from './ic-options.ts';
+
+export { dotCentredRanks } from './ic-accumulator-js.ts';
+export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
+
+/** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates, Q buckets. */
+function memoryLayout(N: number, H: number, R: number, Q: number) {
+  const rank = bucketRankLayout(N);
+  let at = rank.end;
+  const take = (bytes: number) => {
+    const p = at;
+    at += Math.ceil(bytes / 16) * 16;
+    return p;
+  };
+  const stride = Math.ceil(N / 8) * 8;
+  return {
+    rank,
+    centred: take(8 * N),
+    top: take(4 * (N + 1)),
+    bottom: take(4 * (N + 1)),
+    first: take(4 * (N + 1)),
+    last: take(4 * (N + 1)),
+    counts: take(4 * (Q + 1)),
+    header: take(16),
+    hashState: take(8),
+    spreads: take(16),
+    /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
+    stride,
+    i16: take(2 * stride * (1 + H * R)),
+    /** float64 forward-return rows: H rings of R rows of N. */
+    forward: take(8 * N * H * R),
+    end: at,
+  };
+}
+
+/**
+ * Streaming reducer and hasher of one signal: call `visit(t, z, reduce)` for each date in increasing order,
+ * then read `horizons` and `digest()`.
+ */
+export class IcAccumulator {
+  readonly horizons: HorizonAccumulation[];
+  private readonly ctx: SignalContext;
+  private readonly o: IcOptions;
+  /** The JavaScript reference and a JS hasher, when there is no kernel. */
+  private readonly js: IcAccumulatorJs | null;
+  private readonly jsHasher: ValueHasher | null;
+  private readonly k: DateKernelExports | null;
+  private readonly L: ReturnType<typeof memoryLayout>;
+  private readonly R: number;
+  private readonly x: Float64Array;
+  private readonly rank: Float64Array;
+  private readonly centred: Float64Array;
+  private readonly header: Int32Array;
+  private readonly counts: Int32Array;
+  private readonly hashState: Int32Array;
+  private readonly spreadOut: Float64Array;
+  private readonly i16: Int16Array;
+  private readonly forward: Float64Array;
+  private readonly rws: RankWorkspace;
+  /** Per horizon: the next date to load into the rings. */
+  private readonly ringNext: Int32Array;
+  /** Scratch per skip: dot products, and the skip indices and rows of the pending LS spreads. */
+  private readonly sxy: Float64Array;
+  private readonly fastSkip: Int32Array;
+  private readonly lsSkip: Int32Array;
+  private readonly lsRow: Int32Array;
+  /** Exact integer dots flush int32 lanes every `block` vectors (i16-dot.ts). */
+  private readonly block: number;
+
+  /** Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). */
+  constructor(ctx: SignalContext, options: IcOptions) {
+    checkSkips(options.skips);
+    this.ctx = ctx;
+    this.o = options;
+    const N = ctx.N;
+    const H = ctx.horizons.length;
+    const S = options.skips.length;
+    this.R = options.skips[S - 1]! + 1;
+    this.L = memoryLayout(N, H, this.R, options.quantiles);
+    this.sxy = new Float64Array(S);
+    this.fastSkip = new Int32Array(S);
+    this.lsSkip = new Int32Array(S);
+    this.lsRow = new Int32Array(S + 1);
+    this.ringNext = new Int32Array(H);
+    this.rws = new RankWorkspace(N);
+    this.block = Math.max(1, Math.floor(0x7fffffff / (2 * Math.max(1, (N - 1) * (N - 1)))));
+    const mod = N <= I16_DOT_MAX_N ? dateKernelModule() : null;
+    if (!mod) {
+      this.js = new IcAccumulatorJs(ctx, options);
+      this.jsHasher = new ValueHasher();
+      this.horizons = this.js.horizons;
+      this.k = null;
+      const none = new ArrayBuffer(0);
+      [this.x, this.rank, this.centred, this.spreadOut, this.forward] = Array.from(
+        { length: 5 },
+        () => new Float64Array(none),
+      ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      [this.header, this.counts, this.hashState] = [new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+      this.i16 = new Int16Array(0);
+      return;
+    }
+    this.js = null;
+    this.jsHasher = null;
+    this.horizons = ctx.horizons.map((h) => newAccumulation(h, ctx.T, S));
+    const memory = newWasmMemory(this.L.end);
+    this.k = instantiate(mod, memory) as unknown as DateKernelExports;
+    const buf = memory.buffer;
+    const L = this.L;
+    this.x = new Float64Array(buf, L.rank.x, N);
+    this.rank = new Float64Array(buf, L.rank.out, N);
+    this.centred = new Float64Array(buf, L.centred, N);
+    this.header = new Int32Array(buf, L.header, 4);
+    this.counts = new Int32Array(buf, L.counts, options.quantiles + 1);
+    this.hashState = new Int32Array(buf, L.hashState, 2);
+    this.spreadOut = new Float64Array(buf, L.spreads, 2);
+    this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
+    this.forward = new Float64Array(buf, L.forward, N * H * this.R);
+    // The initial lanes of ValueHasher.
+    this.hashState[0] = 0x811c9dc5 | 0;
+    this.hashState[1] = 0x6a09e667;
+  }
+
+  /** Hashes date t's neutralised cross-section `z` (length N, NaN = no signal) and, if `reduce`, adds it. */
+  visit(t: number, z: Float64Array, reduce: boolean): void {
+    if (this.js) {
+      this.jsHasher!.update(z);
+      if (reduce) this.js.add(t, z);
+      return;
+    }
+    const N = this.ctx.N;
+    this.x.set(z.subarray(0, N));
+    this.k!.hash(this.L.rank.x, N, this.L.hashState);
+    if (reduce) this.reduceLoaded(t, z);
+  }
+
+  /** True when the WebAssembly kernels are in use (false: the JavaScript reference). */
+  get wasm(): boolean {
+    return this.k !== null;
+  }
+
+  /** Adds date t without hashing it. */
+  add(t: number, z: Float64Array): void {
+    if (this.js) {
+      this.js.add(t, z);
+      return;
+    }
+    this.x.set(z.subarray(0, this.ctx.N));
+    this.reduceLoaded(t, z);
+  }
+
+  /** The duplicate hash of every row visited (16 hex digits, equal to signals' ValueHasher). */
+  digest(): string {
+    if (this.jsHasher) return this.jsHasher.digest();
+    const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0');
+    return hex(this.hashState[0]!) + hex(this.hashState[1]!);
+  }
+
+  /** Loads the rings of horizon hi with every date up to u (only the last R are ever read). */
+  private loadRings(hi: number, u: number): void {
+    const { ctx, R, L } = this;
+    const N = ctx.N;
+    const fr16 = ctx.forwardRank16?.[hi];
+    const fr = ctx.forwardRank[hi]!;
+    const fwd = ctx.forward[hi]!;
+    for (let v = Math.max(this.ringNext[hi]!, u - R + 1); v <= u; v++) {
+      const slot = hi * R + (v % R);
+      const row16 = (1 + slot) * L.stride;
+      if (fr16) this.i16.set(fr16.subarray(v * N, (v + 1) * N), row16);
+      else for (let i = 0; i < N; i++) this.i16[row16 + i] = 2 * fr[v * N + i]!;
+      this.forward.set(fwd.subarray(v * N, (v + 1) * N), slot * N);
+    }
+    if (u + 1 > this.ringNext[hi]!) this.ringNext[hi] = u + 1;
+  }
+
+  /** Byte address of date u's forward-return row of horizon hi in the ring. */
+  private forwardRow(hi: number, u: number): number {
+    return this.L.forward + 8 * this.ctx.N * (hi * this.R + (u % this.R));
+  }
+
+  private reduceLoaded(t: number, z: Float64Array): void {
+    const { ctx, o, L } = this;
+    const k = this.k!;
+    const N = ctx.N;
+    const T = ctx.T;
+    const r = L.rank;
+    let n = k.bucketRank(r.x, N, r.out, r.values, r.position, r.start, r.bucket, r.sorted, r.sortedValues);
+    // −1: the row needs the general radix ranker (clustered or infinite values); NaN ranks are written.
+    if (n < 0) n = rankAverageTiesStrided(N, this.x, 0, 1, this.rank, 0, 1, this.rws);
+    if (n < 2) return;
+    const Q = o.quantiles;
+    const sss = k.classify(
+      r.out,
+      N,
+      n,
+      Q,
+      L.i16,
+      L.centred,
+      L.top,
+      L.bottom,
+      L.first,
+      L.last,
+      L.counts,
+      L.header,
+    );
+    const nTop = this.header[0]!;
+    const nBottom = this.header[1]!;
+    const nFirst = this.header[2]!;
+    const nLast = this.header[3]!;
+    let bucketsFull = true;
+    for (let q = 1; q <= Q; q++) if (this.counts[q]! < o.minBucketSize) bucketsFull = false;
+    const skips = o.skips;
+    const S = skips.length;
+    const cs = this.centred;
+    const sxy = this.sxy;
+    const lsSkip = this.lsSkip;
+    const lsRow = this.lsRow;
+    const uMax = Math.min(t + skips[S - 1]!, T - 1);
+    for (let hi = 0; hi < this.horizons.length; hi++) {
+      const acc = this.horizons[hi]!;
+      const fr = ctx.forwardRank[hi]!;
+      const fCount = ctx.forwardRankCount[hi]!;
+      const fSS = ctx.forwardRankSS[hi]!;
+      const fwd = ctx.forward[hi]!;
+      this.loadRings(hi, uMax);
+      // Fast lane: no NaN on either side, so the complete pairs are all N stocks and one exact int16 dot
+      // per skip gives Σ cs·cR: Σ (2c)(2f) = 4 Σ c·f exactly.
+      let nFast = 0;
+      if (n === N && N >= o.minCoverage) {
+        for (let s = 0; s < S; s++) {
+          const u = t + skips[s]!;
+          if (u < T && fCount[u] === N) {
+            this.fastSkip[nFast] = s;
+            const row16 = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
+            sxy[nFast++] = k.dot(L.i16, row16, L.stride / 8, this.block) / 4;
+          }
+        }
+      }
+      let f = 0;
+      let nLs = 0;
+      for (let s = 0; s < S; s++) {
+        const u = t + skips[s]!;
+        if (u >= T || fCount[u]! < 2) continue;
+        const base = u * N;
+        let ic: number;
+        let m: number;
+        let sameSet: boolean;
+        if (f < nFast && this.fastSkip[f] === s) {
+          const den = sss * fSS[u]!;
+          ic = den > 0 ? sxy[f]! / Math.sqrt(den) : Number.NaN;
+          m = N;
+          sameSet = true;
+          f++;
+        } else {
+          let dot = 0;
+          m = 0;
+          for (let i = 0; i < N; i++) {
+            const a = cs[i]!;
+            const b = fr[base + i]!;
+            if (!Number.isNaN(a) && !Number.isNaN(b)) {
+              m++;
+              dot += a * b;
+            }
+          }
+          if (m < o.minCoverage || m < 2) continue;
+          sameSet = m === n && m === fCount[u]!;
+          if (sameSet) {
+            const den = sss * fSS[u]!;
+            ic = den > 0 ? dot / Math.sqrt(den) : Number.NaN;
+          } else {
+            ic = rankIC(z, fwd.subarray(base, base + N), o.minCoverage);
+          }
+        }
+        if (s === 0) {
+          acc.ic[t] = ic;
+          acc.icStocks[t] = Number.isNaN(ic) ? 0 : m;
+          if (!sameSet) {
+            acc.spread[t] = quantileSpread(z, fwd.subarray(base, base + N), {
+              quantiles: Q,
+              minBucketSize: o.minBucketSize,
+            });
+          } else if (bucketsFull) {
+            // Same set: the date's buckets apply as they are and every member has a label, so the spread
+            // is the mean over bucket Q − the mean over bucket 1.
+            const row = this.forwardRow(hi, u);
+            k.memberSpreads(row, row, L.last, nLast, L.first, nFirst, 0, L.spreads);
+            acc.spread[t] = this.spreadOut[0]!;
+          }
+        }
+        if (!Number.isNaN(ic)) {
+          acc.lagIcSum[s]! += ic;
+          acc.lagIcCount[s]!++;
+        }
+        lsSkip[nLs] = s;
+        lsRow[nLs++] = this.forwardRow(hi, u);
+      }
+      // Score-decay spreads of every skip that got this far, two rows per kernel call.
+      for (let a = 0; a < nLs; a += 2) {
+        const rowB = a + 1 < nLs ? lsRow[a + 1]! : lsRow[a]!;
+        k.memberSpreads(lsRow[a]!, rowB, L.top, nTop, L.bottom, nBottom, o.minBucketSize, L.spreads);
+        for (let b = 0; b < 2 && a + b < nLs; b++) {
+          const ls = this.spreadOut[b]!;
+          if (!Number.isNaN(ls)) {
+            acc.lsSum[lsSkip[a + b]!]! += ls;
+            acc.lsCount[lsSkip[a + b]!]!++;
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../src/core/rng.ts';
+import { IcAccumulator } from '../../src/research/ic-accumulator.ts';
+import { IcAccumulatorJs } from '../../src/research/ic-accumulator-js.ts';
+import { buildSignalContext, ValueHasher } from '../../src/signals/index.ts';
+import { fixtureUniverse } from '../signals/fixtures.ts';
+
+/**
+ * The WebAssembly accumulator against the JavaScript reference (decision 025's tolerance policy): ranks,
+ * centred ranks, Σc² and the integer rank dots are exact, so the daily ICs, their counts and Σ IC(ℓ) are
+ * equal to the bit; the spreads and the decile curve are member means summed in another order, equal to
+ * 1e-12 relative; the duplicate hash is ValueHasher's.
+ */
+const N = 320;
+const T = 150;
+const options = { minCoverage: 250, quantiles: 5, minBucketSize: 11, skips: [0, 1, 3, 5, 10, 20] };
+
+function rows(seed: number): Float64Array[] {
+  const rng = new Rng(seed);
+  const out: Float64Array[] = [];
+  for (let t = 0; t < T; t++) {
+    const kind = t % 9;
+    const row = Float64Array.from({ length: N }, () => {
+      switch (kind) {
+        case 0: // ties: a coarse grid (the bucket sort falls back to the radix ranker)
+          return Math.round(rng.normal() * 2) / 2;
+        case 1: // holes: pairwise deletion, re-ranked intersections
+          return rng.uniform() < 0.1 ? Number.NaN : rng.normal();
+        case 2: // a few holes only: still above the coverage, not the fast lane
+          return rng.uniform() < 0.01 ? Number.NaN : rng.normal();
+        case 3: // ±0 and an infinity
+          return rng.uniform() < 0.05
+            ? rng.uniform() < 0.5
+              ? -0
+              : 0
+            : rng.uniform() < 0.01
+              ? Infinity
+              : rng.normal();
+        case 4: // mostly missing: below the coverage
+          return rng.uniform() < 0.5 ? Number.NaN : rng.normal();
+        default:
+          return rng.normal() * 3 + 1;
+      }
+    });
+    if (t === 7) row.fill(Number.NaN);
+    if (t === 8) row.fill(2);
+    out.push(row);
+  }
+  return out;
+}
+
+const close = (a: number, b: number) =>
+  Number.isNaN(b)
+    ? Number.isNaN(a)
+    : Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b), 1e-300) + 1e-15;
+
+describe('IcAccumulator (WebAssembly) = IcAccumulatorJs (reference)', () => {
+  for (const holes of [0, 0.02]) {
+    it(`exact ICs, spreads to 1e-12, the same hash (label holes ${holes})`, () => {
+      const ctx = buildSignalContext(fixtureUniverse({ T, N, holes, seed: 8 }), { horizons: [1, 5, 21] });
+      const wasm = new IcAccumulator(ctx, options);
+      expect(wasm.wasm).toBe(true);
+      const js = new IcAccumulatorJs(ctx, options);
+      const hasher = new ValueHasher();
+      rows(3).forEach((z, t) => {
+        wasm.visit(t, z, t % 11 !== 5);
+        hasher.update(z);
+        if (t % 11 !== 5) js.add(t, z);
+      });
+      expect(wasm.digest()).toBe(hasher.digest());
+      let spreads = 0;
+      let fast = 0;
+      wasm.horizons.forEach((a, hi) => {
+        const b = js.horizons[hi]!;
+        expect([...a.ic]).toEqual([...b.ic]);
+        expect([...a.icStocks]).toEqual([...b.icStocks]);
+        expect([...a.lagIcSum]).toEqual([...b.lagIcSum]);
+        expect([...a.lagIcCount]).toEqual([...b.lagIcCount]);
+        expect([...a.lsCount]).toEqual([...b.lsCount]);
+        for (let t = 0; t < T; t++) {
+          expect(close(a.spread[t]!, b.spread[t]!), `spread ${hi} ${t}`).toBe(true);
+          if (!Number.isNaN(b.spread[t]!)) spreads++;
+          if (a.icStocks[t] === N) fast++;
+        }
+        a.lsSum.forEach((v, s) => expect(close(v, b.lsSum[s]!), `ls ${hi} ${s}`).toBe(true));
+      });
+      expect(spreads).toBeGreaterThan(100);
+      if (holes === 0) expect(fast).toBeGreaterThan(50); // the SIMD lane ran
+    });
+  }
+
+  it('hashes rows it does not reduce, NaN and ±0 canonically', () => {
+    const ctx = buildSignalContext(fixtureUniverse({ T: 30, N: 7, seed: 2 }), { horizons: [1] });
+    const wasm = new IcAccumulator(ctx, { ...options, minCoverage: 2 });
+    const hasher = new ValueHasher();
+    const a = Float64Array.of(1, -0, Number.NaN, 0, -2.5, Number.POSITIVE_INFINITY, 5e-324);
+    const b = Float64Array.of(1, 0, -Number.NaN, -0, -2.5, Number.POSITIVE_INFINITY, 5e-324);
+    wasm.visit(0, a, false);
+    hasher.update(b);
+    expect(wasm.digest()).toBe(hasher.digest());
+    expect(new IcAccumulator(ctx, options).digest()).toBe(new ValueHasher().digest());
+  });
+});
