@@ -9,7 +9,7 @@ export type {
   PortfolioSolution,
   RiskOperator,
 } from './optimizer.ts';
-export { portfolioObjective, solvePortfolio } from './optimizer.ts';
+export { AdmmSolver, initialRho, portfolioObjective, solvePortfolio } from './optimizer.ts';
 export { proxTradeCost } from './prox.ts';
 export type { BandThresholds, Side } from './turnover.ts';
 export {

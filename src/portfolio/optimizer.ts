@@ -7,8 +7,9 @@
  * optionally Σ|w| ≤ G, by ADMM (Boyd et al. 2011 §3.3): f(w) = ½γwᵀΣw − αᵀw + I{Aw = 0} and g(z) = costs +
  * box + gross, with w = z. The w-step applies (γΣ + ρI)⁻¹ through the covariance operator (Woodbury, O(pk)),
  * then eliminates A through its m×m Schur complement; the z-step is the exact separable prox
- * (`proxTradeCost`), with a gross-leverage multiplier found by bisection. Over-relaxation 1.6 and residual
- * balancing of ρ; warm start from a previous solution.
+ * (`proxTradeCost`), with the gross-leverage multiplier found by a safeguarded Newton method. Over-relaxation
+ * 1.6, ρ started at the problem's scale and adapted by normalised residual balancing; warm start from a previous
+ * solution (docs/decisions/153-portfolio-admm-iterations.md).
  */
 import { InfeasibleError, InvalidInputError, NotConvergedError } from '../core/errors.ts';
 import { type ConstrainedStepSolver, schurStepSolver } from './constrained-step.ts';
@@ -51,13 +52,14 @@ export interface PortfolioProblem {
 }
 
 export interface AdmmOptions {
+  /** Starting ρ without a warm start (default `initialRho`: ‖α‖/‖box‖). */
   readonly rho?: number;
   readonly epsAbs?: number;
   readonly epsRel?: number;
   readonly maxIterations?: number;
   /** Over-relaxation α ∈ (0, 2). */
   readonly relaxation?: number;
-  /** Adapt ρ by residual balancing every this many iterations (0 = fixed ρ). */
+  /** Check ρ by normalised residual balancing every this many iterations (0 = fixed ρ); default 10. */
   readonly adaptEvery?: number;
   readonly warmStart?: AdmmState;
 }
@@ -123,142 +125,319 @@ function checkProblem(pr: PortfolioProblem): void {
 
 /** Solves the problem by ADMM; throws NotConvergedError (or InfeasibleError when the limits cannot all hold). */
 export function solvePortfolio(pr: PortfolioProblem, options: AdmmOptions = {}): PortfolioSolution {
-  checkProblem(pr);
-  const p = pr.alpha.length;
-  const epsAbs = options.epsAbs ?? 1e-8;
-  const epsRel = options.epsRel ?? 1e-6;
-  const maxIterations = options.maxIterations ?? 20_000;
-  const relax = options.relaxation ?? 1.6;
-  const adaptEvery = options.adaptEvery ?? 50;
-  const impact = pr.impactCost ?? new Float64Array(p);
-  const { kept, dropped } = dropDependentRows(pr.equalities);
+  const solver = new AdmmSolver(pr, options);
+  solver.converge();
+  return solver.solution();
+}
 
-  let rho = options.warmStart?.rho ?? options.rho ?? 1;
-  const z = options.warmStart ? Float64Array.from(options.warmStart.z) : Float64Array.from(pr.w0);
-  const y = options.warmStart ? Float64Array.from(options.warmStart.y) : new Float64Array(p);
-  for (let i = 0; i < p; i++) z[i] = Math.min(pr.upper[i]!, Math.max(pr.lower[i]!, z[i]!));
+/**
+ * ρ for a cold start. ADMM converges fastest when ρ is of the order of the dual variables over the primal ones
+ * (Boyd et al. 2011 §3.4.1; OSQP's normalised balancing): the multipliers of the box and cost terms are of the
+ * order of α and the weights of the order of the box, so ρ₀ = ‖α‖/‖u‖ over the names that can move, with
+ * u_i = max(|lo_i|, |hi_i|). With a daily Σ, ρ = 1 is ~10× too large and every step a small move toward the
+ * optimum; residual balancing corrects what is left (`AdmmSolver.iterate`).
+ */
+export function initialRho(pr: PortfolioProblem): number {
+  let aa = 0;
+  let uu = 0;
+  for (let i = 0; i < pr.alpha.length; i++) {
+    if (pr.lower[i] === pr.upper[i]) continue;
+    aa += pr.alpha[i]! * pr.alpha[i]!;
+    const u = Math.min(Math.max(Math.abs(pr.lower[i]!), Math.abs(pr.upper[i]!)), 1e3);
+    uu += u * u;
+  }
+  return aa > 0 && uu > 0 ? Math.sqrt(aa / uu) : 1;
+}
 
-  // The w-step for the current ρ: M = γΣ + ρI with A eliminated through its m × m Schur complement.
-  const rows = kept.map((c) => c.row);
-  const factorise = (): ConstrainedStepSolver =>
-    pr.Sigma.constrainedSolver?.(pr.gamma, rho, rows) ?? schurStepSolver(pr.Sigma, pr.gamma, rho, rows);
-  let step = factorise();
+/** Normalised residual balancing changes ρ only when the ratio leaves [1/5, 5]: each change refactorises. */
+const RHO_DEADBAND = 5;
 
-  const q = new Float64Array(p);
-  const w = new Float64Array(p);
-  const wr = new Float64Array(p);
-  const zPrev = new Float64Array(p);
-  let rPrimal = Number.POSITIVE_INFINITY;
-  let rDual = Number.POSITIVE_INFINITY;
-  let it = 0;
-  for (it = 1; it <= maxIterations; it++) {
-    for (let i = 0; i < p; i++) q[i] = pr.alpha[i]! + rho * (z[i]! - y[i]!);
-    step.solve(q, w);
-    for (let i = 0; i < p; i++) wr[i] = relax * w[i]! + (1 - relax) * z[i]!;
-    zPrev.set(z);
-    proxStep(wr, y, pr, impact, rho, z);
-    for (let i = 0; i < p; i++) y[i] = y[i]! + wr[i]! - z[i]!;
+/**
+ * The ADMM iteration as a resumable object, so that a caller can change γ between runs and continue from the
+ * current iterates (the volatility-target search, vol-target.ts) without re-reducing the constraint rows or
+ * starting over. `solvePortfolio` is `new AdmmSolver(pr, options)`, `converge()`, `solution()`.
+ */
+export class AdmmSolver {
+  readonly p: number;
+  private gamma: number;
+  private rho: number;
+  private readonly epsAbs: number;
+  private readonly epsRel: number;
+  private readonly maxIterations: number;
+  private readonly relax: number;
+  private readonly adaptEvery: number;
+  private readonly impact: Float64Array;
+  private readonly kept: readonly EqualityConstraint[];
+  private readonly dropped: readonly string[];
+  private readonly rows: readonly Float64Array[];
+  private step: ConstrainedStepSolver;
+  private readonly z: Float64Array;
+  private readonly y: Float64Array;
+  private readonly q: Float64Array;
+  private readonly w: Float64Array;
+  private readonly wr: Float64Array;
+  private readonly zPrev: Float64Array;
+  /** Bounds of ρ: 10⁻⁶ and 10⁶ times the cold-start value. */
+  private readonly rhoFloor: number;
+  private readonly rhoCeiling: number;
+  /** The gross-leverage multiplier of the last z-step, the next z-step's starting point. */
+  private grossLambda = 0;
+  private rPrimal = Number.POSITIVE_INFINITY;
+  private rDual = Number.POSITIVE_INFINITY;
+  /** Iterations since the last change of γ, and over the solver's life. */
+  private iterations = 0;
+  private totalIterations = 0;
 
-    let rp = 0;
-    let rd = 0;
-    for (let i = 0; i < p; i++) {
-      const e = w[i]! - z[i]!;
-      rp += e * e;
-      const d = z[i]! - zPrev[i]!;
-      rd += d * d;
-    }
-    rPrimal = Math.sqrt(rp);
-    rDual = rho * Math.sqrt(rd);
-    const epsPri = Math.sqrt(p) * epsAbs + epsRel * Math.max(norm2(w), norm2(z));
-    const epsDual = Math.sqrt(p) * epsAbs + epsRel * rho * norm2(y);
-    if (rPrimal <= epsPri && rDual <= epsDual) break;
-    if (adaptEvery > 0 && it % adaptEvery === 0) {
-      // Residual balancing (Boyd et al. 2011 §3.4.1): keep the residuals within a factor 10 of each other.
-      let scale = 1;
-      if (rPrimal > 10 * rDual) scale = 2;
-      else if (rDual > 10 * rPrimal) scale = 0.5;
-      if (scale !== 1) {
-        rho *= scale;
-        for (let i = 0; i < p; i++) y[i] = y[i]! / scale;
-        step = factorise();
+  constructor(
+    private readonly pr: PortfolioProblem,
+    options: AdmmOptions = {},
+  ) {
+    checkProblem(pr);
+    const p = pr.alpha.length;
+    this.p = p;
+    this.gamma = pr.gamma;
+    this.epsAbs = options.epsAbs ?? 1e-8;
+    this.epsRel = options.epsRel ?? 1e-6;
+    this.maxIterations = options.maxIterations ?? 20_000;
+    this.relax = options.relaxation ?? 1.6;
+    this.adaptEvery = options.adaptEvery ?? 10;
+    this.impact = pr.impactCost ?? new Float64Array(p);
+    const { kept, dropped } = dropDependentRows(pr.equalities);
+    this.kept = kept;
+    this.dropped = dropped;
+    this.rows = kept.map((c) => c.row);
+    const warm = options.warmStart;
+    const rho0 = initialRho(pr);
+    this.rho = warm?.rho ?? options.rho ?? rho0;
+    this.rhoFloor = 1e-6 * Math.min(rho0, this.rho);
+    this.rhoCeiling = 1e6 * Math.max(rho0, this.rho);
+    this.z = warm ? Float64Array.from(warm.z) : Float64Array.from(pr.w0);
+    this.y = warm ? Float64Array.from(warm.y) : new Float64Array(p);
+    for (let i = 0; i < p; i++) this.z[i] = Math.min(pr.upper[i]!, Math.max(pr.lower[i]!, this.z[i]!));
+    this.q = new Float64Array(p);
+    this.w = new Float64Array(p);
+    this.wr = new Float64Array(p);
+    this.zPrev = new Float64Array(p);
+    this.step = this.factorise();
+  }
+
+  /** The w-step for the current γ and ρ: M = γΣ + ρI with A eliminated through its m × m Schur complement. */
+  private factorise(): ConstrainedStepSolver {
+    const { pr, gamma, rho, rows } = this;
+    return pr.Sigma.constrainedSolver?.(gamma, rho, rows) ?? schurStepSolver(pr.Sigma, gamma, rho, rows);
+  }
+
+  get riskAversion(): number {
+    return this.gamma;
+  }
+
+  /** Changes γ and refactorises; the iterates are kept as the next run's warm start. */
+  setRiskAversion(gamma: number): void {
+    if (!(gamma > 0)) throw new InvalidInputError(`risk aversion gamma must be positive, got ${gamma}`);
+    if (gamma === this.gamma) return;
+    this.gamma = gamma;
+    this.iterations = 0;
+    this.rPrimal = Number.POSITIVE_INFINITY;
+    this.rDual = Number.POSITIVE_INFINITY;
+    this.step = this.factorise();
+  }
+
+  /** zᵀΣz of the current iterate (z meets the box and gross limits exactly). */
+  risk(): number {
+    return this.pr.Sigma.quadForm(this.z);
+  }
+
+  /** ADMM iterations over the solver's life, every γ included. */
+  get iterationsTotal(): number {
+    return this.totalIterations;
+  }
+
+  /**
+   * Iterates until the stopping rule of methods.md §7 holds at tolerances (epsAbs, epsRel) — by default the
+   * solver's own — or `budget` iterations pass; returns whether it converged.
+   */
+  iterate(budget: number, epsAbs = this.epsAbs, epsRel = this.epsRel): boolean {
+    const { p, pr, z, y, q, w, wr, zPrev, relax } = this;
+    const sqrtP = Math.sqrt(p);
+    for (let n = 0; n < budget; n++) {
+      const rho = this.rho;
+      for (let i = 0; i < p; i++) q[i] = pr.alpha[i]! + rho * (z[i]! - y[i]!);
+      this.step.solve(q, w);
+      for (let i = 0; i < p; i++) {
+        wr[i] = relax * w[i]! + (1 - relax) * z[i]!;
+        zPrev[i] = z[i]!;
+      }
+      this.grossLambda = proxStep(wr, y, pr, this.impact, rho, this.grossLambda, z);
+      // dual update, residuals and the norms of the stopping rule in one pass
+      let rp = 0;
+      let rd = 0;
+      let ww = 0;
+      let zz = 0;
+      let yy = 0;
+      for (let i = 0; i < p; i++) {
+        const zi = z[i]!;
+        const wi = w[i]!;
+        const yi = y[i]! + wr[i]! - zi;
+        y[i] = yi;
+        const e = wi - zi;
+        const d = zi - zPrev[i]!;
+        rp += e * e;
+        rd += d * d;
+        ww += wi * wi;
+        zz += zi * zi;
+        yy += yi * yi;
+      }
+      this.iterations++;
+      this.totalIterations++;
+      const rPrimal = Math.sqrt(rp);
+      const rDual = rho * Math.sqrt(rd);
+      this.rPrimal = rPrimal;
+      this.rDual = rDual;
+      const primalScale = Math.sqrt(Math.max(ww, zz));
+      const dualScale = rho * Math.sqrt(yy);
+      if (rPrimal <= sqrtP * epsAbs + epsRel * primalScale && rDual <= sqrtP * epsAbs + epsRel * dualScale)
+        return true;
+      if (this.adaptEvery > 0 && this.iterations % this.adaptEvery === 0) {
+        // Normalised residual balancing (Stellato et al. 2020, OSQP §5.2): ρ ← ρ·√((r_p/max(‖w‖, ‖z‖)) /
+        // (r_d/ρ‖y‖)), applied only outside a ×5 band since each change refactorises the w-step — O(k·m²)
+        // for the spectral operator, m operator solves otherwise. The scaled dual y keeps ρ·y fixed.
+        // z pinned at its limits (r_d = 0) while w misses them is the extreme case: ρ too small to matter.
+        if (primalScale > 0 && rPrimal > 0 && (rDual === 0 || dualScale > 0)) {
+          const ratio = rDual === 0 ? 1e3 : Math.sqrt(rPrimal / primalScale / (rDual / dualScale));
+          if (ratio > RHO_DEADBAND || ratio < 1 / RHO_DEADBAND) {
+            // bounded around the problem's own scale: on an infeasible problem the ratio never settles
+            const s = Math.min(1e3, Math.max(1e-3, ratio, this.rhoFloor / rho), this.rhoCeiling / rho);
+            this.rho = rho * s;
+            for (let i = 0; i < p; i++) y[i] = y[i]! / s;
+            this.step = this.factorise();
+          }
+        }
       }
     }
+    return false;
   }
-  const state: AdmmState = { z: Float64Array.from(z), y: Float64Array.from(y), rho };
-  let eqResidual = 0;
-  for (const c of kept) eqResidual = Math.max(eqResidual, Math.abs(dot(c.row, z)));
-  if (it > maxIterations) {
+
+  /**
+   * Runs to the solver's tolerances within its iteration budget (counted since the last change of γ); throws
+   * InfeasibleError when the equality rows cannot hold within the box and gross limits, NotConvergedError
+   * otherwise.
+   */
+  converge(): void {
+    if (this.iterate(Math.max(0, this.maxIterations - this.iterations))) return;
+    const { kept, z, pr } = this;
     // ADMM on an infeasible problem keeps ‖w − z‖ away from zero while both pieces stay bounded.
     const worst = kept
       .map((c) => ({ name: c.name, r: Math.abs(dot(c.row, z)) }))
       .sort((a, b) => b.r - a.r)
       .filter((c) => c.r > 1e-6)
       .map((c) => c.name);
-    if (rPrimal > 1e-4 * Math.max(1, norm2(z)) && worst.length > 0) {
+    if (this.rPrimal > 1e-4 * Math.max(1, norm2(z)) && worst.length > 0) {
       throw new InfeasibleError('the equality constraints cannot hold within the box and leverage limits', [
         ...worst,
         'box',
         ...(pr.maxGross !== undefined ? ['gross'] : []),
       ]);
     }
-    throw new NotConvergedError('portfolio ADMM did not converge', maxIterations, {
-      primal: rPrimal,
-      dual: rDual,
+    throw new NotConvergedError('portfolio ADMM did not converge', this.maxIterations, {
+      primal: this.rPrimal,
+      dual: this.rDual,
     });
   }
-  return {
-    w: Float64Array.from(z),
-    iterations: it,
-    primalResidual: rPrimal,
-    dualResidual: rDual,
-    equalityResidual: eqResidual,
-    objective: portfolioObjective(pr, z),
-    keptConstraints: kept.map((c) => c.name),
-    droppedConstraints: dropped,
-    state,
-  };
+
+  /** The current iterate as a solution (`iterations` counts those since the last change of γ). */
+  solution(): PortfolioSolution {
+    const { z, kept, pr } = this;
+    let eqResidual = 0;
+    for (const c of kept) eqResidual = Math.max(eqResidual, Math.abs(dot(c.row, z)));
+    return {
+      w: Float64Array.from(z),
+      iterations: this.iterations,
+      primalResidual: this.rPrimal,
+      dualResidual: this.rDual,
+      equalityResidual: eqResidual,
+      objective: portfolioObjective({ ...pr, gamma: this.gamma }, z),
+      keptConstraints: kept.map((c) => c.name),
+      droppedConstraints: this.dropped,
+      state: { z: Float64Array.from(z), y: Float64Array.from(this.y), rho: this.rho },
+    };
+  }
 }
 
-/** The z-step: per-name prox of costs and box at v = w̃ + y, with the gross-leverage multiplier by bisection. */
+/**
+ * The z-step: per-name prox of costs and box at v = w̃ + y (`proxTradeCost`) and, when Σ|z| would exceed the
+ * gross limit G, the multiplier λ > 0 of that limit with Σ_i |z_i(λ)| = G. Returns λ (0 when the limit is slack).
+ *
+ * g(λ) = Σ|z_i(λ)| is continuous and non-increasing; on a name whose prox is interior (off the box and off the
+ * kinks 0 and w0) the stationarity condition a·s_A + 1.5·b·s_A·√|z − w0| + λ·s_z + ρ(z − v) = 0 gives
+ * d|z_i|/dλ = −1/(ρ + 0.75·b/√|z_i − w0_i|), and names at the box or a kink do not move. So g′ is known exactly
+ * and λ is found by Newton's method from the previous z-step's λ — which the ADMM iterates barely move —
+ * inside a bracket [lo, hi] with g(lo) > G ≥ g(hi), falling back to bisection when a step leaves it. The
+ * iteration ends when the bracket is a rounding error wide or g(λ) ∈ [G(1 − 1e-13), G]; the returned λ always
+ * has g(λ) ≤ G, so the limit holds exactly.
+ */
 function proxStep(
   wr: Float64Array,
   y: Float64Array,
   pr: PortfolioProblem,
   impact: Float64Array,
   rho: number,
+  lambdaStart: number,
   z: Float64Array,
-): void {
+): number {
   const p = z.length;
+  let slope = 0;
   const apply = (lambda: number) => {
     let gross = 0;
+    let s = 0;
     for (let i = 0; i < p; i++) {
-      z[i] = proxTradeCost(
-        wr[i]! + y[i]!,
-        pr.w0[i]!,
-        pr.linearCost[i]!,
-        impact[i]!,
-        lambda,
-        rho,
-        pr.lower[i]!,
-        pr.upper[i]!,
-      );
-      gross += Math.abs(z[i]!);
+      const lo = pr.lower[i]!;
+      const hi = pr.upper[i]!;
+      const w0 = pr.w0[i]!;
+      const zi = proxTradeCost(wr[i]! + y[i]!, w0, pr.linearCost[i]!, impact[i]!, lambda, rho, lo, hi);
+      z[i] = zi;
+      gross += Math.abs(zi);
+      if (zi !== 0 && zi !== w0 && zi > lo && zi < hi) {
+        const b = impact[i]!;
+        s += b === 0 ? 1 / rho : 1 / (rho + (0.75 * b) / Math.sqrt(Math.abs(zi - w0)));
+      }
     }
+    slope = -s;
     return gross;
   };
   const G = pr.maxGross;
   const gross0 = apply(0);
-  if (G === undefined || gross0 <= G) return;
-  // Σ|z(λ)| is non-increasing in λ; find the smallest λ with Σ|z| ≤ G.
+  if (G === undefined || gross0 <= G) return 0;
+  // λ → ∞ pulls every name to the point of its box nearest 0: if even that exceeds G, no λ helps
+  let floor = 0;
+  for (let i = 0; i < p; i++) floor += Math.max(0, pr.lower[i]!, -pr.upper[i]!);
+  if (floor > G)
+    throw new InfeasibleError(`the box limits alone need gross ${floor} > maxGross ${G}`, ['box', 'gross']);
   let lo = 0;
-  let hi = 1e-6;
-  while (apply(hi) > G) hi *= 4;
-  for (let k = 0; k < 100 && hi - lo > 1e-15 * Math.max(1, hi); k++) {
-    const mid = 0.5 * (lo + hi);
-    if (apply(mid) > G) lo = mid;
-    else hi = mid;
+  let hi = Number.POSITIVE_INFINITY;
+  let lambda = Math.max(lambdaStart, 0);
+  let g = lambda > 0 ? apply(lambda) : gross0;
+  for (let k = 0; k < 200; k++) {
+    if (g > G) lo = lambda;
+    else {
+      hi = lambda;
+      if (g >= G * (1 - 1e-13)) return lambda;
+    }
+    if (Number.isFinite(hi) && hi - lo <= 1e-15 * hi) break;
+    let next = slope < 0 ? lambda - (g - G) / slope : Number.NaN;
+    if (!(next > lo && next < hi)) {
+      // no usable Newton step: bisect, or grow the bracket until it holds the root
+      next = Number.isFinite(hi) ? 0.5 * (lo + hi) : lo > 0 ? 4 * lo : 1e-6;
+    }
+    lambda = next;
+    g = apply(lambda);
   }
-  apply(hi);
+  if (!Number.isFinite(hi))
+    throw new NotConvergedError('the gross-leverage multiplier search did not bracket the limit', 200, {
+      gross: g,
+      maxGross: G,
+    });
+  if (lambda !== hi) apply(hi);
+  return hi;
 }
 
 /** αᵀw − (γ/2)wᵀΣw − trading costs, the quantity maximised. */

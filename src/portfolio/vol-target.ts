@@ -1,17 +1,25 @@
 /**
- * Volatility targeting inside the optimiser (methods.md §7, "preferred: include the risk target"): σ_p(γ) =
- * √(252·w*(γ)ᵀΣw*(γ)) falls as risk aversion γ rises, so the γ that puts the solution exactly on the target is
- * found by a safeguarded secant search in log γ, each solve warm-started from the previous one. Scaling the
- * weights after the solve instead would break the box and the cost trade-off. When the box or gross limit
- * caps the risk below the target, the most risky feasible solution is returned and flagged.
+ * Volatility targeting inside the optimiser (methods.md §7, "preferred: include the risk target"). The ex-ante
+ * volatility σ_p(γ) = √(ppy·w*(γ)ᵀΣw*(γ)) of the optimal book is non-increasing in the risk aversion γ (compare
+ * the optimality of w*(γ₁) and w*(γ₂): (γ₂ − γ₁)(σ²(γ₁) − σ²(γ₂)) ≥ 0), so the γ that puts the book on the
+ * target is a one-dimensional root. Scaling the weights after the solve instead would break the box and the
+ * cost trade-off.
+ *
+ * **Saturation.** The box and gross limits cap the risk: σ_sat = sup_γ σ_p(γ) = lim_{γ→0} σ_p(γ), the risk of
+ * the most profitable book within the limits. It is evaluated at γ_sat = 10⁻⁶·γ₀ (γ₀ the starting γ), where the
+ * risk term is negligible against α. When σ_sat < σ*(1 − tol) the target is out of reach and, rather than the
+ * γ → 0 book (where Σ no longer shapes anything), the solution is the most risk-averse book that still takes
+ * all but a fraction δ (`saturationShortfall`, default 1 %) of the attainable risk: the γ with
+ * σ_p(γ) = (1 − δ)·σ_sat, flagged `volTargetReached: false`.
+ *
+ * **Search.** Both roots are found by one safeguarded secant method in log γ on a function that is ≈ linear
+ * there: F = log(σ_goal/σ_p) when the target is reachable (σ_p ∝ 1/γ when no inequality binds, so the first
+ * step is exact in that case) and F = log(d/δ) with the shortfall d = 1 − σ_p/σ_sat when saturated (d ∝ γ to
+ * first order near γ = 0). Every solve continues the same ADMM run (`AdmmSolver`) from the previous iterates,
+ * so a solve after a small change of γ takes a few iterations.
  */
 import { InvalidInputError } from '../core/errors.ts';
-import {
-  type AdmmOptions,
-  type PortfolioProblem,
-  type PortfolioSolution,
-  solvePortfolio,
-} from './optimizer.ts';
+import { type AdmmOptions, AdmmSolver, type PortfolioProblem, type PortfolioSolution } from './optimizer.ts';
 
 export interface VolTargetOptions extends AdmmOptions {
   /** Annualised volatility target σ*. */
@@ -19,104 +27,130 @@ export interface VolTargetOptions extends AdmmOptions {
   readonly periodsPerYear?: number;
   /** 'target' hits σ* from either side; 'cap' only lowers risk that exceeds σ*. */
   readonly mode?: 'target' | 'cap';
-  /** Relative tolerance on σ_p/σ* − 1. */
+  /** Relative tolerance on σ_p/σ_goal − 1. */
   readonly tolerance?: number;
   readonly maxSolves?: number;
+  /** δ: when the limits cap the risk below σ*, the book takes (1 − δ)·σ_sat. Default 0.01. */
+  readonly saturationShortfall?: number;
 }
 
 export interface VolTargetSolution extends PortfolioSolution {
   readonly gamma: number;
   readonly exAnteVol: number;
   readonly volTargetReached: boolean;
+  /** σ_sat, the largest risk the limits allow, when the search had to evaluate it (else NaN). */
+  readonly saturatedVol: number;
   readonly solves: number;
   /** ADMM iterations summed over every solve of the search (`iterations` is the last solve's). */
   readonly totalIterations: number;
 }
 
+/** γ_sat/γ₀: the risk term at 10⁻⁶ of the starting risk aversion stands for the γ → 0 limit. */
+const SATURATION_GAMMA = 1e-6;
+
+interface Point {
+  readonly gamma: number;
+  readonly vol: number;
+  readonly sol: PortfolioSolution;
+}
+
 export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions): VolTargetSolution {
   if (!(opts.targetVol > 0)) throw new InvalidInputError(`targetVol must be positive, got ${opts.targetVol}`);
+  const delta = opts.saturationShortfall ?? 0.01;
+  if (!(delta > 0 && delta < 1))
+    throw new InvalidInputError(`saturationShortfall must be in (0, 1), got ${opts.saturationShortfall}`);
   const ppy = opts.periodsPerYear ?? 252;
   const tol = opts.tolerance ?? 1e-3;
-  const maxSolves = opts.maxSolves ?? 40;
+  const maxSolves = opts.maxSolves ?? 30;
   const target = opts.targetVol;
+  const solver = new AdmmSolver(pr, opts);
   let solves = 0;
-  let totalIterations = 0;
-  let warm = opts.warmStart;
-  const run = (gamma: number) => {
-    const sol = solvePortfolio({ ...pr, gamma }, { ...opts, ...(warm ? { warmStart: warm } : {}) });
-    warm = sol.state;
+  let saturatedVol = Number.NaN;
+  const at = (gamma: number): Point => {
+    solver.setRiskAversion(gamma);
+    solver.converge();
     solves++;
-    totalIterations += sol.iterations;
-    return { sol, vol: Math.sqrt(ppy * Math.max(0, pr.Sigma.quadForm(sol.w))), gamma };
+    return { gamma, vol: Math.sqrt(ppy * Math.max(0, solver.risk())), sol: solver.solution() };
   };
-  const done = (
-    r: { sol: PortfolioSolution; vol: number; gamma: number },
-    reached: boolean,
-  ): VolTargetSolution => ({
+  const done = (r: Point, reached: boolean): VolTargetSolution => ({
     ...r.sol,
     gamma: r.gamma,
     exAnteVol: r.vol,
     volTargetReached: reached,
+    saturatedVol,
     solves,
-    totalIterations,
+    totalIterations: solver.iterationsTotal,
   });
+  const near = (r: Point, goal: number) => Math.abs(r.vol / goal - 1) <= tol;
+
+  const start = at(pr.gamma);
+  if (near(start, target)) return done(start, true);
+  if (opts.mode === 'cap' && start.vol <= target) return done(start, true);
+  if (start.vol === 0) return done(start, false); // nothing worth holding: no γ makes risk appear
+
+  let goal = target;
+  let saturated = false;
+  let low: Point | undefined; // a point below the root in γ (more risk than the goal)
+  let high: Point | undefined; // a point above it (less risk)
+  if (start.vol < target) {
+    const sat = at(pr.gamma * SATURATION_GAMMA);
+    // σ_p is non-increasing in γ, so no evaluated book can have more risk than σ_sat: the max guards against
+    // the solver's tolerance
+    saturatedVol = Math.max(sat.vol, start.vol);
+    if (near(sat, target)) return done(sat, true);
+    low = sat;
+    high = start;
+    if (sat.vol < target) {
+      saturated = true;
+      goal = (1 - delta) * saturatedVol;
+      if (near(start, goal)) return done(start, false);
+      if (start.vol > goal) {
+        low = start;
+        high = undefined;
+      }
+      if (sat.vol <= goal) return done(sat, false); // σ_p falls that far by γ_sat: nothing to trade off
+    }
+  } else low = start;
 
   /**
-   * Once the limits cap the risk, every small γ gives nearly the same book and Σ stops mattering. Return
-   * instead the most risk-averse solution that still takes 98% of the attainable risk, so the risk model keeps
-   * shaping the book: raise γ ×4 while the volatility stays above that level.
+   * R − 1 with R = σ_goal/σ_p (reachable) or d/δ (saturated): increasing in γ, zero at the root, and R ≈ γ/γ*
+   * in the regimes of the module comment. Finite everywhere, also where σ_p is flat at σ_sat (R = 0).
    */
-  const mostRiskAverseNear = (saturated: { sol: PortfolioSolution; vol: number; gamma: number }) => {
-    let keep = saturated;
-    for (let k = 0; k < 12; k++) {
-      const next = run(keep.gamma * 4);
-      if (next.vol < 0.98 * saturated.vol) break;
-      keep = next;
-    }
-    return keep;
-  };
-
-  let cur = run(pr.gamma);
-  if (Math.abs(cur.vol / target - 1) <= tol) return done(cur, true);
-  if (opts.mode === 'cap' && cur.vol <= target) return done(cur, true);
-  if (cur.vol === 0) return done(cur, false); // nothing worth holding: no γ makes risk appear
-
-  // Bracket in log γ: `hi` has vol ≥ target (low γ), `lo` has vol ≤ target (high γ).
-  let above: typeof cur | undefined = cur.vol > target ? cur : undefined;
-  let below: typeof cur | undefined = cur.vol < target ? cur : undefined;
-  let guess = cur.gamma * (cur.vol / target); // exact when no inequality binds: w ∝ 1/γ
+  const F = (r: Point) => (saturated ? Math.max(1 - r.vol / saturatedVol, 0) / delta : goal / r.vol) - 1;
+  let last = start;
+  let previous: Point | undefined;
+  let sameSide = 0; // consecutive points on the same side of the root: the secant is creeping
   while (solves < maxSolves) {
-    if (above && below) {
-      // secant on log vol vs log γ, kept strictly inside the bracket
-      const la = Math.log(above.gamma);
-      const lb = Math.log(below.gamma);
-      const va = Math.log(above.vol) - Math.log(target);
-      const vb = Math.log(below.vol) - Math.log(target);
-      let lg = la - (va * (lb - la)) / (vb - va);
-      const lo = Math.min(la, lb);
-      const hi = Math.max(la, lb);
-      if (!(lg > lo + 1e-3 * (hi - lo) && lg < hi - 1e-3 * (hi - lo))) lg = 0.5 * (la + lb);
-      guess = Math.exp(lg);
-    }
-    const previousBelow = below;
-    cur = run(guess);
-    if (Math.abs(cur.vol / target - 1) <= tol) return done(cur, true);
-    if (cur.vol > target) above = cur;
-    else below = cur;
-    // Lowering γ by half or more added almost no risk: the box or gross limit binds, the target is out of reach.
-    if (
-      !above &&
-      previousBelow &&
-      cur.gamma <= 0.5 * previousBelow.gamma &&
-      cur.vol <= previousBelow.vol * 1.005
-    ) {
-      return done(mostRiskAverseNear(cur), false);
-    }
-    if (!above) guess = cur.gamma * Math.max(cur.vol / target, 1e-3) * 0.5;
-    else if (!below) guess = cur.gamma * Math.min(cur.vol / target, 1e3) * 2;
+    const fl = F(last);
+    const fp = previous ? F(previous) : Number.NaN;
+    const lo = low ? Math.log(low.gamma) : Number.NEGATIVE_INFINITY;
+    const hi = high ? Math.log(high.gamma) : Number.POSITIVE_INFINITY;
+    const bracketed = Number.isFinite(lo) && Number.isFinite(hi);
+    let lg: number;
+    if (previous && fl !== fp) {
+      const a = Math.log(previous.gamma);
+      const b = Math.log(last.gamma);
+      lg = b - (fl * (b - a)) / (fl - fp);
+    } else lg = Math.log(last.gamma) - Math.log(fl + 1); // R ∝ γ; +∞ when R = 0 (still flat), capped below
+    // At most a factor 10 per step; inside a bracket, bisect (in log γ) when the step leaves it or the last
+    // two points fell on the same side — σ_p(γ) can be flat up to a breakpoint of the limits.
+    const from = Math.log(last.gamma);
+    if (!(Math.abs(lg - from) <= Math.LN10)) lg = from + (lg < from ? -Math.LN10 : Math.LN10);
+    if (bracketed) {
+      const margin = 1e-3 * (hi - lo);
+      if (sameSide >= 2 || !(lg > lo + margin && lg < hi - margin)) lg = 0.5 * (lo + hi);
+    } else if (!(lg > lo && lg < hi)) lg = Number.isFinite(lo) ? lo + Math.LN10 : hi - Math.LN10;
+    const cur = at(Math.exp(lg));
+    if (near(cur, goal)) return done(cur, !saturated);
+    const below = F(cur) < 0;
+    if (below) low = cur;
+    else high = cur;
+    sameSide = previous === undefined || below !== F(last) < 0 ? 1 : sameSide + 1;
+    previous = last;
+    last = cur;
   }
-  const best = [above, below]
-    .filter((x) => x !== undefined)
-    .sort((a, b) => Math.abs(a.vol - target) - Math.abs(b.vol - target))[0]!;
-  return done(best, Math.abs(best.vol / target - 1) <= 10 * tol);
+  const best = [low, high]
+    .filter((x): x is Point => x !== undefined)
+    .sort((a, b) => Math.abs(a.vol - goal) - Math.abs(b.vol - goal))[0]!;
+  return done(best, !saturated && Math.abs(best.vol / goal - 1) <= 10 * tol);
 }
