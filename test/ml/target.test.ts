@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/core/config.ts';
 import {
   classBalanceWeights,
   classOfReturn,
@@ -225,5 +226,13 @@ describe('panelTarget: absolute and market-relative labels (ml.target)', () => {
     const before = Float64Array.from(close);
     before[t * N + 3] = 140;
     expect(panelTarget(before, T, N, { ...opts, target: 'market_relative' }).label[t * N + 0]).toBe(1);
+  });
+});
+
+describe('ml.target configuration', () => {
+  it('defaults to market_relative; ALPHALAB_ML__TARGET overrides it; unknown values are refused', () => {
+    expect(loadConfig({ env: {} }).ml.target).toBe('market_relative');
+    expect(loadConfig({ env: { ALPHALAB_ML__TARGET: 'absolute' } }).ml.target).toBe('absolute');
+    expect(() => loadConfig({ env: { ALPHALAB_ML__TARGET: 'relative' } })).toThrow(/target/);
   });
 });

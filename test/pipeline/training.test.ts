@@ -56,9 +56,9 @@ describe('training pipeline end to end (small synthetic market)', () => {
       expect(r.promoted).toBe(true);
       expect(r.featureCount).toBeGreaterThan(60);
       expect(r.windows.filter((w) => w.metrics).length).toBe(1);
-      // Out-of-sample metrics are defined (on this small synthetic market the booster does not beat the
-      // class-prior log loss — see docs/decisions/060).
-      for (const k of ['log_loss', 'raw_log_loss', 'prior_log_loss', 'accuracy'] as const)
+      // Out-of-sample metrics are defined (one window of a tiny booster; skill is asserted at a larger size
+      // in training-skill.test.ts, docs/decisions/067).
+      for (const k of ['log_loss', 'raw_log_loss', 'prior_log_loss', 'accuracy', 'calibrated_brier'] as const)
         expect(r.metrics.test[k]).toBeGreaterThan(0);
       expect(r.metrics.test.rows).toBeGreaterThan(500);
       // Platt scaling on the hold-out brings the class-weighted probabilities back towards the frequencies.
