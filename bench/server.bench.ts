@@ -1,13 +1,18 @@
 /**
  * Server benchmarks (issue 10): GET /api/features/latest and GET /api/features/point-in-time under an
- * open-loop load of 500 requests per second from an in-process client on 127.0.0.1 (2500 requests, 5 s, bounded),
- * over a DuckDB store of 500 entities × 250 days × 5 features (625 000 events). Latency is measured from each
- * request's scheduled send time, so a slow server cannot hide queueing (no coordinated omission). Targets:
- * 0 errors; p99 reported.
+ * open-loop load of 500 requests per second from a client in its own process on 127.0.0.1
+ * (bench/server-load.mjs; 2500 requests, 5 s, bounded), over a store of 500 entities × 250 days × 5 features
+ * (625 000 events), DuckDB and — with ALPHALAB_TEST_PG_URL — PostgreSQL. Latency is measured from each
+ * request's scheduled send time (no coordinated omission).
+ *
+ * Each case runs two passes with different random requests: `cold` right after the server starts, then
+ * `warm`. The server's process CPU (main thread, DuckDB's threads; not the PostgreSQL server's) is measured
+ * around each pass and reported per request, with the 1-minute load average. Targets: 0 errors, the offered
+ * rate sustained; p50/p99 reported.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { businessDays, closeTime } from '../src/core/calendar.ts';
 import { Rng } from '../src/core/rng.ts';
@@ -18,11 +23,12 @@ import { defineBenchmarks } from './harness.ts';
 const E = 500;
 const D = 250;
 const FEATURES = ['f0', 'f1', 'f2', 'f3', 'f4'];
-const RATE = 500;
-const COUNT = 2500;
+const RATE = Number(process.env.ALPHALAB_BENCH_SERVER_RATE ?? 500);
+const COUNT = Number(process.env.ALPHALAB_BENCH_SERVER_COUNT ?? 2500);
 const TIME_LIMIT_MS = 20_000;
 const dates = businessDays('2023-01-02', D);
 const entities = Array.from({ length: E }, (_, e) => `SEC${String(e).padStart(4, '0')}`);
+const CLIENT = join(import.meta.dirname, 'server-load.mjs');
 
 interface State {
   readonly dir: string;
@@ -74,92 +80,66 @@ async function setup(kind: 'duckdb' | 'postgres'): Promise<State> {
   };
 }
 
-function get(agent: Agent, url: string): Promise<number> {
-  return new Promise((resolve) => {
-    const req = request(url, { agent }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+/** One open-loop pass from a client process; the server's CPU per request from this process's usage. */
+async function pass(state: State, paths: readonly string[], label: string): Promise<Record<string, number>> {
+  const file = join(state.dir, `paths-${label}.json`);
+  writeFileSync(file, JSON.stringify(paths));
+  const cpu0 = process.cpuUsage();
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLIENT, state.url, file, String(RATE), String(TIME_LIMIT_MS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
-    req.on('error', () => resolve(0));
-    req.end();
+    let text = '';
+    child.stdout.on('data', (b: Buffer) => {
+      text += b.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`load client exit ${code}`))));
   });
-}
-
-const quantile = (sorted: Float64Array, q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-
-/** Open-loop load: request k is sent at t0 + k/RATE; latency counts from that scheduled instant. */
-async function load(state: State, path: (rng: Rng) => string): Promise<Record<string, number>> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const rng = new Rng(17);
-  const paths = Array.from({ length: COUNT }, () => path(rng));
-  const latency = new Float64Array(COUNT).fill(Number.NaN);
-  let errors = 0;
-  const t0 = performance.now();
-  const pending: Promise<void>[] = [];
-  for (let k = 0; k < COUNT; k++) {
-    const at = t0 + (k * 1000) / RATE;
-    const wait = at - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    if (performance.now() - t0 > TIME_LIMIT_MS) break;
-    pending.push(
-      get(agent, `${state.url}${paths[k]}`).then((status) => {
-        latency[k] = performance.now() - at;
-        if (status !== 200) errors++;
-      }),
-    );
-  }
-  await Promise.all(pending);
-  const elapsed = performance.now() - t0;
-  agent.destroy();
-  const done = latency.filter((x) => !Number.isNaN(x)).sort();
-  return {
-    requests: done.length,
-    errors: errors + (COUNT - done.length),
-    achievedRps: (done.length * 1000) / elapsed,
-    p50Ms: quantile(done, 0.5),
-    p90Ms: quantile(done, 0.9),
-    p99Ms: quantile(done, 0.99),
-    maxMs: done[done.length - 1]!,
-  };
+  const cpu = process.cpuUsage(cpu0);
+  const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+  const res: Record<string, number> = {};
+  for (const [k, v] of Object.entries(r)) res[`${label}.${k}`] = v;
+  res[`${label}.serverCpuMs`] = (cpu.user + cpu.system) / 1000;
+  res[`${label}.serverCpuUsPerRequest`] = (cpu.user + cpu.system) / Math.max(1, r.requests!);
+  res[`${label}.loadAvg1`] = loadavg()[0]!;
+  return res;
 }
 
 const asOf = (rng: Rng) => `${dates[50 + rng.int(D - 50)]}T23:00:00Z`;
 
+function scenario(kind: 'duckdb' | 'postgres', name: string, path: (rng: Rng) => string) {
+  return {
+    name: `server.features.${name}.${kind}`,
+    size: `2 × ${COUNT} GET @ ${RATE}/s, ${E}×${D}×${FEATURES.length} events`,
+    target: '0 errors, offered rate sustained; p50/p99 reported',
+    setup: () => setup(kind),
+    async run(state: State) {
+      try {
+        const rng = new Rng(17);
+        const cold = Array.from({ length: COUNT }, () => path(rng));
+        const warm = Array.from({ length: COUNT }, () => path(rng));
+        return { ...(await pass(state, cold, 'cold')), ...(await pass(state, warm, 'warm')) };
+      } finally {
+        await state.close();
+      }
+    },
+  };
+}
+
 const cases = (kind: 'duckdb' | 'postgres') => [
-  {
-    name: `server.features.latest.${kind}`,
-    size: `${COUNT} GET @ ${RATE}/s, ${E}×${D}×${FEATURES.length} events`,
-    target: '0 errors; p99 reported',
-    setup: () => setup(kind),
-    async run(state: State) {
-      try {
-        return await load(
-          state,
-          (rng) => `/api/features/latest?entity=${entities[rng.int(E)]}&features=f0,f1,f2&asOf=${asOf(rng)}`,
-        );
-      } finally {
-        await state.close();
-      }
-    },
-  },
-  {
-    name: `server.features.pit.${kind}`,
-    size: `${COUNT} GET @ ${RATE}/s, ${E}×${D}×${FEATURES.length} events`,
-    target: '0 errors; p99 reported',
-    setup: () => setup(kind),
-    async run(state: State) {
-      try {
-        return await load(
-          state,
-          (rng) =>
-            `/api/features/point-in-time?entity=${entities[rng.int(E)]}&features=f0,f1,f2,f3,f4&asOf=${asOf(rng)}`,
-        );
-      } finally {
-        await state.close();
-      }
-    },
-  },
+  scenario(
+    kind,
+    'latest',
+    (rng) => `/api/features/latest?entity=${entities[rng.int(E)]}&features=f0,f1,f2&asOf=${asOf(rng)}`,
+  ),
+  scenario(kind, 'latest-now', (rng) => `/api/features/latest?entity=${entities[rng.int(E)]}`),
+  scenario(
+    kind,
+    'pit',
+    (rng) =>
+      `/api/features/point-in-time?entity=${entities[rng.int(E)]}&features=f0,f1,f2,f3,f4&asOf=${asOf(rng)}`,
+  ),
 ];
 
 export default defineBenchmarks([...cases('duckdb'), ...(PG_URL ? cases('postgres') : [])]);

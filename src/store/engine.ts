@@ -95,6 +95,14 @@ export interface StoreEngine extends SqlSession {
   loadFeatureEvents(tx: SqlSession, batch: EncodedFeatureBatch): Promise<LoadFeatureResult>;
   /** Answers a point-in-time query (methods.md §10) through a temporary table and a join. */
   pointInTime(query: EncodedPitQuery): Promise<PitColumns>;
+  /**
+   * A token that changes whenever committed data may have changed, so a reader can keep what it read while
+   * the token stays the same (the server's feature cache). Reading it costs far less than a query of the
+   * data: DuckDB counts the writes of this engine (a DuckDB file admits one writing process, so no other
+   * write exists); PostgreSQL returns the transaction snapshot, which changes with every commit anywhere in
+   * the cluster, this process's or another's. Optional: engines without it are never cached.
+   */
+  dataVersion?(): Promise<string>;
   /** Closes native handles; idempotent. */
   close(): Promise<void>;
 }

@@ -5,7 +5,7 @@ export { DuckDbEngine, openDuckDbEngine } from './duckdb/engine.ts';
 export type { Dialect, SqlParam, SqlRow, SqlSession, StoreEngine } from './engine.ts';
 export type { DefineFeatureOptions } from './features/catalog.ts';
 export { exportTrainingSet, type TrainingSetExport, trainingSetFingerprint } from './features/export.ts';
-export { FeatureStore, pitCell, type ReadOptions } from './features/feature-store.ts';
+export { FeatureStore, latestVersions, pitCell, type ReadOptions } from './features/feature-store.ts';
 export type {
   FeatureDef,
   FeatureFrame,

@@ -4,10 +4,20 @@
  * cell is explicit (value null, times null), never 0.
  */
 import { z } from 'zod';
-import type { FeatureSpec, JsonValue } from '../../store/features/types.ts';
+import type { FeatureDef, FeatureSpec, FeatureValue, JsonValue } from '../../store/features/types.ts';
 import type { Store } from '../../store/open-store.ts';
 import { route } from '../route.ts';
-import { csvList, instant, isoOrNull, pageOf, pageQuery, paginate, safeName } from '../schemas.ts';
+import {
+  csvList,
+  finiteOrNull,
+  instant,
+  isoOrNull,
+  pageOf,
+  pageQuery,
+  paginate,
+  safeName,
+} from '../schemas.ts';
+import { FeatureReadCache } from '../sources/feature-cache.ts';
 
 const MAX_PIT_REQUESTS = 10_000;
 const MAX_FEATURES = 200;
@@ -39,7 +49,30 @@ function specs(names: readonly string[] | undefined): FeatureSpec[] | undefined 
   });
 }
 
-export function featureRoutes(store: Store) {
+/** A cell on the wire: NaN (no data) as null, instants as ISO text. */
+function wireCell(v: FeatureValue) {
+  return {
+    feature: v.feature,
+    version: v.version,
+    value: typeof v.value === 'number' ? finiteOrNull(v.value) : v.value,
+    eventTime: isoOrNull(v.eventTimeMs),
+    ingestTime: isoOrNull(v.ingestTimeMs),
+  };
+}
+
+const emptyCell = (d: FeatureDef) => ({
+  feature: d.name,
+  version: d.version,
+  value: null,
+  eventTime: null,
+  ingestTime: null,
+});
+
+/**
+ * `cache` answers the single-entity reads from memory, invalidated by the store's data version (see
+ * sources/feature-cache.ts); the batch point-in-time query always goes to the store.
+ */
+export function featureRoutes(store: Store, cache: FeatureReadCache = new FeatureReadCache(store)) {
   const fs = store.features;
   return [
     route({
@@ -87,21 +120,17 @@ export function featureRoutes(store: Store) {
       handler: async ({ query }) => {
         const asOf = query.asOf ?? Date.now();
         const list = specs(query.features);
-        const m = await fs.getLatest(query.entity, list, {
-          asOf,
-          ...(query.version === undefined ? {} : { version: query.version }),
-        });
-        return {
-          entity: query.entity,
-          asOf: new Date(asOf).toISOString(),
-          features: [...m.values()].map((v) => ({
-            feature: v.feature,
-            version: v.version,
-            value: v.value,
-            eventTime: isoOrNull(v.eventTimeMs),
-            ingestTime: isoOrNull(v.ingestTimeMs),
-          })),
-        };
+        const values = cache.enabled
+          ? await cache.latest(query.entity, list, asOf, query.version)
+          : [
+              ...(
+                await fs.getLatest(query.entity, list, {
+                  asOf,
+                  ...(query.version === undefined ? {} : { version: query.version }),
+                })
+              ).values(),
+            ];
+        return { entity: query.entity, asOf: new Date(asOf).toISOString(), features: values.map(wireCell) };
       },
     }),
     route({
@@ -113,8 +142,16 @@ export function featureRoutes(store: Store) {
       query: z.object({ entity: safeName, asOf: instant, features: csvList }),
       response: z.object({ entity: z.string(), asOf: z.string(), features: z.array(cellSchema) }),
       handler: async ({ query }) => {
-        const rows = await pit(store, [{ entity: query.entity, asOf: query.asOf }], specs(query.features)!);
-        return rows[0]!;
+        if (!cache.enabled) {
+          const rows = await pit(store, [{ entity: query.entity, asOf: query.asOf }], specs(query.features)!);
+          return rows[0]!;
+        }
+        const { defs, cells } = await cache.pointInTime(query.entity, specs(query.features)!, query.asOf);
+        return {
+          entity: query.entity,
+          asOf: new Date(query.asOf).toISOString(),
+          features: cells.map((c, f) => (c ? wireCell(c) : emptyCell(defs[f]!))),
+        };
       },
     }),
     route({

@@ -56,10 +56,15 @@ class DuckDbSession implements SqlSession {
   }
 }
 
+/** Statements that cannot change data (anything else counts as a write for dataVersion). */
+const READ_ONLY = /^\s*SELECT\b/i;
+
 export class DuckDbEngine implements StoreEngine {
   readonly dialect = duckdbDialect;
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Statements and transactions that may have written, counted once they finished (dataVersion). */
+  private writes = 0;
   private readonly session: DuckDbSession;
 
   constructor(
@@ -80,25 +85,48 @@ export class DuckDbEngine implements StoreEngine {
   }
 
   query<R extends SqlRow = SqlRow>(sql: string, params?: readonly SqlParam[]): Promise<R[]> {
-    return this.serial(() => this.session.query<R>(sql, params));
+    if (READ_ONLY.test(sql)) return this.serial(() => this.session.query<R>(sql, params));
+    return this.serial(() => this.counted(this.session.query<R>(sql, params)));
   }
 
   exec(sql: string): Promise<void> {
-    return this.serial(() => this.session.exec(sql));
+    return this.serial(() => this.counted(this.session.exec(sql)));
   }
 
   transaction<T>(fn: (tx: SqlSession) => Promise<T>): Promise<T> {
-    return this.serial(async () => {
-      await this.conn.run('BEGIN TRANSACTION');
-      try {
-        const out = await fn(this.session);
-        await this.conn.run('COMMIT');
-        return out;
-      } catch (e) {
-        await this.conn.run('ROLLBACK').catch(() => undefined);
-        throw e;
-      }
-    });
+    return this.serial(() =>
+      this.counted(
+        (async () => {
+          await this.conn.run('BEGIN TRANSACTION');
+          try {
+            const out = await fn(this.session);
+            await this.conn.run('COMMIT');
+            return out;
+          } catch (e) {
+            await this.conn.run('ROLLBACK').catch(() => undefined);
+            throw e;
+          }
+        })(),
+      ),
+    );
+  }
+
+  /**
+   * The count of finished writes. Every statement runs serially on this engine's connection and the count
+   * moves when a write has finished (committed or not), before its caller sees the result, so a reader
+   * that saw the same count twice saw no write in between.
+   */
+  dataVersion(): Promise<string> {
+    return Promise.resolve(String(this.writes));
+  }
+
+  /** Counts `work` as a write once it has finished, whether it succeeded or not. */
+  private async counted<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } finally {
+      this.writes++;
+    }
   }
 
   loadFeatureEvents(tx: SqlSession, batch: EncodedFeatureBatch): Promise<LoadFeatureResult> {

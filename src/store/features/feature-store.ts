@@ -248,7 +248,8 @@ export class FeatureStore {
   }
 }
 
-function latestVersions(defs: readonly FeatureDef[], version: number | undefined): FeatureDef[] {
+/** Per feature name, the definition of `version`, or the newest when undefined (getLatest without features). */
+export function latestVersions(defs: readonly FeatureDef[], version: number | undefined): FeatureDef[] {
   const byName = new Map<string, FeatureDef>();
   for (const d of defs) {
     if (version !== undefined) {

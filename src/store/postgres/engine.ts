@@ -121,6 +121,16 @@ export class PostgresEngine implements StoreEngine {
     }
   }
 
+  /**
+   * The current transaction snapshot (xmin:xmax:in-progress ids): identical snapshots see the same
+   * committed data, and every commit or abort anywhere in the cluster changes it, whichever process made
+   * it. Read-only transactions get no id, so readers leave it unchanged.
+   */
+  async dataVersion(): Promise<string> {
+    const res = await this.pool.query('SELECT txid_current_snapshot()::text AS s');
+    return String(res.rows[0].s);
+  }
+
   /** Re-reads whether feature_events is natively partitioned (false for a TimescaleDB hypertable). */
   async refreshLayout(): Promise<void> {
     const rows = await this.query<{ relkind: string }>(
