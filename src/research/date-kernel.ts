@@ -5,22 +5,20 @@
  * with. Functions (all pointers are byte addresses into the memory):
  *
  * - `bucketRank` — signals/bucket-rank.ts, exact average ranks.
- * - `classify(ranks, N, m, Q, cs16, cs, top, bottom, first, last, counts, header) → Σc²` — one pass in stock
- *   order over the ranks r: centred ranks c = r − (m+1)/2 as float64 and doubled as int16 (the SIMD rank-IC
- *   operand), the decile members (bottom: 10r ≤ m, top: 10r > 9m, methods.md §8) and the quantile buckets
- *   ⌈Q·r/m⌉ with the members of buckets 1 and Q (methods.md §3). Lists are filled without branches (the
- *   index is always stored, the length advances by the condition), so they need N + 1 slots.
+ * - `centre(ranks, N, m, cs16) → Σc²` — the doubled centred ranks 2c = 2r − (m+1) as int16 (the SIMD
+ *   rank-IC operand; 0 for NaN) and Σc², two ranks per f64x2. Exact: 2c is an integer, Σ(2c)² < 2^53.
  * - `dot` — research/i16-dot.ts, exact Σ of int16 products.
  * - `memberSpreads(rowA, rowB, top, nTop, bottom, nBottom, minCount, out)` — for two forward-return rows at
  *   once (one per f64x2 lane): mean over the top members − mean over the bottom members of the non-NaN
- *   values, NaN when a side has fewer than minCount of them. The decile spread LS of two skips per call;
- *   with buckets Q and 1 as the sides, the Q5 − Q1 spread.
+ *   values, NaN when a side has fewer than minCount of them. Member lists are stock indices; the caller
+ *   passes slices of the ranker's sorted order (the top decile is its last stocks, the bottom decile its
+ *   first), so the decile spread LS of two skips costs one call; with buckets Q and 1, the Q5 − Q1 spread.
  * - `hash(x, n, state)` — the duplicate hash of signals/duplicates.ts (`ValueHasher`) over n float64, same
  *   words, same result; state is its two 32-bit lanes.
  *
- * Ranks, centred ranks, Σc² and the int16 dots are exact; the member means sum in stock order with the
- * members split over two lanes when two rows share a call — only those sums' rounding differs from the
- * JavaScript reference (ic-accumulator-js.ts), within a few ulps.
+ * Ranks, centred ranks, Σc² and the int16 dots are exact; the member means sum in rank order over two
+ * accumulators — only those sums' rounding differs from the JavaScript reference (ic-accumulator-js.ts,
+ * stock order), by a few ulps.
  */
 import { FunctionBuilder, ModuleBuilder, type WasmModule, wasmApi } from '../core/wasm.ts';
 import { bucketRankFunction } from '../signals/bucket-rank.ts';
@@ -39,64 +37,61 @@ function upTo(f: FunctionBuilder, idx: string, label: string, limit: () => void,
   f.br(label).end().end();
 }
 
-function classifyFunction(): FunctionBuilder {
-  const f = new FunctionBuilder(
-    'classify',
-    params(['ranks', 'N', 'm', 'Q', 'cs16', 'cs', 'top', 'bottom', 'first', 'last', 'counts', 'header']),
-    ['f64'],
-  )
-    .local(['i', 'b', 'nTop', 'nBottom', 'nFirst', 'nLast', 'a'], 'i32')
-    .local(['r', 'v', 'c', 'mf', 'invM', 'Qf', 'qr', 'est', 'sss'], 'f64');
-  const at = (base: string, idx: string, shift: number) =>
-    f.get(base).get(idx).i32(shift).op('i32.shl').op('i32.add');
-  /** list[n] = i; n += (condition on the stack). */
-  const appendIf = (list: string, n: string) => {
-    f.set('a');
-    at(list, n, 2).get('i').store('i32.store');
-    f.get(n).get('a').op('i32.add').set(n);
-  };
-  f.get('m').op('f64.convert_i32_s').tee('mf').f64(1).op('f64.add').f64(0.5).op('f64.mul').set('c');
-  f.get('Q').op('f64.convert_i32_s').set('Qf');
-  f.f64(1).get('mf').op('f64.div').set('invM');
-  f.get('counts').i32(0).get('Q').i32(1).op('i32.add').i32(2).op('i32.shl').op('memory.fill');
-  upTo(
-    f,
-    'i',
-    'stocks',
-    () => f.get('N'),
-    () => {
-      at('ranks', 'i', 3).load('f64.load').tee('r').get('r').op('f64.ne').if();
-      at('cs', 'i', 3).f64(Number.NaN).store('f64.store');
-      at('cs16', 'i', 1).i32(0).store('i32.store16');
-      f.else();
-      f.get('r').get('c').op('f64.sub').set('v');
-      at('cs', 'i', 3).get('v').store('f64.store');
-      f.get('sss').get('v').get('v').op('f64.mul').op('f64.add').set('sss');
-      at('cs16', 'i', 1).get('v').f64(2).op('f64.mul').op('i32.trunc_sat_f64_s').store('i32.store16');
-      // Deciles ⌈10·r/m⌉ (exact: ranks are half-integers): bottom r ≤ m/10, top r > 9m/10.
-      f.f64(10).get('r').op('f64.mul').get('mf').op('f64.le');
-      appendIf('bottom', 'nBottom');
-      f.f64(10).get('r').op('f64.mul').f64(9).get('mf').op('f64.mul').op('f64.gt');
-      appendIf('top', 'nTop');
-      // Bucket b = ⌈Q·r/m⌉ without a division: est = ⌈Q·r·(1/m)⌉ is within one of b, and the exact
-      // comparisons (est − 1)·m ≥ Q·r and est·m < Q·r (integer products) correct it.
-      f.get('Qf').get('r').op('f64.mul').set('qr');
-      f.get('qr').get('invM').op('f64.mul').op('f64.ceil').tee('est').op('i32.trunc_sat_f64_s');
-      f.get('est').f64(1).op('f64.sub').get('mf').op('f64.mul').get('qr').op('f64.ge').op('i32.sub');
-      f.get('est').get('mf').op('f64.mul').get('qr').op('f64.lt').op('i32.add').set('b');
-      at('counts', 'b', 2).tee('a').get('a').load('i32.load').i32(1).op('i32.add').store('i32.store');
-      f.get('b').i32(1).op('i32.eq');
-      appendIf('first', 'nFirst');
-      f.get('b').get('Q').op('i32.eq');
-      appendIf('last', 'nLast');
-      f.end();
-    },
-  );
-  f.get('header').get('nTop').store('i32.store', 0);
-  f.get('header').get('nBottom').store('i32.store', 4);
-  f.get('header').get('nFirst').store('i32.store', 8);
-  f.get('header').get('nLast').store('i32.store', 12);
-  f.get('sss');
+function centreFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('centre', params(['ranks', 'N', 'm', 'cs16']), ['f64'])
+    .local(['i', 'p'], 'i32')
+    .local(['d', 'r'], 'f64')
+    .local(['v', 'dv', 'mask', 'sq', 'shift'], 'v128');
+  // 2c = 2r − (m+1), two ranks per f64x2; NaN ranks give 0 (trunc_sat) and add nothing to Σ(2c)².
+  f.get('m').i32(1).op('i32.add').op('f64.convert_i32_s').op('f64x2.splat').set('shift');
+  f.block('pairsDone').loop('pairs');
+  f.get('i').i32(1).op('i32.add').get('N').op('i32.ge_s').brIf('pairsDone');
+  f.get('ranks').get('i').i32(3).op('i32.shl').op('i32.add').load('v128.load', 0, 3).tee('v');
+  f.get('v').op('f64x2.add').get('shift').op('f64x2.sub').tee('dv');
+  f.get('v')
+    .get('v')
+    .op('f64x2.eq')
+    .op('v128.and')
+    .tee('dv')
+    .get('dv')
+    .op('f64x2.mul')
+    .get('sq')
+    .op('f64x2.add');
+  f.set('sq');
+  // Two int16 at cs16 + 2i: narrow the two int32 lanes and store their 32 bits.
+  f.get('cs16').get('i').i32(1).op('i32.shl').op('i32.add').tee('p');
+  f.get('dv').op('i32x4.trunc_sat_f64x2_s_zero').get('dv').op('i32x4.trunc_sat_f64x2_s_zero');
+  f.op('i16x8.narrow_i32x4_s').lane('i32x4.extract_lane', 0).store('i32.store', 0, 1);
+  f.get('i').i32(2).op('i32.add').set('i').br('pairs');
+  f.end().end();
+  f.get('sq').lane('f64x2.extract_lane', 0).get('sq').lane('f64x2.extract_lane', 1).op('f64.add').set('d');
+  // The last rank of an odd row.
+  f.get('i').get('N').op('i32.lt_s').if();
+  f.get('ranks')
+    .get('i')
+    .i32(3)
+    .op('i32.shl')
+    .op('i32.add')
+    .load('f64.load')
+    .tee('r')
+    .get('r')
+    .op('f64.eq')
+    .if();
+  f.get('r').get('r').op('f64.add').get('shift').lane('f64x2.extract_lane', 0).op('f64.sub').set('r');
+  f.get('d').get('r').get('r').op('f64.mul').op('f64.add').set('d');
+  f.get('cs16')
+    .get('i')
+    .i32(1)
+    .op('i32.shl')
+    .op('i32.add')
+    .get('r')
+    .op('i32.trunc_sat_f64_s')
+    .store('i32.store16');
+  f.else();
+  f.get('cs16').get('i').i32(1).op('i32.shl').op('i32.add').i32(0).store('i32.store16');
+  f.end().end();
+  // Σ(2c)² / 4 = Σc²: every term and partial sum is an integer below 2^53, so this is exact in any order.
+  f.get('d').f64(0.25).op('f64.mul');
   return f;
 }
 
@@ -105,33 +100,37 @@ function memberSpreadsFunction(): FunctionBuilder {
     'memberSpreads',
     params(['rowA', 'rowB', 'top', 'nTop', 'bottom', 'nBottom', 'minCount', 'out']),
   )
-    .local(['j', 'i'], 'i32')
-    .local(['v', 'mask', 'sum', 'count', 'mean'], 'v128');
+    .local(['p', 'end', 'i'], 'i32')
+    .local(['v', 'mask', 'sum', 'count', 'sum0', 'sum1', 'count0', 'count1', 'mean'], 'v128');
   /** mean (per lane) over `members` of rowA/rowB values that are not NaN; NaN below minCount. */
+  /** Adds the rowA/rowB values of member j (byte offset of its index: p) into sum`acc` and count`acc`. */
+  const addMember = (p: string, offset: number, acc: string) => {
+    f.get(p).load('i32.load', offset).i32(3).op('i32.shl').set('i');
+    f.get('rowA').get('i').op('i32.add').load('f64.load').op('f64x2.splat');
+    f.get('rowB').get('i').op('i32.add').load('f64.load').lane('f64x2.replace_lane', 1).tee('v');
+    f.get('v').op('f64x2.eq').tee('mask');
+    f.get('v').op('v128.and').get(`sum${acc}`).op('f64x2.add').set(`sum${acc}`);
+    f.get(`count${acc}`).get('mask').op('i64x2.sub').set(`count${acc}`);
+  };
+  /**
+   * mean (per lane) over `members` of the rowA/rowB values that are not NaN; NaN below minCount. Even and
+   * odd members go to two accumulators, so consecutive additions do not wait on each other.
+   */
   const sideMean = (members: string, n: string, label: string) => {
-    f.f64x2(0, 0).tee('sum').set('count').i32(0).set('j');
-    upTo(
-      f,
-      'j',
-      label,
-      () => f.get(n),
-      () => {
-        f.get(members)
-          .get('j')
-          .i32(2)
-          .op('i32.shl')
-          .op('i32.add')
-          .load('i32.load')
-          .i32(3)
-          .op('i32.shl')
-          .set('i');
-        f.get('rowA').get('i').op('i32.add').load('f64.load').op('f64x2.splat');
-        f.get('rowB').get('i').op('i32.add').load('f64.load').lane('f64x2.replace_lane', 1).tee('v');
-        f.get('v').op('f64x2.eq').tee('mask');
-        f.get('v').op('v128.and').get('sum').op('f64x2.add').set('sum');
-        f.get('count').get('mask').op('i64x2.sub').set('count');
-      },
-    );
+    f.f64x2(0, 0).tee('sum0').tee('sum1').tee('count0').set('count1');
+    f.get(members).set('p');
+    f.get(members).get(n).i32(2).op('i32.shl').op('i32.add').set('end');
+    f.block(`${label}Done`).loop(label);
+    f.get('p').i32(8).op('i32.add').get('end').op('i32.gt_u').brIf(`${label}Done`);
+    addMember('p', 0, '0');
+    addMember('p', 4, '1');
+    f.get('p').i32(8).op('i32.add').set('p').br(label);
+    f.end().end();
+    f.get('p').get('end').op('i32.lt_u').if();
+    addMember('p', 0, '0');
+    f.end();
+    f.get('sum0').get('sum1').op('f64x2.add').set('sum');
+    f.get('count0').get('count1').op('i64x2.add').set('count');
     // mean = count < minCount ? NaN : sum / count, lane by lane (bitselect takes the first where set).
     f.f64x2(Number.NaN, Number.NaN);
     f.get('sum');
@@ -204,7 +203,7 @@ export function dateKernelModule(): WasmModule | null {
       ? new ModuleBuilder()
           .importMemory()
           .func(bucketRankFunction())
-          .func(classifyFunction())
+          .func(centreFunction())
           .func(dotFunction())
           .func(memberSpreadsFunction())
           .func(hashFunction())
@@ -217,7 +216,7 @@ export function dateKernelModule(): WasmModule | null {
 /** The exports of an instance of {@link dateKernelModule}. */
 export interface DateKernelExports {
   bucketRank(...ptrs: number[]): number;
-  classify(...args: number[]): number;
+  centre(ranks: number, N: number, m: number, cs16: number): number;
   dot(a: number, b: number, n: number, blk: number): number;
   memberSpreads(...args: number[]): void;
   hash(x: number, n: number, state: number): void;

@@ -33,8 +33,8 @@ import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation }
 export { dotCentredRanks } from './ic-accumulator-js.ts';
 export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
 
-/** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates, Q buckets. */
-function memoryLayout(N: number, H: number, R: number, Q: number) {
+/** Byte layout of the kernel memory for N stocks, H horizons and rings of R dates. */
+function memoryLayout(N: number, H: number, R: number) {
   const rank = bucketRankLayout(N);
   let at = rank.end;
   const take = (bytes: number) => {
@@ -45,13 +45,6 @@ function memoryLayout(N: number, H: number, R: number, Q: number) {
   const stride = Math.ceil(N / 8) * 8;
   return {
     rank,
-    centred: take(8 * N),
-    top: take(4 * (N + 1)),
-    bottom: take(4 * (N + 1)),
-    first: take(4 * (N + 1)),
-    last: take(4 * (N + 1)),
-    counts: take(4 * (Q + 1)),
-    header: take(16),
     hashState: take(8),
     spreads: take(16),
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
@@ -79,9 +72,13 @@ export class IcAccumulator {
   private readonly R: number;
   private readonly x: Float64Array;
   private readonly rank: Float64Array;
+  /** Stock indices in ascending order of the signal (the ranker's sort). */
+  private readonly sorted: Int32Array;
+  /** Centred ranks as float64, filled only for dates that need the general (NaN-aware) IC loop. */
   private readonly centred: Float64Array;
-  private readonly header: Int32Array;
-  private readonly counts: Int32Array;
+  private centredDate = -1;
+  /** The date's quantile-bucket boundaries: #{ranks r with Q·r ≤ q·n}, q = 0 … Q. */
+  private readonly bucketEnd: Int32Array;
   private readonly hashState: Int32Array;
   private readonly spreadOut: Float64Array;
   private readonly i16: Int16Array;
@@ -106,7 +103,7 @@ export class IcAccumulator {
     const H = ctx.horizons.length;
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
-    this.L = memoryLayout(N, H, this.R, options.quantiles);
+    this.L = memoryLayout(N, H, this.R);
     this.sxy = new Float64Array(S);
     this.fastSkip = new Int32Array(S);
     this.lsSkip = new Int32Array(S);
@@ -125,7 +122,11 @@ export class IcAccumulator {
         { length: 5 },
         () => new Float64Array(none),
       ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-      [this.header, this.counts, this.hashState] = [new Int32Array(0), new Int32Array(0), new Int32Array(0)];
+      [this.sorted, this.bucketEnd, this.hashState] = [
+        new Int32Array(0),
+        new Int32Array(0),
+        new Int32Array(0),
+      ];
       this.i16 = new Int16Array(0);
       return;
     }
@@ -138,9 +139,9 @@ export class IcAccumulator {
     const L = this.L;
     this.x = new Float64Array(buf, L.rank.x, N);
     this.rank = new Float64Array(buf, L.rank.out, N);
-    this.centred = new Float64Array(buf, L.centred, N);
-    this.header = new Int32Array(buf, L.header, 4);
-    this.counts = new Int32Array(buf, L.counts, options.quantiles + 1);
+    this.sorted = new Int32Array(buf, L.rank.sorted, N);
+    this.centred = new Float64Array(N);
+    this.bucketEnd = new Int32Array(options.quantiles + 1);
     this.hashState = new Int32Array(buf, L.hashState, 2);
     this.spreadOut = new Float64Array(buf, L.spreads, 2);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
@@ -207,6 +208,28 @@ export class IcAccumulator {
     return this.L.forward + 8 * this.ctx.N * (hi * this.R + (u % this.R));
   }
 
+  /** #{s < n : den·rank(sorted[s]) ≤ num}: ranks do not decrease along the sorted order, so a bisection. */
+  private ranksAtMost(n: number, den: number, num: number): number {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (den * this.rank[this.sorted[mid]!]! <= num) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Date t's centred ranks r − (n+1)/2 as float64 (NaN where no signal), computed once per date. */
+  private centredRanks(t: number, n: number): Float64Array {
+    if (this.centredDate !== t) {
+      const c = (n + 1) / 2;
+      for (let i = 0; i < this.ctx.N; i++) this.centred[i] = this.rank[i]! - c;
+      this.centredDate = t;
+    }
+    return this.centred;
+  }
+
   private reduceLoaded(t: number, z: Float64Array): void {
     const { ctx, o, L } = this;
     const k = this.k!;
@@ -215,32 +238,29 @@ export class IcAccumulator {
     const r = L.rank;
     let n = k.bucketRank(r.x, N, r.out, r.values, r.position, r.start, r.bucket, r.sorted, r.sortedValues);
     // −1: the row needs the general radix ranker (clustered or infinite values); NaN ranks are written.
-    if (n < 0) n = rankAverageTiesStrided(N, this.x, 0, 1, this.rank, 0, 1, this.rws);
+    // Its sort (stats/rank.ts: order over the compacted values, their positions) gives the sorted stocks.
+    if (n < 0) {
+      n = rankAverageTiesStrided(N, this.x, 0, 1, this.rank, 0, 1, this.rws);
+      for (let s = 0; s < n; s++) this.sorted[s] = this.rws.position[this.rws.order[s]!]!;
+    }
     if (n < 2) return;
     const Q = o.quantiles;
-    const sss = k.classify(
-      r.out,
-      N,
-      n,
-      Q,
-      L.i16,
-      L.centred,
-      L.top,
-      L.bottom,
-      L.first,
-      L.last,
-      L.counts,
-      L.header,
-    );
-    const nTop = this.header[0]!;
-    const nBottom = this.header[1]!;
-    const nFirst = this.header[2]!;
-    const nLast = this.header[3]!;
+    const sss = k.centre(r.out, N, n, L.i16);
+    // Deciles ⌈10·r/n⌉ and buckets ⌈Q·r/n⌉ (exact: ranks are half-integers) are runs of the sorted order:
+    // bottom decile r ≤ n/10, top r > 9n/10, bucket q (q−1)·n < Q·r ≤ q·n (methods.md §3, §8).
+    const nBottom = this.ranksAtMost(n, 10, n);
+    const nTop = n - this.ranksAtMost(n, 10, 9 * n);
+    const bucketEnd = this.bucketEnd;
     let bucketsFull = true;
-    for (let q = 1; q <= Q; q++) if (this.counts[q]! < o.minBucketSize) bucketsFull = false;
+    for (let q = 1; q <= Q; q++) {
+      bucketEnd[q] = q === Q ? n : this.ranksAtMost(n, Q, q * n);
+      if (bucketEnd[q]! - bucketEnd[q - 1]! < o.minBucketSize) bucketsFull = false;
+    }
+    const nFirst = bucketEnd[1]!;
+    const nLast = n - bucketEnd[Q - 1]!;
+    const sortedAt = (s: number) => L.rank.sorted + 4 * s;
     const skips = o.skips;
     const S = skips.length;
-    const cs = this.centred;
     const sxy = this.sxy;
     const lsSkip = this.lsSkip;
     const lsRow = this.lsRow;
@@ -281,6 +301,7 @@ export class IcAccumulator {
           sameSet = true;
           f++;
         } else {
+          const cs = this.centredRanks(t, n);
           let dot = 0;
           m = 0;
           for (let i = 0; i < N; i++) {
@@ -312,7 +333,7 @@ export class IcAccumulator {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1.
             const row = this.forwardRow(hi, u);
-            k.memberSpreads(row, row, L.last, nLast, L.first, nFirst, 0, L.spreads);
+            k.memberSpreads(row, row, sortedAt(n - nLast), nLast, sortedAt(0), nFirst, 0, L.spreads);
             acc.spread[t] = this.spreadOut[0]!;
           }
         }
@@ -326,7 +347,16 @@ export class IcAccumulator {
       // Score-decay spreads of every skip that got this far, two rows per kernel call.
       for (let a = 0; a < nLs; a += 2) {
         const rowB = a + 1 < nLs ? lsRow[a + 1]! : lsRow[a]!;
-        k.memberSpreads(lsRow[a]!, rowB, L.top, nTop, L.bottom, nBottom, o.minBucketSize, L.spreads);
+        k.memberSpreads(
+          lsRow[a]!,
+          rowB,
+          sortedAt(n - nTop),
+          nTop,
+          sortedAt(0),
+          nBottom,
+          o.minBucketSize,
+          L.spreads,
+        );
         for (let b = 0; b < 2 && a + b < nLs; b++) {
           const ls = this.spreadOut[b]!;
           if (!Number.isNaN(ls)) {
