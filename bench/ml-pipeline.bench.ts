@@ -47,10 +47,13 @@ export default defineBenchmarks([
   },
   {
     name: 'ml.train.synthetic-default',
-    size: `${STOCKS}x${DAYS}, default config, last ${WINDOWS} windows, ${TRIALS} TPE trials, DuckDB`,
+    size: `${STOCKS}x${DAYS}, default config (ml.target ${defaultConfig().ml.target}), last ${WINDOWS} windows, ${TRIALS} TPE trials, DuckDB`,
     setup: market,
     async run(u: Universe) {
-      const ws = mkdtempSync(join(tmpdir(), 'alphalab-bench-train-'));
+      // ALPHALAB_BENCH_TRAIN_WORKSPACE keeps the workspace (DuckDB + artifacts) so that `alphalab predict
+      // --workspace <dir>` can serve the registered model afterwards.
+      const keep = process.env.ALPHALAB_BENCH_TRAIN_WORKSPACE;
+      const ws = keep ?? mkdtempSync(join(tmpdir(), 'alphalab-bench-train-'));
       const store = await openStore({ workspace: ws, env: {} });
       try {
         const base = defaultConfig();
@@ -58,19 +61,42 @@ export default defineBenchmarks([
           ...JSON.parse(JSON.stringify(base)),
           ml: { ...JSON.parse(JSON.stringify(base.ml)), tuning_trials: TRIALS },
         });
+        const cpu0 = process.cpuUsage();
         const r = await runTrainingPipeline({ universe: u, config, store, seed: 42, maxWindows: WINDOWS });
+        const cpu = process.cpuUsage(cpu0);
+        const perWindow: Record<string, number> = {};
+        for (const w of r.windows) {
+          if (!w.metrics) continue;
+          const k = `window${w.index}`;
+          perWindow[`${k}Rows`] = w.metrics.rows;
+          perWindow[`${k}LogLoss`] = w.metrics.log_loss;
+          perWindow[`${k}PriorLogLoss`] = w.metrics.prior_log_loss;
+          perWindow[`${k}RawLogLoss`] = w.rawLogLoss ?? Number.NaN;
+          perWindow[`${k}RankIC`] = w.metrics.rank_ic;
+          perWindow[`${k}Accuracy`] = w.metrics.accuracy;
+          perWindow[`${k}Signals`] = w.metrics.signals;
+          perWindow[`${k}CalibrationDates`] = w.calibration?.dates ?? Number.NaN;
+          for (const [step, ms] of Object.entries(w.timingsMs ?? {})) perWindow[`${k}${step}Ms`] = ms;
+        }
+        const prefixed = (p: string, m: Readonly<Record<string, number>>) =>
+          Object.fromEntries(Object.entries(m).map(([k, v]) => [`${p}_${k}`, v]));
         return {
           rows: r.rows,
           features: r.featureCount,
+          modelVersion: r.model.version,
+          cpuMs: (cpu.user + cpu.system) / 1000,
           ...Object.fromEntries(Object.entries(r.manifest.timingsMs).map(([k, v]) => [`${k}Ms`, v])),
-          testLogLoss: r.metrics.test.log_loss ?? Number.NaN,
-          testPriorLogLoss: r.metrics.test.prior_log_loss ?? Number.NaN,
+          ...perWindow,
+          ...prefixed('test', r.metrics.test),
+          ...prefixed('val', r.metrics.val),
+          ...prefixed('train', r.metrics.train),
+          ...prefixed('backtest', r.metrics.backtest),
           cpus: cpus().length,
           loadAvg1m: loadavg()[0]!,
         };
       } finally {
         await store.close();
-        rmSync(ws, { recursive: true, force: true });
+        if (!keep) rmSync(ws, { recursive: true, force: true });
       }
     },
   },

@@ -150,6 +150,7 @@ export async function monitorInput(
     delay: config.research.execution_delay,
     upThreshold: config.ml.up_threshold,
     downThreshold: config.ml.down_threshold,
+    target: config.ml.target,
     lookback: flags.lookback ?? 80,
     baselineRange,
     psiDays: flags.psiDays ?? 1,

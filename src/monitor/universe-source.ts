@@ -10,7 +10,14 @@ import { InvalidInputError } from '../core/errors.ts';
 import { requirePanel, type Universe } from '../core/universe.ts';
 import { type FeatureSet, featureMatrixAt } from '../ml/features/feature-set.ts';
 import type { MLSignalStrategy } from '../ml/strategy/strategy.ts';
-import { DOWN, FLAT, TARGET_TOLERANCE, UP } from '../ml/target.ts';
+import {
+  DOWN,
+  FLAT,
+  subtractCrossSectionalMeanInPlace,
+  TARGET_TOLERANCE,
+  type TargetKind,
+  UP,
+} from '../ml/target.ts';
 import type { DeployedModel, DriftInput, FeatureSample, PredictionBatch } from './types.ts';
 
 export interface UniverseSourceOptions {
@@ -23,6 +30,11 @@ export interface UniverseSourceOptions {
   /** Class thresholds (ml.up_threshold, ml.down_threshold), as the training labels. */
   readonly upThreshold: number;
   readonly downThreshold: number;
+  /**
+   * The training target (ml.target): `market_relative` classes the realised return minus the equal-weighted
+   * cross-sectional mean of the same window (src/ml/target.ts); default `absolute`.
+   */
+  readonly target?: TargetKind;
   /** Decision dates replayed before D (they feed IC, accuracy and the strategy returns); default 80. */
   readonly lookback?: number;
   /** Training range of the model (inclusive date indices) for the PSI baseline; null = no baseline. */
@@ -83,6 +95,12 @@ export function universeDriftInput(
       const R = close[e * N + i]! / close[(s + d) * N + i]! - 1;
       if (!Number.isFinite(R)) continue;
       realisedReturn[i] = R;
+    }
+    // The realised class is cut from the return the model was trained to predict (ml.target).
+    if (resolved && o.target === 'market_relative') subtractCrossSectionalMeanInPlace(realisedReturn, 1, N);
+    for (let i = 0; i < N; i++) {
+      const R = realisedReturn[i]!;
+      if (Number.isNaN(R)) continue;
       realisedClass[i] =
         R - o.upThreshold > TARGET_TOLERANCE ? UP : R - o.downThreshold < -TARGET_TOLERANCE ? DOWN : FLAT;
     }

@@ -214,6 +214,8 @@ export interface FittedModel {
     readonly earlierRows: number;
     readonly dates: number;
   };
+  /** Wall time of the recipe's steps (ms): tuning (all trials), the fit, calibration. */
+  readonly timingsMs: { readonly tune: number; readonly fit: number; readonly calibrate: number };
 }
 
 /** Stitched out-of-sample raw predictions of earlier walk-forward models, in date order (see stitched.ts). */
@@ -256,6 +258,7 @@ export async function tuneAndFit(
   const val = part(valRows);
   let params: Partial<GbdtParams> = { ...s.base, seed: seedOf(s.seed, 'gbdt', label) };
   let validationLogLoss = Number.NaN;
+  const t0 = performance.now();
   if (s.trials > 0) {
     const tuned = await tuneGbdt(fit, val, {
       trials: s.trials,
@@ -266,10 +269,12 @@ export async function tuneAndFit(
     params = tuned.bestParams;
     validationLogLoss = tuned.best.value;
   }
+  const t1 = performance.now();
   const model = trainGbdt(fit.X, fit.y, {
     params: { ...params, earlyStoppingRounds: 0 },
     weights: fit.weights,
   });
+  const t2 = performance.now();
   const validationRawP = model.predictProba(val.X);
   const sample = stitchedCalibrationSample(
     earlier,
@@ -283,6 +288,7 @@ export async function tuneAndFit(
     3,
   );
   const calibratedSample = applyOneVsRestPlatt(calibrator, sample.P);
+  const t3 = performance.now();
   return {
     model,
     calibrator,
@@ -299,6 +305,7 @@ export async function tuneAndFit(
       earlierRows: sample.earlierRows,
       dates: sample.distinctDates,
     },
+    timingsMs: { tune: t1 - t0, fit: t2 - t1, calibrate: t3 - t2 },
   };
 }
 
@@ -316,6 +323,13 @@ export interface WindowResult {
   readonly rawLogLoss?: number;
   /** Calibration sample: rows, distinct dates, and rows that came from earlier windows' predictions. */
   readonly calibration?: { readonly rows: number; readonly dates: number; readonly earlierRows: number };
+  /** Wall time (ms) of tuning, the fit, calibration, and predicting the test window. */
+  readonly timingsMs?: {
+    readonly tune: number;
+    readonly fit: number;
+    readonly calibrate: number;
+    readonly predict: number;
+  };
 }
 
 export interface WalkForwardOutcome {
@@ -372,8 +386,10 @@ export async function walkForwardEvaluate(
         `window-${w.index}`,
         s.calibration === 'tail' ? NO_EARLIER : stitchedSoFar(oosRows, oosRawP, data.rowDate),
       );
+      const tp = performance.now();
       const raw = fitted.model.predictProba(selectRows(data.X, testRows));
       const P = applyOneVsRestPlatt(fitted.calibrator, raw);
+      const predictMs = performance.now() - tp;
       const priors = classPriors(Int32Array.from(fitted.trainRows, (r) => data.y[r]!));
       results.push({
         ...head,
@@ -390,6 +406,7 @@ export async function walkForwardEvaluate(
           dates: fitted.calibration.dates,
           earlierRows: fitted.calibration.earlierRows,
         },
+        timingsMs: { ...fitted.timingsMs, predict: predictMs },
       });
       const oos = w.outOfSample;
       testRows.forEach((r, k) => {
