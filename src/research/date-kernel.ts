@@ -13,8 +13,8 @@
  *   values, NaN when a side has fewer than minCount of them. Member lists are stock indices; the caller
  *   passes slices of the ranker's sorted order (the top decile is its last stocks, the bottom decile its
  *   first), so the decile spread LS of two skips costs one call; with buckets Q and 1, the Q5 − Q1 spread.
- * - `hash(x, n, state)` — the duplicate hash of signals/duplicates.ts (`ValueHasher`) over n float64, same
- *   words, same result; state is its two 32-bit lanes.
+ * - `hash(x, n, state)` — the duplicate hash of signals/duplicates.ts (`ValueHasher.update`) over n float64,
+ *   same words, same result; state is its eight 32-bit lane words.
  *
  * Ranks, centred ranks, Σc² and the int16 dots are exact; the member means sum in rank order over two
  * accumulators — only those sums' rounding differs from the JavaScript reference (ic-accumulator-js.ts,
@@ -151,46 +151,73 @@ function memberSpreadsFunction(): FunctionBuilder {
 const NAN_WORDS = new Uint32Array(Float64Array.of(Number.NaN).buffer);
 
 function hashFunction(): FunctionBuilder {
+  const lanes = [0, 1, 2, 3];
   const f = new FunctionBuilder('hash', params(['x', 'n', 'state']))
-    .local(['i', 'a', 'b', 'lo', 'hi', 'p'], 'i32')
+    .local(['i', 'lo', 'hi', 'p', ...lanes.flatMap((j) => [`a${j}`, `b${j}`])], 'i32')
     .local('bits', 'i64')
     .local('v', 'f64');
-  f.get('state').load('i32.load', 0).set('a').get('state').load('i32.load', 4).set('b');
-  upTo(
-    f,
-    'i',
-    'values',
-    () => f.get('n'),
-    () => {
-      f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').tee('p').load('i64.load').set('bits');
-      f.get('p').load('f64.load').set('v');
-      // Words of v; the canonical NaN for every NaN, 0 for ±0 (numerically equal rows hash equally).
-      f.get('bits').op('i32.wrap_i64').i32(NAN_WORDS[0]!).get('v').get('v').op('f64.eq').op('select');
-      f.i32(0).get('v').f64(0).op('f64.ne').op('select').set('lo');
-      f.get('bits')
-        .i64(32)
-        .op('i64.shr_u')
-        .op('i32.wrap_i64')
-        .i32(NAN_WORDS[1]! | 0)
-        .get('v')
-        .get('v')
-        .op('f64.eq');
-      f.op('select').i32(0).get('v').f64(0).op('f64.ne').op('select').set('hi');
-      f.get('a').get('lo').op('i32.xor').i32(0x01000193).op('i32.mul');
-      f.get('hi').op('i32.xor').i32(0x01000193).op('i32.mul').set('a');
-      f.get('b').get('hi').op('i32.xor').i32(0x5bd1e995).op('i32.mul').tee('b');
-      f.get('b')
-        .i32(15)
-        .op('i32.shr_u')
-        .op('i32.xor')
-        .get('lo')
-        .op('i32.xor')
-        .i32(0x27d4eb2d)
-        .op('i32.mul')
-        .set('b');
-    },
-  );
-  f.get('state').get('a').store('i32.store', 0).get('state').get('b').store('i32.store', 4);
+  for (const j of lanes)
+    f.get('state')
+      .load('i32.load', 4 * j)
+      .set(`a${j}`);
+  for (const j of lanes)
+    f.get('state')
+      .load('i32.load', 16 + 4 * j)
+      .set(`b${j}`);
+  /** Mixes the value at byte address p + 8·offset into lane j (ValueHasher.update's step). */
+  const mix = (offset: number, j: number) => {
+    f.get('p')
+      .load('i64.load', 8 * offset)
+      .set('bits');
+    f.get('p')
+      .load('f64.load', 8 * offset)
+      .set('v');
+    // Words of v; the canonical NaN for every NaN, 0 for ±0 (numerically equal rows hash equally).
+    f.get('bits').op('i32.wrap_i64').i32(NAN_WORDS[0]!).get('v').get('v').op('f64.eq').op('select');
+    f.i32(0).get('v').f64(0).op('f64.ne').op('select').set('lo');
+    f.get('bits')
+      .i64(32)
+      .op('i64.shr_u')
+      .op('i32.wrap_i64')
+      .i32(NAN_WORDS[1]! | 0);
+    f.get('v').get('v').op('f64.eq').op('select').i32(0).get('v').f64(0).op('f64.ne').op('select').set('hi');
+    const a = `a${j}`;
+    const b = `b${j}`;
+    f.get(a).get('lo').op('i32.xor').i32(0x01000193).op('i32.mul');
+    f.get('hi').op('i32.xor').i32(0x01000193).op('i32.mul').set(a);
+    f.get(b).get('hi').op('i32.xor').i32(0x5bd1e995).op('i32.mul').tee(b);
+    f.get(b)
+      .i32(15)
+      .op('i32.shr_u')
+      .op('i32.xor')
+      .get('lo')
+      .op('i32.xor')
+      .i32(0x27d4eb2d)
+      .op('i32.mul')
+      .set(b);
+  };
+  // Four values per step, value i + j into lane j (the lanes' chains overlap).
+  f.get('x').set('p');
+  f.block('quadsDone').loop('quads');
+  f.get('i').i32(4).op('i32.add').get('n').op('i32.gt_s').brIf('quadsDone');
+  for (const j of lanes) mix(j, j);
+  f.get('p').i32(32).op('i32.add').set('p');
+  f.get('i').i32(4).op('i32.add').set('i').br('quads');
+  f.end().end();
+  // The last n mod 4 values go to lanes 0, 1, 2.
+  for (const j of [0, 1, 2]) {
+    f.get('i').i32(j).op('i32.add').get('n').op('i32.lt_s').if();
+    mix(j, j);
+    f.end();
+  }
+  for (const j of lanes)
+    f.get('state')
+      .get(`a${j}`)
+      .store('i32.store', 4 * j);
+  for (const j of lanes)
+    f.get('state')
+      .get(`b${j}`)
+      .store('i32.store', 16 + 4 * j);
   return f;
 }
 

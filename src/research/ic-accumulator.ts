@@ -23,7 +23,7 @@
 import { instantiate, newWasmMemory } from '../core/wasm.ts';
 import { bucketRankLayout } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
-import { ValueHasher } from '../signals/duplicates.ts';
+import { foldValueHashLanes, VALUE_HASH_SEEDS, ValueHasher } from '../signals/duplicates.ts';
 import { quantileSpread, RankWorkspace, rankAverageTiesStrided, rankIC } from '../stats/index.ts';
 import { type DateKernelExports, dateKernelModule } from './date-kernel.ts';
 import { I16_DOT_MAX_N } from './i16-dot.ts';
@@ -45,7 +45,7 @@ function memoryLayout(N: number, H: number, R: number) {
   const stride = Math.ceil(N / 8) * 8;
   return {
     rank,
-    hashState: take(8),
+    hashState: take(32),
     spreads: take(16),
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
@@ -142,13 +142,11 @@ export class IcAccumulator {
     this.sorted = new Int32Array(buf, L.rank.sorted, N);
     this.centred = new Float64Array(N);
     this.bucketEnd = new Int32Array(options.quantiles + 1);
-    this.hashState = new Int32Array(buf, L.hashState, 2);
+    this.hashState = new Int32Array(buf, L.hashState, 8);
     this.spreadOut = new Float64Array(buf, L.spreads, 2);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
     this.forward = new Float64Array(buf, L.forward, N * H * this.R);
-    // The initial lanes of ValueHasher.
-    this.hashState[0] = 0x811c9dc5 | 0;
-    this.hashState[1] = 0x6a09e667;
+    this.hashState.set(VALUE_HASH_SEEDS);
   }
 
   /** Hashes date t's neutralised cross-section `z` (length N, NaN = no signal) and, if `reduce`, adds it. */
@@ -182,8 +180,7 @@ export class IcAccumulator {
   /** The duplicate hash of every row visited (16 hex digits, equal to signals' ValueHasher). */
   digest(): string {
     if (this.jsHasher) return this.jsHasher.digest();
-    const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0');
-    return hex(this.hashState[0]!) + hex(this.hashState[1]!);
+    return foldValueHashLanes(this.hashState);
   }
 
   /** Loads the rings of horizon hi with every date up to u (only the last R are ever read). */
