@@ -226,6 +226,40 @@ export interface ShrunkCorrelation {
 }
 
 /**
+ * G = XᵀX of a T×p row-major matrix, both triangles (G_ab = G_ba), streaming the rows once: G_ab accumulates
+ * x_ta·x_tb in row order t, the same additions as a column-pair loop, with row-major (cache-friendly) reads
+ * and half the products.
+ */
+function upperGram(X: Float64Array, T: number, p: number): Float64Array {
+  const G = new Float64Array(p * p);
+  for (let t = 0; t < T; t++) {
+    const row = t * p;
+    for (let a = 0; a < p; a++) {
+      const xa = X[row + a]!;
+      const ga = a * p;
+      for (let b = a; b < p; b++) G[ga + b]! += xa * X[row + b]!;
+    }
+  }
+  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) G[a * p + b] = G[b * p + a]!;
+  return G;
+}
+
+/** shrinkageMomentsFromData of centred X (p ≤ T) with its Gram matrix given: the same sums in the same order. */
+function momentsFromGram(X: Float64Array, T: number, p: number, G: Float64Array): ShrinkageMoments {
+  let trace = 0;
+  let sumRowNorm4 = 0;
+  for (let t = 0; t < T; t++) {
+    let r2 = 0;
+    for (let j = 0; j < p; j++) r2 += X[t * p + j]! * X[t * p + j]!;
+    trace += r2;
+    sumRowNorm4 += r2 * r2;
+  }
+  let frob = 0;
+  for (let k = 0; k < p * p; k++) frob += G[k]! * G[k]!;
+  return { T, p, traceS: trace / T, frobeniusSqS: frob / (T * T), sumRowNorm4 };
+}
+
+/**
  * Shrunk correlation of M IC series (methods.md §4): keep the dates where all M are non-NaN, standardise
  * each series (mean 0, ddof-0 sd 1), and apply LW or OAS to the standardised data, whose empirical
  * covariance is the correlation matrix C with μ = 1, giving (1 − ρ)C + ρI. `ic` is T×M row-major (dates ×
@@ -268,15 +302,16 @@ export function shrunkCorrelation(
       Z[r * M + j] = (ic[t * M + j]! - mean) / sd;
     });
   }
+  // One Gram matrix G = ZᵀZ serves the correlation and the moments' ‖S‖²_F (equal, to the bit, to the sums
+  // of shrinkageMomentsFromData: each G_ab adds its n products in row order).
+  const G = upperGram(Z, n, M);
   const correlation = new Float64Array(M * M);
   for (let a = 0; a < M; a++) {
-    for (let b = a; b < M; b++) {
-      let g = 0;
-      for (let r = 0; r < n; r++) g += Z[r * M + a]! * Z[r * M + b]!;
-      correlation[a * M + b] = correlation[b * M + a] = a === b ? 1 : g / n;
-    }
+    for (let b = a; b < M; b++)
+      correlation[a * M + b] = correlation[b * M + a] = a === b ? 1 : G[a * M + b]! / n;
   }
-  const moments = shrinkageMomentsFromData(Z, n, M, { assumeCentered: true });
+  const moments =
+    M <= n ? momentsFromGram(Z, n, M, G) : shrinkageMomentsFromData(Z, n, M, { assumeCentered: true });
   const intensity = method === 'oas' ? oasIntensity(moments) : ledoitWolfIntensity(moments);
   const shrunk = new Float64Array(M * M);
   for (let a = 0; a < M; a++) {
