@@ -18,8 +18,14 @@ export {
   type TrainingStage,
 } from './training.ts';
 export {
+  type BookProblem,
+  type BookSolution,
+  type PortfolioStageInput,
   type PortfolioStageResult,
   type RebalanceRecord,
   runPortfolioStage,
+  type SolveRecord,
   type StrategyBook,
+  solveBook,
 } from './walk-forward.ts';
+export { type RiskOperatorSpec, riskOperatorFrom, windowEstimates } from './walk-forward-covariance.ts';

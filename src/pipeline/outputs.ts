@@ -45,7 +45,7 @@ export function writeResearchOutputs(dir: string, res: ResearchPipelineResult): 
   const returns = join(dir, 'returns.csv');
   writeAtomic(returns, `${lines.join('\n')}\n`);
   const reb = [
-    'date,horizon,effective_n,expected_ic,investable,method,status,iterations,solves,gamma,ex_ante_vol,vol_target_reached',
+    'date,horizon,effective_n,expected_ic,investable,method,status,iterations,solves,total_iterations,gamma,ex_ante_vol,vol_target_reached',
   ];
   for (const r of res.portfolio.records) {
     for (const s of r.solves) {
@@ -60,6 +60,7 @@ export function writeResearchOutputs(dir: string, res: ResearchPipelineResult): 
           s.status,
           s.iterations,
           s.solves,
+          s.totalIterations,
           csv(s.gamma),
           csv(s.exAnteVol),
           s.volTargetReached,

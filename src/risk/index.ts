@@ -17,9 +17,11 @@ export {
   LedoitWolf2020,
   type LW2020Details,
   type LW2020Fit,
+  type LW2020Spectrum,
   ledoitWolf2020,
   lw2020DensityAndHilbert,
   lw2020HilbertKernel,
+  lw2020ShrunkSpectrum,
 } from './covariance/lw2020.ts';
 export {
   DEFAULT_PCA_FACTORS,
@@ -64,6 +66,7 @@ export {
 export {
   CovarianceWindow,
   type ShrinkageStatistics,
+  type WindowParts,
   type WindowSpectrum,
 } from './covariance/window.ts';
 export {

@@ -159,17 +159,20 @@ export class CovarianceWindow {
     const Rs = new Float64Array(T * p);
     for (let s = 0; s < T; s++) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
     const H = new Float64Array(T * T);
+    // position of each new row in the old window (−1 for a fresh row), looked up once per row, not per entry
     const oldPos = new Map<number, number>();
     src.rows.forEach((row, s) => oldPos.set(row, s));
+    const from = Int32Array.from(next.rows, (row) => oldPos.get(row) ?? -1);
     const fresh: number[] = [];
-    for (let s = 0; s < T; s++) if (!oldPos.has(next.rows[s]!)) fresh.push(s);
+    for (let s = 0; s < T; s++) if (from[s]! < 0) fresh.push(s);
     const Told = this.T;
     for (let a = 0; a < T; a++) {
-      const oa = oldPos.get(next.rows[a]!);
-      if (oa === undefined) continue;
+      const oa = from[a]!;
+      if (oa < 0) continue;
+      const o = oa * Told;
       for (let b = 0; b < T; b++) {
-        const ob = oldPos.get(next.rows[b]!);
-        if (ob !== undefined) H[a * T + b] = prev.H[oa * Told + ob]!;
+        const ob = from[b]!;
+        if (ob >= 0) H[a * T + b] = prev.H[o + ob]!;
       }
     }
     // New rows against every row: one gemm of the fresh rows (f × p) by all rows (T × p)ᵀ.
