@@ -9,9 +9,11 @@ import {
   gatherGradients,
   subtractHistogramRange,
 } from '../../src/ml/gbdt/histogram.ts';
+import { addForestMargins, addForestMarginsJs, flattenForest } from '../../src/ml/gbdt/predict.ts';
 import { binMatrix, sketchCuts } from '../../src/ml/gbdt/quantize.ts';
 import { sampleRowsBernoulli, xoshiroStateFromSeed } from '../../src/ml/gbdt/sample.ts';
 import { emptyCandidate, evaluateFeatureSplits, nodeGain } from '../../src/ml/gbdt/split.ts';
+import type { Tree } from '../../src/ml/gbdt/tree.ts';
 import { syntheticClassification } from './fixtures.ts';
 
 /** The sampler as the trainer first wrote it: one Rng.uniform() per row. */
@@ -305,6 +307,89 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
       }
       expect(got).toEqual(ref);
       store.release(h);
+    }
+  });
+});
+
+describe('forest prediction in WebAssembly', () => {
+  /** A random tree of depth ≤ maxDepth on p features with thresholds from `pool`. */
+  function randomTree(rng: Rng, p: number, maxDepth: number, k: number, pool: number[]): Tree {
+    const left: number[] = [];
+    const right: number[] = [];
+    const feature: number[] = [];
+    const threshold: number[] = [];
+    const defaultLeft: number[] = [];
+    const value: number[] = [];
+    const grow = (d: number): number => {
+      const id = left.length;
+      left.push(-1);
+      right.push(-1);
+      feature.push(-1);
+      threshold.push(0);
+      defaultLeft.push(0);
+      value.push(rng.normal());
+      if (d < maxDepth && rng.uniform() < 0.8) {
+        feature[id] = rng.int(p);
+        threshold[id] = pool[rng.int(pool.length)]!;
+        defaultLeft[id] = rng.int(2);
+        value[id] = 0;
+        left[id] = grow(d + 1);
+        right[id] = grow(d + 1);
+      }
+      return id;
+    };
+    grow(0);
+    const f64 = (a: number[]) => Float64Array.from(a);
+    return {
+      classIndex: k,
+      left: Int32Array.from(left),
+      right: Int32Array.from(right),
+      feature: Int32Array.from(feature),
+      threshold: f64(threshold),
+      defaultLeft: Uint8Array.from(defaultLeft),
+      value: f64(value),
+      gain: new Float64Array(left.length),
+      cover: new Float64Array(left.length),
+    };
+  }
+
+  it('equals the JavaScript traversal bit for bit: NaN, ±0, ±∞ thresholds, non-float32 thresholds, any depth', () => {
+    const rng = new Rng(2024);
+    // Values and thresholds collide often: equal values must go right (x < t is false).
+    const grid = [-2, -1, -0.5, -0, 0, 0.1, 0.5, 1, 3, 1e30, -1e-30];
+    const pool = [
+      ...grid,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+      0.1 + 1e-12,
+      -0.3 - 1e-12,
+      3e38 * 2,
+    ];
+    for (const [p, maxDepth, nTrees, n] of [
+      [5, 3, 7, 37],
+      [3, 6, 30, 300],
+      [11, 1, 4, 9],
+      [2, 13, 3, 50], // deeper than MAX_WASM_PREDICT_DEPTH: the JavaScript fallback
+      [4, 0, 3, 10], // single-leaf trees
+    ] as const) {
+      const K = 3;
+      const trees = Array.from({ length: nTrees }, (_, t) => randomTree(rng, p, maxDepth, t % K, pool));
+      const forest = flattenForest(trees, K);
+      const X32 = new Float32Array(n * p);
+      for (let i = 0; i < X32.length; i++) {
+        const u = rng.uniform();
+        X32[i] = u < 0.1 ? Number.NaN : u < 0.5 ? grid[rng.int(grid.length)]! : rng.normal();
+      }
+      for (const [a, b] of [
+        [0, nTrees],
+        [1, Math.max(1, nTrees - 1)],
+      ] as const) {
+        const ref = Float64Array.from({ length: n * K }, (_, i) => i / 7);
+        const got = Float64Array.from(ref);
+        addForestMarginsJs(forest, X32, n, p, ref, a, b);
+        addForestMargins(forest, X32, n, p, got, a, b);
+        expect(Array.from(got)).toEqual(Array.from(ref));
+      }
     }
   });
 });

@@ -26,7 +26,7 @@ export { checkFeatureMatrix, type FeatureMatrix, featureMatrixFromRows, selectRo
 export { type FeatureImportance, GbdtModel, type GbdtTrainingInfo } from './model.ts';
 export { HESSIAN_FLOOR, logPriorIntercept, softmaxGradients, softmaxRowsInPlace } from './objective.ts';
 export { DEFAULT_GBDT_PARAMS, type GbdtParams, gbdtParamsFromConfig, resolveGbdtParams } from './params.ts';
-export { addForestMargins, type FlatForest, flattenForest } from './predict.ts';
+export { addForestMargins, addForestMarginsJs, type FlatForest, flattenForest } from './predict.ts';
 export {
   type BinCuts,
   type BinnedMatrix,

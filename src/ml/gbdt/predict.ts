@@ -6,6 +6,7 @@
  * load; rows are processed in blocks so that a block of rows and the forest both stay in cache.
  */
 import type { Tree } from './tree.ts';
+import { addForestMarginsWasm } from './wasm-predict.ts';
 
 export interface FlatForest {
   readonly numClass: number;
@@ -68,9 +69,25 @@ const ROW_BLOCK = 256;
 
 /**
  * Adds the outputs of trees [treeBegin, treeEnd) to `out` (n × K margins). `X32` holds the rows already cast
- * to float32 (row-major, p columns). Base kernel: no validation, no allocation.
+ * to float32 (row-major, p columns). Base kernel: no validation. Runs the WebAssembly kernel of
+ * wasm-predict.ts (branch-free, eight rows at a time; forests deeper than MAX_WASM_PREDICT_DEPTH
+ * fall back to JavaScript); addForestMarginsJs is its bit-identical JavaScript twin.
  */
 export function addForestMargins(
+  forest: FlatForest,
+  X32: Float32Array,
+  n: number,
+  p: number,
+  out: Float64Array,
+  treeBegin: number,
+  treeEnd: number,
+): void {
+  if (!addForestMarginsWasm(forest, X32, n, p, out, treeBegin, treeEnd))
+    addForestMarginsJs(forest, X32, n, p, out, treeBegin, treeEnd);
+}
+
+/** The JavaScript reference of addForestMargins (row blocks, early exit at the leaf). No allocation. */
+export function addForestMarginsJs(
   forest: FlatForest,
   X32: Float32Array,
   n: number,
