@@ -13,6 +13,7 @@
  *   values, NaN when a side has fewer than minCount of them. Member lists are stock indices; the caller
  *   passes slices of the ranker's sorted order (the top decile is its last stocks, the bottom decile its
  *   first), so the decile spread LS of two skips costs one call; with buckets Q and 1, the Q5 − Q1 spread.
+ * - `dots`, `spreadsOf` — the dots and spreads of one horizon's rows in one call each (fewer JS → wasm calls).
  * - `hash(x, n, state)` — the duplicate hash of signals/duplicates.ts (`ValueHasher.update`) over n float64,
  *   same words, same result; state is its eight 32-bit lane words.
  *
@@ -148,6 +149,55 @@ function memberSpreadsFunction(): FunctionBuilder {
   return f;
 }
 
+/**
+ * dots(a, rows, count, n, blk, out): out[k] = dot(a, rows[k], n, blk) for k < count — the day's rank-IC dots
+ * of one horizon in one call (rows: i32 byte addresses, out: f64).
+ */
+function dotsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('dots', params(['a', 'rows', 'count', 'n', 'blk', 'out'])).local('k', 'i32');
+  upTo(
+    f,
+    'k',
+    'rowsLoop',
+    () => f.get('count'),
+    () => {
+      f.get('out').get('k').i32(3).op('i32.shl').op('i32.add');
+      f.get('a').get('rows').get('k').i32(2).op('i32.shl').op('i32.add').load('i32.load');
+      f.get('n').get('blk').call('dot').store('f64.store');
+    },
+  );
+  return f;
+}
+
+/**
+ * spreadsOf(rows, count, top, nTop, bottom, nBottom, minCount, out): memberSpreads of rows[k], two rows per
+ * step (the last one alone), into out[k] for k < count.
+ */
+function spreadsOfFunction(): FunctionBuilder {
+  const f = new FunctionBuilder(
+    'spreadsOf',
+    params(['rows', 'count', 'top', 'nTop', 'bottom', 'nBottom', 'minCount', 'out']),
+  ).local(['k', 'rowA'], 'i32');
+  f.block('pairsDone').loop('pairs');
+  f.get('k').get('count').op('i32.ge_s').brIf('pairsDone');
+  f.get('rows').get('k').i32(2).op('i32.shl').op('i32.add').tee('rowA').load('i32.load').get('rowA');
+  // rowB = rows[k + 1], or rows[k] again for an odd last row (out[count] then takes a spare copy).
+  f.get('k')
+    .i32(1)
+    .op('i32.add')
+    .get('count')
+    .op('i32.lt_s')
+    .i32(2)
+    .op('i32.shl')
+    .op('i32.add')
+    .load('i32.load');
+  f.get('top').get('nTop').get('bottom').get('nBottom').get('minCount');
+  f.get('out').get('k').i32(3).op('i32.shl').op('i32.add').call('memberSpreads');
+  f.get('k').i32(2).op('i32.add').set('k').br('pairs');
+  f.end().end();
+  return f;
+}
+
 const NAN_WORDS = new Uint32Array(Float64Array.of(Number.NaN).buffer);
 
 function hashFunction(): FunctionBuilder {
@@ -233,6 +283,8 @@ export function dateKernelModule(): WasmModule | null {
           .func(centreFunction())
           .func(dotFunction())
           .func(memberSpreadsFunction())
+          .func(dotsFunction())
+          .func(spreadsOfFunction())
           .func(hashFunction())
           .compile()
       : null;
@@ -246,5 +298,7 @@ export interface DateKernelExports {
   centre(ranks: number, N: number, m: number, cs16: number): number;
   dot(a: number, b: number, n: number, blk: number): number;
   memberSpreads(...args: number[]): void;
+  dots(a: number, rows: number, count: number, n: number, blk: number, out: number): void;
+  spreadsOf(...args: number[]): void;
   hash(x: number, n: number, state: number): void;
 }

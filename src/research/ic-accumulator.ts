@@ -33,8 +33,8 @@ import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation }
 export { dotCentredRanks } from './ic-accumulator-js.ts';
 export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
 
-/** Byte layout of the kernel memory for N stocks, H horizons and rings of R dates. */
-function memoryLayout(N: number, H: number, R: number) {
+/** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates and S skips. */
+function memoryLayout(N: number, H: number, R: number, S: number) {
   const rank = bucketRankLayout(N);
   let at = rank.end;
   const take = (bytes: number) => {
@@ -46,7 +46,9 @@ function memoryLayout(N: number, H: number, R: number) {
   return {
     rank,
     hashState: take(32),
-    spreads: take(16),
+    /** Per-horizon call lists: row addresses (i32, one per skip) and results (f64, one per skip + 1). */
+    rowList: take(4 * (S + 1)),
+    results: take(8 * (S + 2)),
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
     i16: take(2 * stride * (1 + H * R)),
@@ -80,7 +82,8 @@ export class IcAccumulator {
   /** The date's quantile-bucket boundaries: #{ranks r with Q·r ≤ q·n}, q = 0 … Q. */
   private readonly bucketEnd: Int32Array;
   private readonly hashState: Int32Array;
-  private readonly spreadOut: Float64Array;
+  private readonly rowList: Int32Array;
+  private readonly results: Float64Array;
   private readonly i16: Int16Array;
   private readonly forward: Float64Array;
   private readonly rws: RankWorkspace;
@@ -103,7 +106,7 @@ export class IcAccumulator {
     const H = ctx.horizons.length;
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
-    this.L = memoryLayout(N, H, this.R);
+    this.L = memoryLayout(N, H, this.R, S);
     this.sxy = new Float64Array(S);
     this.fastSkip = new Int32Array(S);
     this.lsSkip = new Int32Array(S);
@@ -118,7 +121,8 @@ export class IcAccumulator {
       this.horizons = this.js.horizons;
       this.k = null;
       const none = new ArrayBuffer(0);
-      [this.x, this.rank, this.centred, this.spreadOut, this.forward] = Array.from(
+      this.rowList = new Int32Array(0);
+      [this.x, this.rank, this.centred, this.results, this.forward] = Array.from(
         { length: 5 },
         () => new Float64Array(none),
       ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
@@ -143,7 +147,8 @@ export class IcAccumulator {
     this.centred = new Float64Array(N);
     this.bucketEnd = new Int32Array(options.quantiles + 1);
     this.hashState = new Int32Array(buf, L.hashState, 8);
-    this.spreadOut = new Float64Array(buf, L.spreads, 2);
+    this.rowList = new Int32Array(buf, L.rowList, S + 1);
+    this.results = new Float64Array(buf, L.results, S + 2);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
     this.forward = new Float64Array(buf, L.forward, N * H * this.R);
     this.hashState.set(VALUE_HASH_SEEDS);
@@ -157,7 +162,7 @@ export class IcAccumulator {
       return;
     }
     const N = this.ctx.N;
-    this.x.set(z.subarray(0, N));
+    this.x.set(z.length === N ? z : z.subarray(0, N));
     this.k!.hash(this.L.rank.x, N, this.L.hashState);
     if (reduce) this.reduceLoaded(t, z);
   }
@@ -173,7 +178,7 @@ export class IcAccumulator {
       this.js.add(t, z);
       return;
     }
-    this.x.set(z.subarray(0, this.ctx.N));
+    this.x.set(z.length === this.ctx.N ? z : z.subarray(0, this.ctx.N));
     this.reduceLoaded(t, z);
   }
 
@@ -277,10 +282,11 @@ export class IcAccumulator {
           const u = t + skips[s]!;
           if (u < T && fCount[u] === N) {
             this.fastSkip[nFast] = s;
-            const row16 = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
-            sxy[nFast++] = k.dot(L.i16, row16, L.stride / 8, this.block) / 4;
+            this.rowList[nFast++] = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
           }
         }
+        k.dots(L.i16, L.rowList, nFast, L.stride / 8, this.block, L.results);
+        for (let f = 0; f < nFast; f++) sxy[f] = this.results[f]! / 4;
       }
       let f = 0;
       let nLs = 0;
@@ -330,8 +336,8 @@ export class IcAccumulator {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1.
             const row = this.forwardRow(hi, u);
-            k.memberSpreads(row, row, sortedAt(n - nLast), nLast, sortedAt(0), nFirst, 0, L.spreads);
-            acc.spread[t] = this.spreadOut[0]!;
+            k.memberSpreads(row, row, sortedAt(n - nLast), nLast, sortedAt(0), nFirst, 0, L.results);
+            acc.spread[t] = this.results[0]!;
           }
         }
         if (!Number.isNaN(ic)) {
@@ -341,25 +347,15 @@ export class IcAccumulator {
         lsSkip[nLs] = s;
         lsRow[nLs++] = this.forwardRow(hi, u);
       }
-      // Score-decay spreads of every skip that got this far, two rows per kernel call.
-      for (let a = 0; a < nLs; a += 2) {
-        const rowB = a + 1 < nLs ? lsRow[a + 1]! : lsRow[a]!;
-        k.memberSpreads(
-          lsRow[a]!,
-          rowB,
-          sortedAt(n - nTop),
-          nTop,
-          sortedAt(0),
-          nBottom,
-          o.minBucketSize,
-          L.spreads,
-        );
-        for (let b = 0; b < 2 && a + b < nLs; b++) {
-          const ls = this.spreadOut[b]!;
-          if (!Number.isNaN(ls)) {
-            acc.lsSum[lsSkip[a + b]!]! += ls;
-            acc.lsCount[lsSkip[a + b]!]!++;
-          }
+      // Score-decay spreads of every skip that got this far, in one kernel call (two rows per step).
+      if (nLs === 0) continue;
+      for (let a = 0; a < nLs; a++) this.rowList[a] = lsRow[a]!;
+      k.spreadsOf(L.rowList, nLs, sortedAt(n - nTop), nTop, sortedAt(0), nBottom, o.minBucketSize, L.results);
+      for (let a = 0; a < nLs; a++) {
+        const ls = this.results[a]!;
+        if (!Number.isNaN(ls)) {
+          acc.lsSum[lsSkip[a]!]! += ls;
+          acc.lsCount[lsSkip[a]!]!++;
         }
       }
     }
