@@ -12,7 +12,8 @@
  * `f64` after `acquire` instead of holding on to a view.
  *
  * Memory layout (byte addresses): bins (feature-major, as BinnedMatrix) | rows (n × i32) | partition scratch
- * (n × i32) | gradients (n × f64x2) | gathered gradients (n × f64x2) | scan result (5 × f64) | histogram pool.
+ * (n × i32) | gradients (n × f64x2) | gathered gradients (n × f64x2) | scan result (5 × f64) | scan scratch
+ * (running G and H sums, 2 × (max bins + 2) f64) | histogram pool.
  */
 import {
   instantiate,
@@ -39,6 +40,7 @@ type ScanFn = (
   mcw: number,
   best: number,
   out: number,
+  scratch: number,
 ) => number;
 
 interface TrainKernels {
@@ -107,6 +109,7 @@ export class HistogramStore {
   private readonly ghByte: number;
   private readonly ghNodeByte: number;
   private readonly outByte: number;
+  private readonly scanByte: number;
   private readonly binBytes: number;
   private readonly n: number;
   private poolEnd: number;
@@ -134,7 +137,10 @@ export class HistogramStore {
     this.ghByte = align(this.tmpByte + 4 * n);
     this.ghNodeByte = this.ghByte + 16 * n;
     this.outByte = this.ghNodeByte + 16 * n;
-    this.poolEnd = this.outByte + 64;
+    let maxBins = 0;
+    for (let f = 0; f < p; f++) maxBins = Math.max(maxBins, numBins(binned.cuts, f));
+    this.scanByte = this.outByte + 64;
+    this.poolEnd = align(this.scanByte + 16 * (maxBins + 2));
     this.memory = newWasmMemory(this.poolEnd + 4 * 8 * this.histLength);
     this.kernels = instantiateKernels(this.memory, this.binBytes === 2);
     this.refreshViews();
@@ -267,13 +273,14 @@ export class HistogramStore {
     const out = this.outByte;
     const o = out >> 3;
     const fwd = l1 ? this.kernels.scan.fwd_l1 : this.kernels.scan.fwd_a0;
-    let b = fwd(hist, nb, G, H, parentGain, p.lambda, p.alpha, p.minChildWeight, best.lossChg, out);
+    const scratch = this.scanByte;
+    let b = fwd(hist, nb, G, H, parentGain, p.lambda, p.alpha, p.minChildWeight, best.lossChg, out, scratch);
     const v = this.f64;
     if (b >= 0) setCandidate(best, v, o, f, b, false);
     // The missing slot's hessian is > 0 iff the node has missing rows: every sampled row has h ≥ 1e-16.
     if (!(v[(hist >> 3) + 2 * nb + 1]! > 0)) return;
     const bwd = l1 ? this.kernels.scan.bwd_l1 : this.kernels.scan.bwd_a0;
-    b = bwd(hist, nb, G, H, parentGain, p.lambda, p.alpha, p.minChildWeight, best.lossChg, out);
+    b = bwd(hist, nb, G, H, parentGain, p.lambda, p.alpha, p.minChildWeight, best.lossChg, out, scratch);
     if (b >= 0) setCandidate(best, v, o, f, b - 1, true);
   }
 }

@@ -117,13 +117,22 @@ const SKIP_MARGIN = 1 - 1e-12;
 
 /**
  * The split scan of one feature's histogram (evaluateFeatureSplits, one direction):
- *   scan_{fwd|bwd}_{a0|l1}(hist, nb, G, H, parentGain, lambda, alpha, mcw, best, out) → bin or −1.
+ *   scan_{fwd|bwd}_{a0|l1}(hist, nb, G, H, parentGain, lambda, alpha, mcw, best, out, scratch) → bin or −1.
  * Forward accumulates bins 0, 1, … into the left child (missing goes right); backward accumulates bins
- * nb − 1, nb − 2, … into the right child (missing goes left). Empty bins are skipped, a candidate is valid when
+ * nb − 1, nb − 2, … into the right child (missing goes left). Empty bins add nothing, a candidate is valid when
  * both children have H ≥ mcw and H > 0, and its loss_chg T(G_L)²/(H_L + λ) + T(G_R)²/(H_R + λ) − parentGain
  * (T = identity for the a0 variant, the L1 soft-threshold by α for l1) replaces `best` only when strictly
  * greater. Returns the bin of the last improvement (−1 if none) and writes its loss_chg, G_L, H_L, G_R, H_R
  * as float64 at `out`.
+ *
+ * Two passes, so that the candidates can be evaluated two bins per f64x2 instruction:
+ *   1. the running sums (the same float64 additions in the same order as the scalar loop, an empty bin adding
+ *      nothing) are stored per bin as two float64 arrays at `scratch` (G sums) and scratch + 8·(nb + 2)
+ *      (H sums), one slot of padding on either side;
+ *   2. two adjacent bins at a time: validity and the division-free rejection (SKIP_MARGIN) for both lanes; only
+ *      a lane that survives both gets its loss_chg computed exactly, in scan order, with scalar divisions.
+ * Evaluating an empty bin is harmless: its sums equal the previous bin's, so its candidate repeats one that
+ * was already evaluated, which strict ">" never prefers. The padding slot holds H = 0, an invalid candidate.
  */
 export function splitScanKernel(backward: boolean, l1: boolean): FunctionBuilder {
   const f = new FunctionBuilder(
@@ -139,75 +148,128 @@ export function splitScanKernel(backward: boolean, l1: boolean): FunctionBuilder
       ['mcw', 'f64'],
       ['best', 'f64'],
       ['out', 'i32'],
+      ['scratch', 'i32'],
     ],
     ['i32'],
   )
-    .local(['b', 'found', 'p'], 'i32')
-    .local(['hb', 'Ga', 'Ha', 'GL', 'HL', 'GR', 'HR', 'chg', 'bGL', 'bHL', 'bGR', 'bHR', 'negAlpha'], 'f64')
-    .local(['nL', 'dL', 'nR', 'dR', 'bar', 'y'], 'f64');
+    .local(['b', 'found', 'p', 'sg', 'sh', 'lanes'], 'i32')
+    .local(['bar', 'chg', 'bGL', 'bHL', 'bGR', 'bHR'], 'f64')
+    .local(['acc', 'v', 'zero', 'Gv', 'Hv', 'mcwv', 'lamv', 'alv', 'nalv', 'barv'], 'v128')
+    .local(['GLv', 'HLv', 'GRv', 'HRv', 'nL', 'nR', 'dL', 'dR', 'y', 'keep'], 'v128');
+  const setBar = () => {
+    f.get('best').get('parentGain').op('f64.add').f64(SKIP_MARGIN).op('f64.mul').tee('bar');
+    f.op('f64x2.splat').set('barv');
+  };
   f.i32(-1).set('found');
-  f.get('alpha').op('f64.neg').set('negAlpha');
-  const setBar = () =>
-    f.get('best').get('parentGain').op('f64.add').f64(SKIP_MARGIN).op('f64.mul').set('bar');
+  f.get('G').op('f64x2.splat').set('Gv');
+  f.get('H').op('f64x2.splat').set('Hv');
+  f.get('mcw').op('f64x2.splat').set('mcwv');
+  f.get('lambda').op('f64x2.splat').set('lamv');
+  f.get('alpha').op('f64x2.splat').set('alv');
+  f.get('alpha').op('f64.neg').op('f64x2.splat').set('nalv');
   setBar();
+  // sg, sh: the G and H sum arrays, bin b at sg + 8(b + 1); slots 0 and nb + 1 are padding (G = H = 0).
+  f.get('scratch').set('sg');
+  f.get('scratch').get('nb').i32(2).op('i32.add').i32(3).op('i32.shl').op('i32.add').set('sh');
+  for (const a of ['sg', 'sh']) {
+    f.get(a).f64(0).store('f64.store');
+    f.get(a).get('nb').i32(3).op('i32.shl').op('i32.add').f64(0).store('f64.store', 8);
+  }
+  f.block('noBins').get('nb').i32(0).op('i32.le_s').brIf('noBins');
+  // Pass 1: running sums in scan order.
   if (backward) f.get('nb').i32(1).op('i32.sub').set('b');
-  // p = hist + 16·b
-  f.get('hist').get('b').i32(4).op('i32.shl').op('i32.add').set('p');
-  f.block('done');
-  if (backward) f.get('b').i32(0).op('i32.lt_s');
-  else f.get('b').get('nb').op('i32.ge_s');
-  f.brIf('done');
-  f.loop('bin');
-  f.block('next');
-  // An empty bin repeats the previous candidate, which strict ">" would never prefer.
-  f.get('p').load('f64.load', 8).tee('hb').f64(0).op('f64.eq').brIf('next');
-  f.get('Ga').get('p').load('f64.load').op('f64.add').set('Ga');
-  f.get('Ha').get('hb').op('f64.add').set('Ha');
-  const [accG, accH, othG, othH] = backward ? ['GR', 'HR', 'GL', 'HL'] : ['GL', 'HL', 'GR', 'HR'];
-  f.get('Ga').set(accG).get('Ha').set(accH);
-  f.get('G').get('Ga').op('f64.sub').set(othG);
-  f.get('H').get('Ha').op('f64.sub').set(othH);
-  // valid = H_L ≥ mcw ∧ H_R ≥ mcw ∧ H_L > 0 ∧ H_R > 0
-  f.get('HL').get('mcw').op('f64.ge').get('HR').get('mcw').op('f64.ge').op('i32.and');
-  f.get('HL').f64(0).op('f64.gt').op('i32.and').get('HR').f64(0).op('f64.gt').op('i32.and');
-  f.op('i32.eqz').brIf('next');
-  // n = T(G)², d = H + λ for each child
-  const terms = (G: string, H: string, n: string, d: string) => {
+  f.loop('sum');
+  f.get('hist').get('b').i32(4).op('i32.shl').op('i32.add').load('v128.load').tee('v');
+  // acc += v, or += 0 for an empty bin (h = 0): adding +0 leaves a sum that started at +0 unchanged.
+  f.get('v').lane('f64x2.extract_lane', 1).op('f64x2.splat').get('zero').op('f64x2.ne').op('v128.and');
+  f.get('acc').op('f64x2.add').set('acc');
+  f.get('b').i32(3).op('i32.shl').set('p');
+  f.get('sg').get('p').op('i32.add').get('acc').lane('f64x2.extract_lane', 0).store('f64.store', 8);
+  f.get('sh').get('p').op('i32.add').get('acc').lane('f64x2.extract_lane', 1).store('f64.store', 8);
+  if (backward) f.get('b').i32(1).op('i32.sub').tee('b').i32(0).op('i32.ge_s').brIf('sum');
+  else f.get('b').i32(1).op('i32.add').tee('b').get('nb').op('i32.lt_s').brIf('sum');
+  f.end();
+  // Pass 2: bins (b, b + 1) forward from b = 0, (b, b − 1) backward from b = nb − 1; lanes hold bins b0, b0 + 1
+  // with b0 = b (forward) or b − 1 (backward), so the first bin in scan order is lane 0 forward, lane 1 backward.
+  if (backward) f.get('nb').i32(1).op('i32.sub').set('b');
+  else f.i32(0).set('b');
+  f.loop('pair');
+  // p = 8·(b0 + 1), the slot offset of lane 0
+  f.get('b');
+  if (!backward) f.i32(1).op('i32.add');
+  f.i32(3).op('i32.shl').set('p');
+  const [accG, accH, othG, othH] = backward ? ['GRv', 'HRv', 'GLv', 'HLv'] : ['GLv', 'HLv', 'GRv', 'HRv'];
+  f.get('sg').get('p').op('i32.add').load('v128.load', 0, 3).set(accG);
+  f.get('sh').get('p').op('i32.add').load('v128.load', 0, 3).set(accH);
+  f.get('Gv').get(accG).op('f64x2.sub').set(othG);
+  f.get('Hv').get(accH).op('f64x2.sub').set(othH);
+  // keep = valid ∧ ¬rejected
+  f.get('HLv').get('mcwv').op('f64x2.ge').get('HRv').get('mcwv').op('f64x2.ge').op('v128.and');
+  f.get('HLv').get('zero').op('f64x2.gt').op('v128.and').get('HRv').get('zero').op('f64x2.gt').op('v128.and');
+  const square = (Gs: string, n: string) => {
     if (l1) {
       // T(G) = G > α ? G − α : G < −α ? G + α : 0 (thresholdL1)
-      f.get(G).get('alpha').op('f64.sub');
-      f.get(G).get('alpha').op('f64.add').f64(0).get(G).get('negAlpha').op('f64.lt').op('select');
-      f.get(G).get('alpha').op('f64.gt').op('select').tee(n).get(n).op('f64.mul').set(n);
-    } else f.get(G).get(G).op('f64.mul').set(n);
-    f.get(H).get('lambda').op('f64.add').set(d);
+      f.get(Gs).get('alv').op('f64x2.sub');
+      f.get(Gs)
+        .get('alv')
+        .op('f64x2.add')
+        .get('zero')
+        .get(Gs)
+        .get('nalv')
+        .op('f64x2.lt')
+        .op('v128.bitselect');
+      f.get(Gs).get('alv').op('f64x2.gt').op('v128.bitselect').tee(n).get(n).op('f64x2.mul').set(n);
+    } else f.get(Gs).get(Gs).op('f64x2.mul').set(n);
   };
-  terms('GL', 'HL', 'nL', 'dL');
-  terms('GR', 'HR', 'nR', 'dR');
-  // Division-free rejection (see SKIP_MARGIN): skip when nL·dR + nR·dL ≤ bar·dL·dR, bar = (best + parentGain)·(1 − 1e-12),
-  // with the right side a normal positive number.
-  f.get('bar').get('dL').op('f64.mul').get('dR').op('f64.mul').tee('y');
-  f.f64(1e-280).op('f64.gt').get('y').f64(1e280).op('f64.lt').op('i32.and');
-  f.get('nL').get('dR').op('f64.mul').get('nR').get('dL').op('f64.mul').op('f64.add').get('y').op('f64.le');
-  f.op('i32.and').brIf('next');
-  f.get('nL').get('dL').op('f64.div').get('nR').get('dR').op('f64.div').op('f64.add');
-  f.get('parentGain').op('f64.sub').tee('chg');
-  f.get('best').op('f64.gt').op('i32.eqz').brIf('next');
-  f.get('chg').set('best').get('b').set('found');
-  setBar();
-  f.get('GL').set('bGL').get('HL').set('bHL').get('GR').set('bGR').get('HR').set('bHR');
-  f.end(); // next
-  f.get('p')
-    .i32(backward ? -16 : 16)
-    .op('i32.add')
-    .set('p');
-  f.get('b')
-    .i32(backward ? -1 : 1)
-    .op('i32.add')
-    .tee('b');
-  if (backward) f.i32(0).op('i32.ge_s');
-  else f.get('nb').op('i32.lt_s');
-  f.brIf('bin');
-  f.end().end();
+  square('GLv', 'nL');
+  square('GRv', 'nR');
+  f.get('HLv').get('lamv').op('f64x2.add').set('dL');
+  f.get('HRv').get('lamv').op('f64x2.add').set('dR');
+  f.get('barv').get('dL').op('f64x2.mul').get('dR').op('f64x2.mul').tee('y');
+  f.f64x2(1e-280, 1e-280).op('f64x2.gt').get('y').f64x2(1e280, 1e280).op('f64x2.lt').op('v128.and');
+  f.get('nL').get('dR').op('f64x2.mul').get('nR').get('dL').op('f64x2.mul').op('f64x2.add').get('y');
+  f.op('f64x2.le').op('v128.and');
+  f.op('v128.andnot').tee('keep');
+  f.op('v128.any_true');
+  f.if();
+  f.get('keep').op('i64x2.bitmask').set('lanes');
+  for (const lane of backward ? [1, 0] : [0, 1]) {
+    f.get('lanes')
+      .i32(1 << lane)
+      .op('i32.and');
+    f.if();
+    const x = (v: string) => f.get(v).lane('f64x2.extract_lane', lane);
+    x('nL');
+    x('dL');
+    f.op('f64.div');
+    x('nR');
+    x('dR');
+    f.op('f64.div').op('f64.add').get('parentGain').op('f64.sub').tee('chg');
+    f.get('best').op('f64.gt');
+    f.if();
+    f.get('chg').set('best');
+    setBar();
+    // The split bin of this lane: b0 + lane.
+    f.get('b')
+      .i32(lane - (backward ? 1 : 0))
+      .op('i32.add')
+      .set('found');
+    x('GLv');
+    f.set('bGL');
+    x('HLv');
+    f.set('bHL');
+    x('GRv');
+    f.set('bGR');
+    x('HRv');
+    f.set('bHR');
+    f.end();
+    f.end();
+  }
+  f.end();
+  if (backward) f.get('b').i32(2).op('i32.sub').tee('b').i32(0).op('i32.ge_s').brIf('pair');
+  else f.get('b').i32(2).op('i32.add').tee('b').get('nb').op('i32.lt_s').brIf('pair');
+  f.end();
+  f.end(); // noBins
   f.block('none').get('found').i32(0).op('i32.lt_s').brIf('none');
   f.get('out').get('best').store('f64.store');
   f.get('out').get('bGL').store('f64.store', 8);
