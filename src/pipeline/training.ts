@@ -20,11 +20,9 @@ import { requirePanel, type Universe } from '../core/universe.ts';
 import { type CalibrationReport, calibrationReport } from '../ml/calibration/reliability.ts';
 import { computeFeatures, type FeatureSet } from '../ml/features/feature-set.ts';
 import { freezeWhitelist } from '../ml/features/whitelist.ts';
-import { saveGbdt } from '../ml/gbdt/json.ts';
 import { selectRows } from '../ml/gbdt/matrix.ts';
 import { gbdtParamsFromConfig } from '../ml/gbdt/params.ts';
 import { featureSetSource, mlStrategyDecide } from '../ml/strategy/backtest.ts';
-import { ARTIFACT_TYPES, calibratorToJson, payoffsToJson } from '../ml/strategy/bundle.ts';
 import { classPayoffs } from '../ml/strategy/kelly.ts';
 import { MLSignalStrategy, mlStrategyOptionsFromConfig } from '../ml/strategy/strategy.ts';
 import { panelTarget } from '../ml/target.ts';
@@ -44,6 +42,9 @@ import {
   type WindowResult,
   walkForwardEvaluate,
 } from './training-evaluate.ts';
+import { decidePromotion, registerTrainedModel } from './training-register.ts';
+
+export { decidePromotion } from './training-register.ts';
 
 export type TrainingStage =
   | 'features'
@@ -360,13 +361,9 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
 
     const reliability = { calibrationSample: cal.report, outOfSample: cal.oosReport };
     const model = await time('register', async () => {
-      const reg = store.registry;
-      const m = await reg.register(ml.model_name, {
-        strategyType: 'ml_signal',
+      return registerTrainedModel(store, {
+        name: ml.model_name,
         description: `3-class GBDT (${ml.target} target) on ${whitelist.names.length} PIT features, horizon ${h}, delay ${d}`,
-        createdBy: 'alphalab train',
-      });
-      const trainingRun = await reg.startTrainingRun(m.modelId, {
         params: {
           gbdt: bestParams as Record<string, number | string>,
           horizon: h,
@@ -379,45 +376,18 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
           run_id: runId,
           feature_whitelist_sha256: whitelist.sha256,
         },
-        datasetStart: new Date(Date.parse(`${u.dates[rowDate[0]!]!}T21:00:00Z`)).toISOString(),
-        datasetEnd: new Date(Date.parse(`${u.dates[lastLabelled]!}T21:00:00Z`)).toISOString(),
-        dataFingerprint: ts.fingerprint,
+        datasetStart: u.dates[rowDate[0]!]!,
+        datasetEnd: u.dates[lastLabelled]!,
+        fingerprint: ts.fingerprint,
         codeVersion: code,
+        metrics,
+        model: final.model,
+        calibrator: cal.calibrator,
+        whitelist,
+        payoffs,
+        horizon: h,
+        reliability,
       });
-      for (const [type, values] of Object.entries(metrics))
-        await reg.logMetrics(m.modelId, values, type as DatasetType);
-      await reg.logArtifact(
-        m.modelId,
-        { name: 'model.json', data: saveGbdt(final.model) },
-        ARTIFACT_TYPES.weights,
-      );
-      await reg.logArtifact(
-        m.modelId,
-        { name: 'calibrator.json', data: calibratorToJson(cal.calibrator) },
-        ARTIFACT_TYPES.calibrator,
-      );
-      await reg.logArtifact(
-        m.modelId,
-        { name: 'feature_whitelist.json', data: JSON.stringify(whitelist) },
-        ARTIFACT_TYPES.whitelist,
-      );
-      await reg.logArtifact(
-        m.modelId,
-        { name: 'payoffs.json', data: payoffsToJson(payoffs, h) },
-        ARTIFACT_TYPES.payoffs,
-      );
-      await reg.logArtifact(
-        m.modelId,
-        {
-          name: 'reliability.json',
-          data: JSON.stringify(reliability, (_, v) =>
-            typeof v === 'number' && !Number.isFinite(v) ? null : v,
-          ),
-        },
-        ARTIFACT_TYPES.reliability,
-      );
-      await reg.finishTrainingRun(trainingRun, 'completed', { modelId: m.modelId });
-      return m;
     });
 
     const promoteBy = o.promote ?? {
@@ -461,36 +431,4 @@ export async function runTrainingPipeline(o: TrainingPipelineOptions): Promise<T
   } finally {
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
-}
-
-/** Promote when there is no active model, or the new one beats it by `margin` on the chosen metric. */
-export async function decidePromotion(
-  store: Store,
-  name: string,
-  candidate: ModelInfo,
-  by: { readonly metric: string; readonly dataset: DatasetType; readonly higherIsBetter: boolean },
-  margin: number,
-): Promise<{ promote: boolean; reason: string }> {
-  const latest = async (m: ModelInfo) =>
-    (await store.registry.getMetrics(m.modelId))
-      .filter((r) => r.metricName === by.metric && r.datasetType === by.dataset)
-      .at(-1)?.value ?? Number.NaN;
-  const active = await store.registry.getActive(name);
-  const mine = await latest(candidate);
-  if (!active)
-    return {
-      promote: Number.isFinite(mine),
-      reason: `no active ${name}; ${by.metric}_${by.dataset} = ${mine}`,
-    };
-  const theirs = await latest(active);
-  if (!Number.isFinite(mine))
-    return { promote: false, reason: `${by.metric}_${by.dataset} of the candidate is undefined` };
-  if (!Number.isFinite(theirs))
-    return { promote: true, reason: `active v${active.version} has no ${by.metric}_${by.dataset}` };
-  const gain = by.higherIsBetter ? mine - theirs : theirs - mine;
-  const promote = gain > margin;
-  return {
-    promote,
-    reason: `${by.metric}_${by.dataset}: v${candidate.version} ${mine.toPrecision(6)} vs active v${active.version} ${theirs.toPrecision(6)} (improvement ${gain.toPrecision(4)}, margin ${margin})`,
-  };
 }
