@@ -9,6 +9,7 @@ import {
   gatherGradients,
   subtractHistogramRange,
 } from '../../src/ml/gbdt/histogram.ts';
+import { HESSIAN_FLOOR, softmaxGradients, softmaxRowsInPlace } from '../../src/ml/gbdt/objective.ts';
 import { addForestMargins, addForestMarginsJs, flattenForest } from '../../src/ml/gbdt/predict.ts';
 import { binMatrix, sketchCuts } from '../../src/ml/gbdt/quantize.ts';
 import { sampleRowsBernoulli, xoshiroStateFromSeed } from '../../src/ml/gbdt/sample.ts';
@@ -389,6 +390,34 @@ describe('forest prediction in WebAssembly', () => {
         addForestMarginsJs(forest, X32, n, p, ref, a, b);
         addForestMargins(forest, X32, n, p, got, a, b);
         expect(Array.from(got)).toEqual(Array.from(ref));
+      }
+    }
+  });
+});
+
+describe('softmaxGradients', () => {
+  it('the K = 3 fast path equals the softmax of softmaxRowsInPlace and the §9.3 gradient formulas bit for bit', () => {
+    const rng = new Rng(9);
+    for (const K of [2, 3, 4]) {
+      const n = 200;
+      const F = Float64Array.from({ length: n * K }, () => rng.normal() * 3);
+      F[0] = F[1]!; // a tie for the row maximum
+      const y = Int32Array.from({ length: n }, () => rng.int(K));
+      for (const w of [undefined, Float64Array.from({ length: n }, () => rng.uniform() * 2)]) {
+        const P = new Float64Array(n * K);
+        const gh = new Float64Array(2 * n * K);
+        softmaxGradients(F, y, w, n, K, P, gh);
+        const Q = Float64Array.from(F);
+        softmaxRowsInPlace(Q, n, K);
+        expect(Array.from(P)).toEqual(Array.from(Q));
+        for (let i = 0; i < n; i++) {
+          const wi = w ? w[i]! : 1;
+          for (let k = 0; k < K; k++) {
+            const p = Q[i * K + k]!;
+            expect(gh[k * 2 * n + 2 * i]).toBe((k === y[i] ? p - 1 : p) * wi);
+            expect(gh[k * 2 * n + 2 * i + 1]).toBe(Math.max(2 * p * (1 - p) * wi, HESSIAN_FLOOR));
+          }
+        }
       }
     }
   });

@@ -43,6 +43,10 @@ export function softmaxGradients(
   P: Float64Array,
   gh: Float64Array,
 ): void {
+  if (K === 3) {
+    softmaxGradients3(F, y, w, n, P, gh);
+    return;
+  }
   const stride = 2 * n;
   for (let i = 0; i < n; i++) {
     const o = i * K;
@@ -64,6 +68,50 @@ export function softmaxGradients(
       gh[k * stride + 2 * i] = g;
       gh[k * stride + 2 * i + 1] = Math.max(h, HESSIAN_FLOOR);
     }
+  }
+}
+
+/**
+ * softmaxGradients for K = 3 (seed 003's up/flat/down target) with the row in locals: the same operations in
+ * the same order as the general loop (max, exponentials, their sum e0 + e1 + e2, quotients), without the
+ * inner loops and the round trips through P.
+ */
+function softmaxGradients3(
+  F: Float64Array,
+  y: Int32Array,
+  w: Float64Array | undefined,
+  n: number,
+  P: Float64Array,
+  gh: Float64Array,
+): void {
+  const s1 = 2 * n;
+  const s2 = 4 * n;
+  for (let i = 0, o = 0; i < n; i++, o += 3) {
+    const f0 = F[o]!;
+    const f1 = F[o + 1]!;
+    const f2 = F[o + 2]!;
+    let mx = f0;
+    if (f1 > mx) mx = f1;
+    if (f2 > mx) mx = f2;
+    const e0 = Math.exp(f0 - mx);
+    const e1 = Math.exp(f1 - mx);
+    const e2 = Math.exp(f2 - mx);
+    const s = e0 + e1 + e2;
+    const p0 = e0 / s;
+    const p1 = e1 / s;
+    const p2 = e2 / s;
+    P[o] = p0;
+    P[o + 1] = p1;
+    P[o + 2] = p2;
+    const wi = w ? w[i]! : 1;
+    const yi = y[i]!;
+    const j = 2 * i;
+    gh[j] = (yi === 0 ? p0 - 1 : p0) * wi;
+    gh[j + 1] = Math.max(2 * p0 * (1 - p0) * wi, HESSIAN_FLOOR);
+    gh[s1 + j] = (yi === 1 ? p1 - 1 : p1) * wi;
+    gh[s1 + j + 1] = Math.max(2 * p1 * (1 - p1) * wi, HESSIAN_FLOOR);
+    gh[s2 + j] = (yi === 2 ? p2 - 1 : p2) * wi;
+    gh[s2 + j + 1] = Math.max(2 * p2 * (1 - p2) * wi, HESSIAN_FLOOR);
   }
 }
 
