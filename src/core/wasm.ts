@@ -376,6 +376,18 @@ export class FunctionBuilder {
     return this.emit(...LANE[name], lane);
   }
 
+  /** i8x16.shuffle of the two vectors on the stack: byte k of the result is byte `bytes[k]` of a‖b (0–31). */
+  shuffle(bytes: readonly number[]): this {
+    if (bytes.length !== 16 || bytes.some((b) => !Number.isInteger(b) || b < 0 || b > 31))
+      throw new Error(`wasm ${this.name}: i8x16.shuffle needs 16 byte indices in 0…31`);
+    return this.emit(...simd(0x0d), ...bytes);
+  }
+
+  /** v128.const from four int32 lanes. */
+  i32x4(a: number, b: number, c: number, d: number): this {
+    return this.emit(...simd(0x0c), ...new Uint8Array(Int32Array.of(a, b, c, d).buffer));
+  }
+
   private open(opcode: number, label: string | null, result?: ValType): this {
     this.labels.push(label);
     return this.emit(opcode, result ? VALTYPE[result] : 0x40);

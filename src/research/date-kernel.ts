@@ -205,16 +205,41 @@ function hashFunction(): FunctionBuilder {
   const f = new FunctionBuilder('hash', params(['x', 'n', 'state']))
     .local(['i', 'lo', 'hi', 'p', ...lanes.flatMap((j) => [`a${j}`, `b${j}`])], 'i32')
     .local('bits', 'i64')
-    .local('v', 'f64');
-  for (const j of lanes)
-    f.get('state')
-      .load('i32.load', 4 * j)
-      .set(`a${j}`);
-  for (const j of lanes)
-    f.get('state')
-      .load('i32.load', 16 + 4 * j)
-      .set(`b${j}`);
-  /** Mixes the value at byte address p + 8·offset into lane j (ValueHasher.update's step). */
+    .local('v', 'f64')
+    .local(['va', 'vb', 'vlo', 'vhi', 'A', 'B', 'w'], 'v128');
+  // Four values per step, value i + j into lane j: the lanes are the four i32x4 lanes of A (the a words)
+  // and B (the b words), so one vector instruction advances all four chains.
+  f.get('state').load('v128.load', 0, 2).set('A');
+  f.get('state').load('v128.load', 16, 2).set('B');
+  /** The words of two doubles with NaN → canonical NaN and ±0 → 0 (numerically equal rows hash equally). */
+  const canonical = (offset: number, into: string) => {
+    f.get('p').load('v128.load', offset, 3).tee('w');
+    f.f64x2(Number.NaN, Number.NaN).get('w').get('w').op('f64x2.eq').op('v128.bitselect');
+    f.get('w').f64x2(0, 0).op('f64x2.ne').op('v128.and').set(into);
+  };
+  f.get('x').set('p');
+  f.block('quadsDone').loop('quads');
+  f.get('i').i32(4).op('i32.add').get('n').op('i32.gt_s').brIf('quadsDone');
+  canonical(0, 'va');
+  canonical(16, 'vb');
+  // lo words [lo0, lo1, lo2, lo3] and hi words [hi0, …] of the four values.
+  f.get('va').get('vb').shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]).set('vlo');
+  f.get('va').get('vb').shuffle([4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31]).set('vhi');
+  // a = (a ^ lo)·P; a = (a ^ hi)·P; b = (b ^ hi)·P2; b = (b ^ (b >>> 15) ^ lo)·P3 — ValueHasher's step.
+  const P = 0x01000193;
+  f.get('A').get('vlo').op('v128.xor').i32x4(P, P, P, P).op('i32x4.mul');
+  f.get('vhi').op('v128.xor').i32x4(P, P, P, P).op('i32x4.mul').set('A');
+  const P2 = 0x5bd1e995 | 0;
+  const P3 = 0x27d4eb2d;
+  f.get('B').get('vhi').op('v128.xor').i32x4(P2, P2, P2, P2).op('i32x4.mul').tee('B');
+  f.get('B').i32(15).op('i32x4.shr_u').op('v128.xor').get('vlo').op('v128.xor');
+  f.i32x4(P3, P3, P3, P3).op('i32x4.mul').set('B');
+  f.get('p').i32(32).op('i32.add').set('p');
+  f.get('i').i32(4).op('i32.add').set('i').br('quads');
+  f.end().end();
+  for (const j of lanes) f.get('A').lane('i32x4.extract_lane', j).set(`a${j}`);
+  for (const j of lanes) f.get('B').lane('i32x4.extract_lane', j).set(`b${j}`);
+  /** Mixes the value at byte address p + 8·offset into lane j, one value at a time (the row's tail). */
   const mix = (offset: number, j: number) => {
     f.get('p')
       .load('i64.load', 8 * offset)
@@ -222,7 +247,6 @@ function hashFunction(): FunctionBuilder {
     f.get('p')
       .load('f64.load', 8 * offset)
       .set('v');
-    // Words of v; the canonical NaN for every NaN, 0 for ±0 (numerically equal rows hash equally).
     f.get('bits').op('i32.wrap_i64').i32(NAN_WORDS[0]!).get('v').get('v').op('f64.eq').op('select');
     f.i32(0).get('v').f64(0).op('f64.ne').op('select').set('lo');
     f.get('bits')
@@ -233,27 +257,11 @@ function hashFunction(): FunctionBuilder {
     f.get('v').get('v').op('f64.eq').op('select').i32(0).get('v').f64(0).op('f64.ne').op('select').set('hi');
     const a = `a${j}`;
     const b = `b${j}`;
-    f.get(a).get('lo').op('i32.xor').i32(0x01000193).op('i32.mul');
-    f.get('hi').op('i32.xor').i32(0x01000193).op('i32.mul').set(a);
-    f.get(b).get('hi').op('i32.xor').i32(0x5bd1e995).op('i32.mul').tee(b);
-    f.get(b)
-      .i32(15)
-      .op('i32.shr_u')
-      .op('i32.xor')
-      .get('lo')
-      .op('i32.xor')
-      .i32(0x27d4eb2d)
-      .op('i32.mul')
-      .set(b);
+    f.get(a).get('lo').op('i32.xor').i32(P).op('i32.mul');
+    f.get('hi').op('i32.xor').i32(P).op('i32.mul').set(a);
+    f.get(b).get('hi').op('i32.xor').i32(P2).op('i32.mul').tee(b);
+    f.get(b).i32(15).op('i32.shr_u').op('i32.xor').get('lo').op('i32.xor').i32(P3).op('i32.mul').set(b);
   };
-  // Four values per step, value i + j into lane j (the lanes' chains overlap).
-  f.get('x').set('p');
-  f.block('quadsDone').loop('quads');
-  f.get('i').i32(4).op('i32.add').get('n').op('i32.gt_s').brIf('quadsDone');
-  for (const j of lanes) mix(j, j);
-  f.get('p').i32(32).op('i32.add').set('p');
-  f.get('i').i32(4).op('i32.add').set('i').br('quads');
-  f.end().end();
   // The last n mod 4 values go to lanes 0, 1, 2.
   for (const j of [0, 1, 2]) {
     f.get('i').i32(j).op('i32.add').get('n').op('i32.lt_s').if();

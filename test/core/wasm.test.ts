@@ -173,7 +173,16 @@ describe('FunctionBuilder / ModuleBuilder', () => {
       .f64(0)
       .end()
       .end();
-    const mod = new ModuleBuilder().importMemory().func(dot2).func(dot16).func(sign).compile();
+    // evens(p): the even int32 lanes of two vectors at p, p + 16, by i8x16.shuffle, summed (a·1 + b·10 + …).
+    const evens = new FunctionBuilder('evens', [['p', 'i32']], ['i32']).local('v', 'v128');
+    evens.get('p').load('v128.load').get('p').load('v128.load', 16);
+    evens.shuffle([0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27]).i32x4(1, 10, 100, 1000);
+    evens.op('i32x4.mul').set('v');
+    for (let l = 0; l < 4; l++) {
+      evens.get('v').lane('i32x4.extract_lane', l);
+      if (l > 0) evens.op('i32.add');
+    }
+    const mod = new ModuleBuilder().importMemory().func(dot2).func(dot16).func(sign).func(evens).compile();
     expect(mod).not.toBeNull(); // Node ≥ 16 has SIMD
     const memory = newWasmMemory(4096);
     const ex = instantiate(mod!, memory) as Record<string, (...a: number[]) => number>;
@@ -185,6 +194,8 @@ describe('FunctionBuilder / ModuleBuilder', () => {
     i16.set([1, -2, 3, -4, 5, -6, 7, -32768, 8, 7, 6, 5, 4, 3, 2, 32767]);
     expect(ex.dot16!(1024, 1040)).toBe(8 - 14 + 18 - 20 + 20 - 18 + 14 - 32768 * 32767);
     expect([ex.sign!(3), ex.sign!(-2), ex.sign!(0)]).toEqual([1, -1, 0]);
+    new Int32Array(memory.buffer, 2048, 8).set([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ex.evens!(2048)).toBe(1 + 30 + 500 + 7000);
   });
 
   it('names what is wrong: unknown locals and labels, unclosed blocks, duplicate functions', () => {
@@ -196,6 +207,8 @@ describe('FunctionBuilder / ModuleBuilder', () => {
     expect(() => f.encode(() => 0)).toThrow(/unclosed block x/);
     f.end();
     expect(() => f.end()).toThrow(/end without an open block/);
+    expect(() => f.shuffle([0, 1, 2])).toThrow(/16 byte indices/);
+    expect(() => f.shuffle(Array.from({ length: 16 }, () => 32))).toThrow(/16 byte indices/);
     expect(() => new ModuleBuilder().func(f).func(f)).toThrow(/added twice/);
     expect(() => new ModuleBuilder().func(new FunctionBuilder('g', []).call('nope')).bytes()).toThrow(
       /unknown function nope/,
