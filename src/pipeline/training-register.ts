@@ -8,13 +8,14 @@ import type { FeatureWhitelist } from '../ml/features/whitelist.ts';
 import { saveGbdt } from '../ml/gbdt/json.ts';
 import type { GbdtModel } from '../ml/gbdt/model.ts';
 import { ARTIFACT_TYPES, calibratorToJson, payoffsToJson } from '../ml/strategy/bundle.ts';
+import type { JsonValue } from '../store/features/types.ts';
 import type { Store } from '../store/open-store.ts';
 import type { DatasetType, ModelInfo } from '../store/registry/types.ts';
 
 export interface TrainedModelRecord {
   readonly name: string;
   readonly description: string;
-  readonly params: Record<string, unknown>;
+  readonly params: JsonValue;
   /** First and last labelled decision dates (ISO); stored as the 21:00 UTC close. */
   readonly datasetStart: string;
   readonly datasetEnd: string;
