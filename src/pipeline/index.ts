@@ -23,9 +23,11 @@ export {
   type PortfolioStageInput,
   type PortfolioStageResult,
   type RebalanceRecord,
+  type RebalanceSignals,
   runPortfolioStage,
   type SolveRecord,
   type StrategyBook,
+  signalsAtRebalances,
   solveBook,
 } from './walk-forward.ts';
 export { type RiskOperatorSpec, riskOperatorFrom, windowEstimates } from './walk-forward-covariance.ts';

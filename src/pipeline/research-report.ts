@@ -27,7 +27,10 @@ function compositeIcSeries(res: ResearchPipelineResult): { dates: string[]; ic: 
   const ic: number[] = [];
   for (const rec of p.records) {
     const k = ctx.horizons.indexOf(rec.horizon);
-    const fwd = ctx.forward[k]!.subarray(rec.t * N, (rec.t + 1) * N);
+    // the pipeline keeps the forward returns at the rebalances only (research.ts releases the panels)
+    const fwd = res.forwardAtRebalances
+      ? res.forwardAtRebalances[k]!.subarray(rec.k * N, (rec.k + 1) * N)
+      : ctx.forward[k]!.subarray(rec.t * N, (rec.t + 1) * N);
     const book = p.books[0]!.sim.rebalances.find((r) => r.decisionIndex === rec.t);
     if (!book) continue;
     // the first book's target weights are a monotone function of the composite on its free names; the IC of

@@ -33,9 +33,10 @@ import type { AlphalabConfig } from '../core/config.ts';
 import type { Logger } from '../core/log.ts';
 import { newRunId, silentLogger } from '../core/log.ts';
 import type { Universe } from '../core/universe.ts';
-import { type ResearchResult, runResearch } from '../research/index.ts';
+import { type ResearchResult, runResearch, type SignalTierResult } from '../research/index.ts';
+import type { SignalContext } from '../signals/index.ts';
 import { type RunManifest, startManifest } from './manifest.ts';
-import { type PortfolioStageResult, runPortfolioStage } from './walk-forward.ts';
+import { type PortfolioStageResult, runPortfolioStage, signalsAtRebalances } from './walk-forward.ts';
 
 export type PipelineStage = 'signals' | 'ic' | 'weights' | 'full';
 
@@ -76,6 +77,12 @@ export interface ResearchPipelineResult {
   readonly config: AlphalabConfig;
   readonly research: ResearchResult;
   readonly schedule: readonly number[];
+  /**
+   * Forward returns at each rebalance, per horizon (schedule.length × N, row k for schedule[k]). With a
+   * portfolio stage, `research.tier.context` no longer holds the full forward panels (they are released
+   * before the stage, as are its forward ranks, log returns, regressors and neutralised snapshots).
+   */
+  readonly forwardAtRebalances?: readonly Float64Array[];
   readonly portfolio?: PortfolioStageResult;
   readonly books?: readonly BookEvaluation[];
   readonly overfitting?: Overfitting;
@@ -118,6 +125,37 @@ function factorSeries(u: Universe): Map<string, Float64Array> {
   return out;
 }
 
+/** Rows `schedule` of every horizon's forward-return panel (schedule.length × N each). */
+function forwardRowsAt(ctx: SignalContext, schedule: readonly number[]): Float64Array[] {
+  const N = ctx.N;
+  return ctx.forward.map((f) => {
+    const out = new Float64Array(schedule.length * N);
+    schedule.forEach((t, k) => out.set(f.subarray(t * N, (t + 1) * N), k * N));
+    return out;
+  });
+}
+
+/**
+ * The tier without its per-day working panels — forward returns and their ranks, log returns, neutralisation
+ * regressors (the betas stay, as `beta`) — and without its neutralised snapshots (the composite has been
+ * formed from them), which nothing after that reads: ≈ 0.4 GB at the seed's full size.
+ */
+function releaseWorkingPanels(tier: SignalTierResult): SignalTierResult {
+  const empty = new Float64Array(0);
+  const context: SignalContext = {
+    ...tier.context,
+    logReturn: empty,
+    regressors: [],
+    regressorNames: [],
+    forward: [],
+    forwardRank: [],
+    forwardRankCount: [],
+    forwardRankSS: [],
+    ...(tier.context.forwardRank16 ? { forwardRank16: [] } : {}),
+  };
+  return { ...tier, context, snapshots: { rows: tier.snapshots.rows, values: new Float64Array(0) } };
+}
+
 export async function runResearchPipeline(options: ResearchPipelineOptions): Promise<ResearchPipelineResult> {
   const { universe: u, config } = options;
   const log = options.logger ?? silentLogger;
@@ -142,7 +180,7 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
 
   let t0 = performance.now();
   log.info({ stocks: u.tickers.length, days: T, until }, 'signal tier');
-  const research = await runResearch(u, {
+  let research = await runResearch(u, {
     until: until === 'full' ? 'weights' : until,
     horizons: rc.horizons,
     executionDelay: rc.execution_delay,
@@ -169,7 +207,7 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
   });
   manifest.timingsMs.signalTier = performance.now() - t0;
   for (const note of research.tier.notes) log.info(note);
-  const ctx = research.tier.context;
+  let ctx = research.tier.context;
   const dataAssertions: AssertionResult[] = [
     ...assertDates(u.dates, u.tickers),
     ...ctx.horizons.map((h, k) =>
@@ -183,11 +221,23 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
     return { runId, universe: u, config, research, schedule, dataAssertions, manifest };
   }
 
+  // Memory: the portfolio stage needs the composite's inputs, returns, betas, sectors, prices and volumes;
+  // the tier's per-day working panels are not read again (the report needs the forward returns at the
+  // rebalances only). They are let go before the stage allocates its own, and the neutralised snapshots as
+  // soon as the stage has formed the composite from them.
+  t0 = performance.now();
+  const forwardAtRebalances = forwardRowsAt(ctx, schedule);
+  const signals = signalsAtRebalances(research.tier, config, schedule);
+  research = { ...research, tier: releaseWorkingPanels(research.tier) };
+  ctx = research.tier.context;
+  const signalsMs = performance.now() - t0;
+
   t0 = performance.now();
   log.info({ rebalances: schedule.length, methods: config.risk.methods }, 'walk-forward portfolios');
   const portfolio = await runPortfolioStage({
     universe: u,
     tier: research.tier,
+    signals,
     config,
     schedule,
     // the stage's tasks share large arrays with its threads, so it runs on worker threads or inline only
@@ -197,8 +247,9 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
       ? { onRebalance: (d: number, n: number) => options.onProgress!('rebalances', d, n) }
       : {}),
   });
-  manifest.timingsMs.portfolios = performance.now() - t0;
+  manifest.timingsMs.portfolios = performance.now() - t0 + signalsMs;
   for (const [k, v] of Object.entries(portfolio.timingsMs)) manifest.timingsMs[`portfolios.${k}`] = v;
+  manifest.timingsMs['portfolios.weightsMs'] = signalsMs;
   for (const note of portfolio.notes) log.warn(note);
 
   t0 = performance.now();
@@ -258,6 +309,7 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
     config,
     research,
     schedule,
+    forwardAtRebalances,
     portfolio,
     books,
     overfitting: {

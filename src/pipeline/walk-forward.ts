@@ -205,6 +205,11 @@ export interface PortfolioStageInput {
   readonly config: AlphalabConfig;
   /** Decision indices; must equal the tier's snapshot rows. */
   readonly schedule: readonly number[];
+  /**
+   * `signalsAtRebalances(tier, config, schedule)` when the caller has formed it already — then the tier's
+   * neutralised snapshots are not read, and the caller can let them go before the stage (research.ts does).
+   */
+  readonly signals?: RebalanceSignals;
   /** Where the estimates and solves run (default inline); the books are the same on either. */
   readonly backend?: TaskPoolBackend;
   /** Worker threads for `threads` (default: available parallelism). */
@@ -256,26 +261,23 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   return { promise, resolve };
 }
 
-export async function runPortfolioStage(input: PortfolioStageInput): Promise<PortfolioStageResult> {
-  const { universe: u, tier, config } = input;
-  const ctx = tier.context;
-  const N = ctx.N;
-  const pc = config.portfolio;
-  const rc = config.risk;
-  const schedule = input.schedule;
-  const K = schedule.length;
-  const notes: string[] = [];
-  const timings: Record<string, number> = {
-    weightsMs: 0,
-    covarianceMs: 0,
-    optimiseMs: 0,
-    factorModelMs: 0,
-    chainsMs: 0,
-    simulationMs: 0,
-  };
+/** What the books need of the signal tier: per rebalance, the horizon, the signal weights and the composite. */
+export interface RebalanceSignals {
+  readonly sets: readonly IcSeriesSet[];
+  readonly choices: ReadonlyMap<number, HorizonChoice>;
+  /** One row of N scores per snapshot row of the tier. */
+  readonly composite: Float64Array;
+  /** Date index → composite row. */
+  readonly rowOf: ReadonlyMap<number, number>;
+}
 
-  // 1. Horizon and signal weights as of every rebalance (resolved ICs only), and the composite there.
-  let t0 = performance.now();
+/** Horizon and signal weights as of every rebalance (resolved ICs only), and the composite there. */
+export function signalsAtRebalances(
+  tier: SignalTierResult,
+  config: AlphalabConfig,
+  schedule: readonly number[],
+): RebalanceSignals {
+  const ctx = tier.context;
   const exclude = duplicateExclusions(tier);
   const sets: IcSeriesSet[] = ctx.horizons.map((h) => icSeriesSet(tier, h));
   const choices = new Map<number, HorizonChoice>();
@@ -288,6 +290,30 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
   const composite = compositeAtSnapshots(tier, (t) => choices.get(t)!.weights);
   const rowOf = new Map<number, number>();
   tier.snapshots.rows.forEach((t, r) => rowOf.set(t, r));
+  return { sets, choices, composite, rowOf };
+}
+
+export async function runPortfolioStage(input: PortfolioStageInput): Promise<PortfolioStageResult> {
+  const { universe: u, config, schedule, onRebalance } = input;
+  const ctx = input.tier.context;
+  const N = ctx.N;
+  const pc = config.portfolio;
+  const rc = config.risk;
+  const K = schedule.length;
+  const notes: string[] = [];
+  const timings: Record<string, number> = {
+    weightsMs: 0,
+    covarianceMs: 0,
+    optimiseMs: 0,
+    factorModelMs: 0,
+    chainsMs: 0,
+    simulationMs: 0,
+  };
+
+  // 1. Horizon, signal weights and composite at every rebalance (given, or from the tier's snapshots).
+  let t0 = performance.now();
+  const { sets, choices, composite, rowOf } =
+    input.signals ?? signalsAtRebalances(input.tier, config, schedule);
   timings.weightsMs = performance.now() - t0;
 
   // 2. Inputs shared by every rebalance.
@@ -323,9 +349,11 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
   const diagnostics = new Map<string, CovarianceDiagnostics>();
   const lookbackOf = (t: number) => Math.min(rc.lookback, t + 1);
 
+  const backend = input.backend ?? 'inline';
+  const workers = input.workers;
   const pool = await openTaskPool<StageTask, StageResult<StageTask>>(
     new URL('./walk-forward-task.ts', import.meta.url),
-    { backend: input.backend ?? 'inline', ...(input.workers ? { workers: input.workers } : {}) },
+    { backend, ...(workers ? { workers } : {}) },
   );
   const estimatesOf = (task: EstimatesTask) => pool.run(task) as Promise<StageResult<EstimatesTask>>;
   const solveOn = (task: SolveTask) => pool.run(task) as Promise<StageResult<SolveTask>>;
@@ -577,7 +605,7 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
   const chainDone = (k: number) => {
     if (--remaining[k]! > 0) return;
     plans[k]!.fits = undefined; // the operators of a finished rebalance can go
-    input.onRebalance?.(k + 1, K);
+    onRebalance?.(k + 1, K);
     finished[k]!.resolve();
   };
   t0 = performance.now();
