@@ -142,6 +142,7 @@ export async function tuneAndFit(
   const val = part(valRows);
   let params: Partial<GbdtParams> = { ...s.base, seed: seedOf(s.seed, 'gbdt', label) };
   let validationLogLoss = Number.NaN;
+  let tunedModel: GbdtModel | undefined;
   const t0 = performance.now();
   if (s.trials > 0) {
     const tuned = await tuneGbdt(fit, val, {
@@ -152,12 +153,16 @@ export async function tuneAndFit(
     });
     params = tuned.bestParams;
     validationLogLoss = tuned.best.value;
+    tunedModel = tuned.bestModel;
   }
   const t1 = performance.now();
-  const model = trainGbdt(fit.X, fit.y, {
-    params: { ...params, earlyStoppingRounds: 0 },
-    weights: fit.weights,
-  });
+  // The best trial already fitted exactly this model (same rows, weights, parameters and seed).
+  const model =
+    tunedModel ??
+    trainGbdt(fit.X, fit.y, {
+      params: { ...params, earlyStoppingRounds: 0 },
+      weights: fit.weights,
+    });
   const t2 = performance.now();
   const validationRawP = model.predictProba(val.X);
   const sample = stitchedCalibrationSample(

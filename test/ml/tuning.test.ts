@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
+import { trainGbdt } from '../../src/ml/gbdt/train.ts';
 import {
   buildParzenEstimator,
   erfc,
@@ -191,5 +192,8 @@ describe('tuneGbdt', () => {
     expect(r.bestParams.nEstimators).toBe(r.best.params.n_estimators);
     expect(r.bestParams.seed).toBe(1);
     expect(r.best.value).toBeLessThan(Math.log(3));
+    // The best trial's model is what a refit with the best parameters gives, bit for bit.
+    const refit = trainGbdt(fit.X, fit.y, { params: { ...r.bestParams, earlyStoppingRounds: 0 } });
+    expect(Array.from(r.bestModel.predictProba(val.X))).toEqual(Array.from(refit.predictProba(val.X)));
   });
 });

@@ -57,6 +57,12 @@ export interface TuneGbdtOptions extends TpeOptions {
 export interface TuneGbdtResult extends TpeResult {
   /** Booster parameters of the best trial (base merged with the searched values). */
   readonly bestParams: Partial<GbdtParams>;
+  /**
+   * The best trial's fitted model. A trial fits on `fit` with exactly `bestParams` (no early stopping, the
+   * validation set is only scored), so this is the model a refit would produce, bit for bit — callers need
+   * not train it again.
+   */
+  readonly bestModel: GbdtModel;
 }
 
 /** TPE over the booster's parameters; objective = validation mlogloss of a model fitted on `fit`. */
@@ -66,6 +72,8 @@ export async function tuneGbdt(
   options: TuneGbdtOptions,
 ): Promise<TuneGbdtResult> {
   const space = options.space ?? SEED003_SEARCH_SPACE;
+  // The model of the best trial so far (lowest value, earliest on ties — the sampler's `best` rule).
+  let kept: { number: number; value: number; model: GbdtModel } | undefined;
   const res = await tpeMinimize(
     (values, number) => {
       const model: GbdtModel = trainGbdt(fit.X, fit.y, {
@@ -79,6 +87,7 @@ export async function tuneGbdt(
       });
       const evals = model.info.evalLogLoss;
       const value = evals[evals.length - 1]!;
+      if (kept === undefined || value < kept.value) kept = { number, value, model };
       options.onTrial?.({ number, params: values, value });
       return value;
     },
@@ -86,5 +95,13 @@ export async function tuneGbdt(
     options.trials,
     options,
   );
-  return { ...res, bestParams: { ...options.base, ...gbdtParamsFromSearch(res.best.params) } };
+  const bestParams = { ...options.base, ...gbdtParamsFromSearch(res.best.params) };
+  const bestModel =
+    kept && kept.number === res.best.number
+      ? kept.model
+      : trainGbdt(fit.X, fit.y, {
+          params: { ...bestParams, earlyStoppingRounds: 0 },
+          ...(fit.weights ? { weights: fit.weights } : {}),
+        });
+  return { ...res, bestParams, bestModel };
 }
