@@ -8,12 +8,12 @@
  * - `centre(ranks, N, m, cs16) → Σc²` — the doubled centred ranks 2c = 2r − (m+1) as int16 (the SIMD
  *   rank-IC operand; 0 for NaN) and Σc², two ranks per f64x2. Exact: 2c is an integer, Σ(2c)² < 2^53.
  * - `dot` — research/i16-dot.ts, exact Σ of int16 products.
- * - `memberSpreads(rowA, rowB, top, nTop, bottom, nBottom, minCount, out)` — for two forward-return rows at
- *   once (one per f64x2 lane): mean over the top members − mean over the bottom members of the non-NaN
- *   values, NaN when a side has fewer than minCount of them. Member lists are stock indices; the caller
- *   passes slices of the ranker's sorted order (the top decile is its last stocks, the bottom decile its
- *   first), so the decile spread LS of two skips costs one call; with buckets Q and 1, the Q5 − Q1 spread.
- * - `dots`, `spreadsOf` — the dots and spreads of one horizon's rows in one call each (fewer JS → wasm calls).
+ * - `spreads{P}(rows, top, nTop, bottom, nBottom, minCount, out)` — for 2P forward-return rows at once (two
+ *   per f64x2): mean over the top members − mean over the bottom members of the non-NaN values, NaN when a
+ *   side has fewer than minCount of them. Member lists are stock indices; the caller passes slices of the
+ *   ranker's sorted order (the top decile is its last stocks, the bottom decile its first), so the decile
+ *   spreads LS of all skips of a horizon cost one call; with buckets Q and 1, the Q5 − Q1 spread.
+ * - `dots` — the rank-IC dots of one horizon's rows in one call (fewer JS → wasm calls).
  * - `hash(x, n, state)` — the duplicate hash of signals/duplicates.ts (`ValueHasher.update`) over n float64,
  *   same words, same result; state is its eight 32-bit lane words.
  *
@@ -96,56 +96,67 @@ function centreFunction(): FunctionBuilder {
   return f;
 }
 
-function memberSpreadsFunction(): FunctionBuilder {
+/** Largest number of row pairs one spreads call takes. */
+export const MAX_SPREAD_PAIRS = 4;
+
+/**
+ * spreads{P}(rows, top, nTop, bottom, nBottom, minCount, out) for P row pairs: rows holds 2P row addresses;
+ * out[k] = mean of row k over the top members − mean over the bottom members (non-NaN values; NaN when a
+ * side has fewer than minCount). Each member's index is loaded once for all 2P rows, the rows go two to a
+ * f64x2 lane pair with one accumulator per pair.
+ */
+function spreadsFunction(P: number): FunctionBuilder {
+  const pairs = Array.from({ length: P }, (_, k) => k);
   const f = new FunctionBuilder(
-    'memberSpreads',
-    params(['rowA', 'rowB', 'top', 'nTop', 'bottom', 'nBottom', 'minCount', 'out']),
+    `spreads${P}`,
+    params(['rows', 'top', 'nTop', 'bottom', 'nBottom', 'minCount', 'out']),
   )
-    .local(['p', 'end', 'i'], 'i32')
-    .local(['v', 'mask', 'sum', 'count', 'sum0', 'sum1', 'count0', 'count1', 'mean'], 'v128');
-  /** mean (per lane) over `members` of rowA/rowB values that are not NaN; NaN below minCount. */
-  /** Adds the rowA/rowB values of member j (byte offset of its index: p) into sum`acc` and count`acc`. */
-  const addMember = (p: string, offset: number, acc: string) => {
-    f.get(p).load('i32.load', offset).i32(3).op('i32.shl').set('i');
-    f.get('rowA').get('i').op('i32.add').load('f64.load').op('f64x2.splat');
-    f.get('rowB').get('i').op('i32.add').load('f64.load').lane('f64x2.replace_lane', 1).tee('v');
-    f.get('v').op('f64x2.eq').tee('mask');
-    f.get('v').op('v128.and').get(`sum${acc}`).op('f64x2.add').set(`sum${acc}`);
-    f.get(`count${acc}`).get('mask').op('i64x2.sub').set(`count${acc}`);
-  };
-  /**
-   * mean (per lane) over `members` of the rowA/rowB values that are not NaN; NaN below minCount. Even and
-   * odd members go to two accumulators, so consecutive additions do not wait on each other.
-   */
-  const sideMean = (members: string, n: string, label: string) => {
-    f.f64x2(0, 0).tee('sum0').tee('sum1').tee('count0').set('count1');
+    .local(['p', 'end', 'i', ...pairs.flatMap((k) => [`rowA${k}`, `rowB${k}`])], 'i32')
+    .local(['v', 'mask', 'limit', ...pairs.flatMap((k) => [`sum${k}`, `count${k}`, `top${k}`])], 'v128');
+  for (const k of pairs) {
+    f.get('rows')
+      .load('i32.load', 8 * k)
+      .set(`rowA${k}`);
+    f.get('rows')
+      .load('i32.load', 8 * k + 4)
+      .set(`rowB${k}`);
+  }
+  f.get('minCount').op('i64.extend_i32_s').op('i64x2.splat').set('limit');
+  /** Per pair: mean over `members` of the non-NaN values of its two rows, left in `into{k}` (as a mean). */
+  const sideMeans = (members: string, n: string, label: string, into: (k: number) => void) => {
+    for (const k of pairs) f.f64x2(0, 0).tee(`sum${k}`).set(`count${k}`);
     f.get(members).set('p');
     f.get(members).get(n).i32(2).op('i32.shl').op('i32.add').set('end');
     f.block(`${label}Done`).loop(label);
-    f.get('p').i32(8).op('i32.add').get('end').op('i32.gt_u').brIf(`${label}Done`);
-    addMember('p', 0, '0');
-    addMember('p', 4, '1');
-    f.get('p').i32(8).op('i32.add').set('p').br(label);
+    f.get('p').get('end').op('i32.ge_u').brIf(`${label}Done`);
+    f.get('p').load('i32.load').i32(3).op('i32.shl').set('i');
+    for (const k of pairs) {
+      f.get(`rowA${k}`).get('i').op('i32.add').load('f64.load').op('f64x2.splat');
+      f.get(`rowB${k}`).get('i').op('i32.add').load('f64.load').lane('f64x2.replace_lane', 1).tee('v');
+      f.get('v').op('f64x2.eq').tee('mask');
+      f.get('v').op('v128.and').get(`sum${k}`).op('f64x2.add').set(`sum${k}`);
+      f.get(`count${k}`).get('mask').op('i64x2.sub').set(`count${k}`);
+    }
+    f.get('p').i32(4).op('i32.add').set('p').br(label);
     f.end().end();
-    f.get('p').get('end').op('i32.lt_u').if();
-    addMember('p', 0, '0');
-    f.end();
-    f.get('sum0').get('sum1').op('f64x2.add').set('sum');
-    f.get('count0').get('count1').op('i64x2.add').set('count');
-    // mean = count < minCount ? NaN : sum / count, lane by lane (bitselect takes the first where set).
-    f.f64x2(Number.NaN, Number.NaN);
-    f.get('sum');
-    f.get('count').lane('i64x2.extract_lane', 0).op('f64.convert_i64_s').op('f64x2.splat');
-    f.get('count').lane('i64x2.extract_lane', 1).op('f64.convert_i64_s').lane('f64x2.replace_lane', 1);
-    f.op('f64x2.div');
-    f.get('count').get('minCount').op('i64.extend_i32_s').op('i64x2.splat').op('i64x2.lt_s');
-    f.op('v128.bitselect');
+    for (const k of pairs) {
+      // mean = count < minCount ? NaN : sum / count, lane by lane (bitselect takes the first where set).
+      f.f64x2(Number.NaN, Number.NaN).get(`sum${k}`);
+      f.get(`count${k}`).lane('i64x2.extract_lane', 0).op('f64.convert_i64_s').op('f64x2.splat');
+      f.get(`count${k}`).lane('i64x2.extract_lane', 1).op('f64.convert_i64_s').lane('f64x2.replace_lane', 1);
+      f.op('f64x2.div').get(`count${k}`).get('limit').op('i64x2.lt_s').op('v128.bitselect');
+      into(k);
+    }
   };
-  sideMean('top', 'nTop', 'topMembers');
-  f.set('mean');
-  sideMean('bottom', 'nBottom', 'bottomMembers');
-  f.set('v');
-  f.get('out').get('mean').get('v').op('f64x2.sub').store('v128.store', 0, 3);
+  sideMeans('top', 'nTop', 'topMembers', (k) => f.set(`top${k}`));
+  sideMeans('bottom', 'nBottom', 'bottomMembers', (k) => {
+    f.set('v')
+      .get('out')
+      .get(`top${k}`)
+      .get('v')
+      .op('f64x2.sub')
+      .store('v128.store', 16 * k, 3);
+  });
   return f;
 }
 
@@ -166,35 +177,6 @@ function dotsFunction(): FunctionBuilder {
       f.get('n').get('blk').call('dot').store('f64.store');
     },
   );
-  return f;
-}
-
-/**
- * spreadsOf(rows, count, top, nTop, bottom, nBottom, minCount, out): memberSpreads of rows[k], two rows per
- * step (the last one alone), into out[k] for k < count.
- */
-function spreadsOfFunction(): FunctionBuilder {
-  const f = new FunctionBuilder(
-    'spreadsOf',
-    params(['rows', 'count', 'top', 'nTop', 'bottom', 'nBottom', 'minCount', 'out']),
-  ).local(['k', 'rowA'], 'i32');
-  f.block('pairsDone').loop('pairs');
-  f.get('k').get('count').op('i32.ge_s').brIf('pairsDone');
-  f.get('rows').get('k').i32(2).op('i32.shl').op('i32.add').tee('rowA').load('i32.load').get('rowA');
-  // rowB = rows[k + 1], or rows[k] again for an odd last row (out[count] then takes a spare copy).
-  f.get('k')
-    .i32(1)
-    .op('i32.add')
-    .get('count')
-    .op('i32.lt_s')
-    .i32(2)
-    .op('i32.shl')
-    .op('i32.add')
-    .load('i32.load');
-  f.get('top').get('nTop').get('bottom').get('nBottom').get('minCount');
-  f.get('out').get('k').i32(3).op('i32.shl').op('i32.add').call('memberSpreads');
-  f.get('k').i32(2).op('i32.add').set('k').br('pairs');
-  f.end().end();
   return f;
 }
 
@@ -284,18 +266,17 @@ let compiled: WasmModule | null | undefined;
 /** The compiled date-kernel module, or null where WebAssembly (with SIMD) is unavailable. */
 export function dateKernelModule(): WasmModule | null {
   if (compiled === undefined) {
-    compiled = wasmApi()
-      ? new ModuleBuilder()
-          .importMemory()
-          .func(bucketRankFunction())
-          .func(centreFunction())
-          .func(dotFunction())
-          .func(memberSpreadsFunction())
-          .func(dotsFunction())
-          .func(spreadsOfFunction())
-          .func(hashFunction())
-          .compile()
-      : null;
+    if (wasmApi()) {
+      const builder = new ModuleBuilder()
+        .importMemory()
+        .func(bucketRankFunction())
+        .func(centreFunction())
+        .func(dotFunction())
+        .func(dotsFunction())
+        .func(hashFunction());
+      for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) builder.func(spreadsFunction(P));
+      compiled = builder.compile();
+    } else compiled = null;
   }
   return compiled;
 }
@@ -305,8 +286,8 @@ export interface DateKernelExports {
   bucketRank(...ptrs: number[]): number;
   centre(ranks: number, N: number, m: number, cs16: number): number;
   dot(a: number, b: number, n: number, blk: number): number;
-  memberSpreads(...args: number[]): void;
   dots(a: number, rows: number, count: number, n: number, blk: number, out: number): void;
-  spreadsOf(...args: number[]): void;
+  /** spreads1 … spreads{MAX_SPREAD_PAIRS}. */
+  [spreads: `spreads${number}`]: (...args: number[]) => void;
   hash(x: number, n: number, state: number): void;
 }

@@ -25,7 +25,7 @@ import { bucketRankLayout } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
 import { foldValueHashLanes, VALUE_HASH_SEEDS, ValueHasher } from '../signals/duplicates.ts';
 import { quantileSpread, RankWorkspace, rankAverageTiesStrided, rankIC } from '../stats/index.ts';
-import { type DateKernelExports, dateKernelModule } from './date-kernel.ts';
+import { type DateKernelExports, dateKernelModule, MAX_SPREAD_PAIRS } from './date-kernel.ts';
 import { I16_DOT_MAX_N } from './i16-dot.ts';
 import { IcAccumulatorJs } from './ic-accumulator-js.ts';
 import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation } from './ic-options.ts';
@@ -47,8 +47,8 @@ function memoryLayout(N: number, H: number, R: number, S: number) {
     rank,
     hashState: take(32),
     /** Per-horizon call lists: row addresses (i32, one per skip) and results (f64, one per skip + 1). */
-    rowList: take(4 * (S + 1)),
-    results: take(8 * (S + 2)),
+    rowList: take(4 * (Math.max(S, 2 * MAX_SPREAD_PAIRS) + 1)),
+    results: take(8 * (S + 2 * MAX_SPREAD_PAIRS)),
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
     i16: take(2 * stride * (1 + H * R)),
@@ -147,8 +147,8 @@ export class IcAccumulator {
     this.centred = new Float64Array(N);
     this.bucketEnd = new Int32Array(options.quantiles + 1);
     this.hashState = new Int32Array(buf, L.hashState, 8);
-    this.rowList = new Int32Array(buf, L.rowList, S + 1);
-    this.results = new Float64Array(buf, L.results, S + 2);
+    this.rowList = new Int32Array(buf, L.rowList, Math.max(S, 2 * MAX_SPREAD_PAIRS) + 1);
+    this.results = new Float64Array(buf, L.results, S + 2 * MAX_SPREAD_PAIRS);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
     this.forward = new Float64Array(buf, L.forward, N * H * this.R);
     this.hashState.set(VALUE_HASH_SEEDS);
@@ -336,7 +336,9 @@ export class IcAccumulator {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1.
             const row = this.forwardRow(hi, u);
-            k.memberSpreads(row, row, sortedAt(n - nLast), nLast, sortedAt(0), nFirst, 0, L.results);
+            this.rowList[0] = row;
+            this.rowList[1] = row;
+            k.spreads1(L.rowList, sortedAt(n - nLast), nLast, sortedAt(0), nFirst, 0, L.results);
             acc.spread[t] = this.results[0]!;
           }
         }
@@ -349,8 +351,22 @@ export class IcAccumulator {
       }
       // Score-decay spreads of every skip that got this far, in one kernel call (two rows per step).
       if (nLs === 0) continue;
-      for (let a = 0; a < nLs; a++) this.rowList[a] = lsRow[a]!;
-      k.spreadsOf(L.rowList, nLs, sortedAt(n - nTop), nTop, sortedAt(0), nBottom, o.minBucketSize, L.results);
+      for (let a = 0; a < nLs; a += 2 * MAX_SPREAD_PAIRS) {
+        // Up to MAX_SPREAD_PAIRS pairs per call; an odd last row is paired with itself.
+        const rows = Math.min(nLs - a, 2 * MAX_SPREAD_PAIRS);
+        for (let b = 0; b < rows; b++) this.rowList[b] = lsRow[a + b]!;
+        this.rowList[rows] = lsRow[a + rows - 1]!;
+        const spreads = k[`spreads${(rows + 1) >> 1}`]!;
+        spreads(
+          L.rowList,
+          sortedAt(n - nTop),
+          nTop,
+          sortedAt(0),
+          nBottom,
+          o.minBucketSize,
+          L.results + 8 * a,
+        );
+      }
       for (let a = 0; a < nLs; a++) {
         const ls = this.results[a]!;
         if (!Number.isNaN(ls)) {

@@ -89,6 +89,24 @@ describe('IcAccumulator (WebAssembly) = IcAccumulatorJs (reference)', () => {
     });
   }
 
+  it('takes any number of skips (spreads in chunks of four row pairs)', () => {
+    const ctx = buildSignalContext(fixtureUniverse({ T: 60, N, seed: 4 }), { horizons: [2] });
+    const many = { ...options, skips: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 11] };
+    const wasm = new IcAccumulator(ctx, many);
+    const js = new IcAccumulatorJs(ctx, many);
+    rows(5)
+      .slice(0, 60)
+      .forEach((z, t) => {
+        wasm.add(t, z);
+        js.add(t, z);
+      });
+    const [a, b] = [wasm.horizons[0]!, js.horizons[0]!];
+    expect([...a.lsCount]).toEqual([...b.lsCount]);
+    expect(a.lsCount.every((c) => c > 10)).toBe(true);
+    a.lsSum.forEach((v, s) => expect(close(v, b.lsSum[s]!), `ls ${s}`).toBe(true));
+    expect([...a.lagIcSum]).toEqual([...b.lagIcSum]);
+  });
+
   it('hashes rows it does not reduce, NaN and ±0 canonically', () => {
     const ctx = buildSignalContext(fixtureUniverse({ T: 30, N: 7, seed: 2 }), { horizons: [1] });
     const wasm = new IcAccumulator(ctx, { ...options, minCoverage: 2 });
