@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ALERT_RULES } from '../../src/monitor/rules.ts';
+import { loadAlertRules } from '../../src/monitor/rules.ts';
 import { runMonitorDay } from '../../src/monitor/run-day.ts';
 import { type AlphalabServer, type MonitorRunner, startServer } from '../../src/server/index.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
@@ -33,7 +33,7 @@ const monitorOf =
     const strategyId = req.strategyId ?? MODEL;
     const result = await runMonitorDay({
       store,
-      rules: DEFAULT_ALERT_RULES,
+      rules: loadAlertRules(undefined),
       input: {
         date: req.date,
         strategyId,
