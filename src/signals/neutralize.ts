@@ -12,30 +12,90 @@ import {
   winsorizeCrossSection,
   zscoreCrossSection,
 } from '../stats/index.ts';
-import type { ResidualizerBasis } from '../stats/residualize.ts';
 import type { SignalContext } from './context.ts';
+import { NeutralizeKernel, type StoredDateBasis } from './neutralize-kernel.ts';
 
 const cache = new WeakMap<SignalContext, (CrossSectionResidualizer | undefined)[]>();
-const basisCache = new WeakMap<SignalContext, (ResidualizerBasis | undefined)[]>();
-let sumsScratch = new Float64Array(0);
 
-function groupSums(G: number): Float64Array {
-  if (sumsScratch.length !== G) sumsScratch = new Float64Array(G);
-  return sumsScratch;
+/** Per context and thread: the WebAssembly kernel and the dates' bases stored in its memory. */
+interface KernelState {
+  readonly kernel: NeutralizeKernel;
+  /** Per date: the stored basis, null for a skipped date, undefined before first use. */
+  readonly dates: (StoredDateBasis | null | undefined)[];
+}
+const kernels = new WeakMap<SignalContext, KernelState | null>();
+
+/** The context's kernel state in this thread, or undefined where WebAssembly SIMD is unavailable. */
+function kernelStateOf(ctx: SignalContext): KernelState | undefined {
+  let s = kernels.get(ctx);
+  if (s === undefined) {
+    const kernel = NeutralizeKernel.create(ctx.N, ctx.sectorOf, ctx.nSectors, ctx.T);
+    s = kernel ? { kernel, dates: new Array(ctx.T) } : null;
+    kernels.set(ctx, s);
+  }
+  return s ?? undefined;
 }
 
-function basisAt(ctx: SignalContext, t: number, r: CrossSectionResidualizer): ResidualizerBasis {
+/**
+ * Date t's residualiser, built without keeping it: the kernel copies what it needs (≈ 24 kB at N = 1500)
+ * instead of holding a residualiser per date (≈ 50 kB) for the whole run.
+ */
+function freshResidualizer(ctx: SignalContext, t: number): CrossSectionResidualizer {
+  const cached = cache.get(ctx)?.[t];
+  if (cached) return cached;
+  const N = ctx.N;
+  return new CrossSectionResidualizer(
+    ctx.sectorOf,
+    ctx.nSectors,
+    ctx.regressors.map((z) => z.subarray(t * N, (t + 1) * N)),
+  );
+}
+const basisCache = new WeakMap<SignalContext, (DateBasis | null | undefined)[]>();
+
+/**
+ * What the fast path of {@link neutralizeRow} needs of date t's residualiser: the m complete-case rows,
+ * their sectors, 1/|sector|, and the orthonormal basis of col(M_D Z) as two columns (a zero column when
+ * the rank is lower, so the kernel has one shape; q0 is undefined when more than two are needed).
+ */
+interface DateBasis {
+  readonly m: number;
+  readonly rows: Int32Array;
+  readonly rowGroup: Int32Array;
+  readonly incompleteRows: Int32Array;
+  readonly invGroupSize: Float64Array;
+  readonly q0: Float64Array | undefined;
+  readonly q1: Float64Array | undefined;
+}
+
+function dateBasisOf(r: CrossSectionResidualizer): DateBasis {
+  const { rows, rowGroup, incompleteRows, invGroupSize, q } = r.basis();
+  const m = rows.length;
+  const fits = q.length <= 2;
+  return {
+    m,
+    rows,
+    rowGroup,
+    incompleteRows,
+    invGroupSize,
+    q0: fits ? (q[0] ?? new Float64Array(m)) : undefined,
+    q1: fits ? (q[1] ?? new Float64Array(m)) : undefined,
+  };
+}
+
+/** Date t's basis, built on first use in this thread; undefined when the date is skipped (N_t − rank < 2). */
+function dateBasisAt(ctx: SignalContext, t: number): DateBasis | undefined {
   let list = basisCache.get(ctx);
   if (!list) {
     list = new Array(ctx.T);
     basisCache.set(ctx, list);
   }
   let b = list[t];
-  if (!b) {
-    b = r.basis();
+  if (b === undefined) {
+    const r = residualizerAt(ctx, t);
+    b = r.skipped ? null : dateBasisOf(r);
     list[t] = b;
   }
-  return b;
+  return b ?? undefined;
 }
 
 /** The residualiser of date t (built on first use in this thread). */
@@ -60,6 +120,8 @@ export function residualizerAt(ctx: SignalContext, t: number): CrossSectionResid
 
 /** Scratch rows for {@link neutralizeRow}; one per thread and signal loop. */
 export class NeutralizeScratch {
+  /** Tests set this to run the JS twin of the WebAssembly kernel. */
+  static forceJs = false;
   readonly winsorized: Float64Array;
   readonly residual: Float64Array;
   /** Compacted over a date's complete-case rows: winsorised values, then residuals. */
@@ -69,6 +131,14 @@ export class NeutralizeScratch {
     this.residual = new Float64Array(N);
     this.compact = new Float64Array(N);
   }
+  /** Two moments handed between the passes of the fast path. */
+  readonly moments = new Float64Array(2);
+  private sums = new Float64Array(64);
+  /** Per-sector sums (length ≥ G). */
+  groupSums(G: number): Float64Array {
+    if (this.sums.length < G) this.sums = new Float64Array(G);
+    return this.sums;
+  }
 }
 
 /**
@@ -76,10 +146,18 @@ export class NeutralizeScratch {
  * z-score. Returns the number of non-NaN outputs (0 when the date has too few stocks: fewer than 3 raw
  * values, N_t − rank(X) < 2, or a residual spread ≤ 1e-12).
  *
- * One fused sweep of the three steps (docs/decisions/025) with exactly the floating-point operations of
- * `winsorizeCrossSection`, `CrossSectionResidualizer.residualize` and `zscoreCrossSection` in the same
- * order, so the result is the same to the bit; only a signal that is NaN on some of the date's
- * complete-case rows takes the general path (the residualiser restricted to the signal's rows).
+ * The fast path (docs/decisions/026) is five passes, four of them over the date's complete-case rows:
+ * 1–2. winsorisation moments μ, σ over the non-NaN values (two-pass, methods.md §1);
+ * 3. w = clip(raw, μ ± kσ) − μ, its sector sums and the projections c = Qᵀw at once. Q spans
+ *    col(M_D Z), which is orthogonal to every sector dummy, so Qᵀ M_D w = Qᵀ w: no demeaned copy of w is
+ *    needed. Subtracting μ (a constant, in col(D)) leaves the residual unchanged and keeps Qᵀw from
+ *    summing the signal's level;
+ * 4. e = w − w̄_sector − Q c, with Σe and Σe² in the same pass: e ⟂ col(D) ∋ 1, so its mean is 0 up to
+ *    rounding and the one-pass variance Σe²/n − ē² does not cancel;
+ * 5. z = (e − ē)·(1/sd), scattered to the stocks.
+ * A row that is NaN on some complete-case stock (the residualiser must be restricted to the signal's
+ * stocks), a non-finite value, or a date whose regressors need more than two basis vectors takes the
+ * unfused stats functions (`winsorizeCrossSection`, `CrossSectionResidualizer`, `zscoreCrossSection`).
  */
 export function neutralizeRow(
   ctx: SignalContext,
@@ -88,124 +166,183 @@ export function neutralizeRow(
   out: Float64Array,
   scratch: NeutralizeScratch,
 ): number {
-  const N = raw.length;
-  // Winsorisation bounds: nanMeanStdDdof0 (shifted two-pass), then μ ± kσ.
+  const state = NeutralizeScratch.forceJs ? undefined : kernelStateOf(ctx);
+  if (state === undefined) return neutralizeRowJs(ctx, t, raw, out, scratch);
+  let b = state.dates[t];
+  if (b === undefined) {
+    const r = freshResidualizer(ctx, t);
+    b = r.skipped ? null : state.kernel.store(r.basis());
+    state.dates[t] = b;
+  }
+  if (b === null || b.q0 < 0) {
+    if (b === null) {
+      out.fill(Number.NaN);
+      return 0;
+    }
+    return neutralizeRowJs(ctx, t, raw, out, scratch);
+  }
+  const kernel = state.kernel;
+  kernel.raw.set(raw);
+  const count = kernel.neutralize(b, ctx.winsorizeK);
+  if (count > 0) {
+    out.set(kernel.out);
+    const incomplete = b.incompleteRows;
+    for (let j = 0; j < incomplete.length; j++) out[incomplete[j]!] = Number.NaN;
+    return count;
+  }
+  if (count === 0) {
+    out.fill(Number.NaN);
+    return 0;
+  }
+  return neutralizeRowGeneral(ctx, t, raw, out, scratch);
+}
+
+/** The JS twin of the kernel's five passes (engines without WebAssembly SIMD, and tests). */
+function neutralizeRowJs(
+  ctx: SignalContext,
+  t: number,
+  raw: Float64Array,
+  out: Float64Array,
+  scratch: NeutralizeScratch,
+): number {
+  const moments = scratch.moments;
+  // 1–2. Winsorisation moments; fewer than 3 values leave nothing to neutralise.
+  if (winsorMoments(raw, moments) < 3) {
+    out.fill(Number.NaN);
+    return 0;
+  }
+  const basis = dateBasisAt(ctx, t);
+  if (basis === undefined) {
+    out.fill(Number.NaN);
+    return 0;
+  }
+  const mu = moments[0]!;
+  const sigma = moments[1]!;
+  // ±∞ (or an overflowing sum) leaves the finite arithmetic below: the unfused steps define that case.
+  if (!Number.isFinite(mu) || !Number.isFinite(sigma) || basis.q0 === undefined)
+    return neutralizeRowGeneral(ctx, t, raw, out, scratch);
+  const clip = sigma > CROSS_SECTION_MIN_SD;
+  const k = ctx.winsorizeK;
+  // Bounds shifted by μ, so clip(v − μ) = clip(v) − μ (up to the rounding of v − μ).
+  const bound = clip ? k * sigma : Number.POSITIVE_INFINITY;
+  const w = scratch.compact;
+  const sums = scratch.groupSums(basis.invGroupSize.length);
+  // 3. A NaN on a complete-case row needs the residualiser restricted to the signal's stocks.
+  if (!clipShiftProject(raw, basis, mu, bound, w, sums, moments))
+    return neutralizeRowGeneral(ctx, t, raw, out, scratch);
+  // 4.
+  residualMoments(basis, w, sums, moments);
+  const m = basis.m;
+  const me = moments[0]! / m;
+  const sd = Math.sqrt(Math.max(0, moments[1]! / m - me * me));
+  if (m < 2 || !(sd > CROSS_SECTION_MIN_SD)) {
+    out.fill(Number.NaN);
+    return 0;
+  }
+  // 5.
+  scatterZ(basis, w, me, 1 / sd, out);
+  return m;
+}
+
+/**
+ * μ and σ (ddof 0) of the non-NaN values of x into moments[0..1] (two-pass, shifted by the first value so
+ * the first sum stays exact for a level-heavy signal). Returns the count.
+ */
+function winsorMoments(x: Float64Array, moments: Float64Array): number {
+  const N = x.length;
+  let i0 = 0;
+  while (i0 < N && Number.isNaN(x[i0]!)) i0++;
+  const first = i0 < N ? x[i0]! : 0;
   let n = 0;
   let sum = 0;
-  let first = Number.NaN;
-  for (let i = 0; i < N; i++) {
-    const v = raw[i]!;
+  for (let i = i0; i < N; i++) {
+    const v = x[i]!;
     if (!Number.isNaN(v)) {
-      if (n === 0) first = v;
       sum += v - first;
       n++;
     }
   }
-  if (n < 3) {
-    out.fill(Number.NaN);
-    return 0;
-  }
   const mu = first + sum / n;
-  let ss = 0;
-  for (let i = 0; i < N; i++) {
-    const v = raw[i]!;
-    if (!Number.isNaN(v)) ss += (v - mu) * (v - mu);
+  // Two interleaved partial sums: independent add chains.
+  let ssA = 0;
+  let ssB = 0;
+  let i = i0;
+  for (; i + 1 < N; i += 2) {
+    const a = x[i]! - mu;
+    const b = x[i + 1]! - mu;
+    if (!Number.isNaN(a)) ssA += a * a;
+    if (!Number.isNaN(b)) ssB += b * b;
   }
-  const sigma = Math.sqrt(ss / n);
-  const clip = sigma > CROSS_SECTION_MIN_SD;
-  const k = ctx.winsorizeK;
-  const lo = mu - k * sigma;
-  const hi = mu + k * sigma;
+  if (i < N) {
+    const a = x[i]! - mu;
+    if (!Number.isNaN(a)) ssA += a * a;
+  }
+  moments[0] = mu;
+  moments[1] = Math.sqrt((ssA + ssB) / n);
+  return n;
+}
 
-  const res = residualizerAt(ctx, t);
-  if (res.skipped) {
-    out.fill(Number.NaN);
-    return 0;
-  }
-  const { rows, rowGroup, incompleteRows, invGroupSize, q } = basisAt(ctx, t, res);
-  const m = rows.length;
-  const w = scratch.compact;
-  const sums = groupSums(invGroupSize.length);
+/**
+ * w_j = clip(raw_{rows_j} − μ, ±bound), the sector sums of w into `sums` and c = Qᵀw into c[0..1].
+ * Returns false when raw is NaN on a complete-case row.
+ */
+function clipShiftProject(
+  raw: Float64Array,
+  basis: DateBasis,
+  mu: number,
+  bound: number,
+  w: Float64Array,
+  sums: Float64Array,
+  c: Float64Array,
+): boolean {
+  const { m, rows, rowGroup } = basis;
+  const q0 = basis.q0!;
+  const q1 = basis.q1!;
   sums.fill(0);
-  let anyNaN = false;
+  const lo = -bound;
+  let c0 = 0;
+  let c1 = 0;
+  let hole = false;
   for (let j = 0; j < m; j++) {
-    const v = raw[rows[j]!]!;
-    const x = clip ? Math.min(Math.max(v, lo), hi) : v;
+    const v = raw[rows[j]!]! - mu;
+    if (Number.isNaN(v)) hole = true;
+    const x = Math.min(Math.max(v, lo), bound);
     w[j] = x;
     sums[rowGroup[j]!]! += x;
+    c0 += q0[j]! * x;
+    c1 += q1[j]! * x;
   }
-  for (let g = 0; g < sums.length; g++) {
-    sums[g] = sums[g]! * invGroupSize[g]!;
-    if (Number.isNaN(sums[g]!)) anyNaN = true;
-  }
-  if (anyNaN) {
-    let covered = true;
-    for (let j = 0; j < m && covered; j++) covered = !Number.isNaN(w[j]!);
-    if (!covered) return neutralizeRowGeneral(ctx, t, raw, out, scratch);
-  }
-  // e = M_D w − Q Qᵀ M_D w on the complete-case rows (CrossSectionResidualizer.applyCompact), then the
-  // z-score moments of e over its non-NaN values in stock order (rows increase, every other stock is NaN).
-  let ne = 0;
+  c[0] = c0;
+  c[1] = c1;
+  return !hole;
+}
+
+/** e = w − w̄_sector − Q c in place, with Σe → moments[0] and Σe² → moments[1]; `sums` become the means. */
+function residualMoments(basis: DateBasis, w: Float64Array, sums: Float64Array, moments: Float64Array): void {
+  const { m, rowGroup, invGroupSize } = basis;
+  const q0 = basis.q0!;
+  const q1 = basis.q1!;
+  for (let g = 0; g < invGroupSize.length; g++) sums[g] = sums[g]! * invGroupSize[g]!;
+  const c0 = moments[0]!;
+  const c1 = moments[1]!;
   let se = 0;
-  let fe = Number.NaN;
-  const r = q.length;
-  if (r === 2) {
-    const q0 = q[0]!;
-    const q1 = q[1]!;
-    let c0 = 0;
-    let c1 = 0;
-    for (let j = 0; j < m; j++) {
-      const d = w[j]! - sums[rowGroup[j]!]!;
-      w[j] = d;
-      c0 += q0[j]! * d;
-      c1 += q1[j]! * d;
-    }
-    // The residual, and at once the z-score's shifted sum over its non-NaN values in stock order.
-    for (let j = 0; j < m; j++) {
-      const v = w[j]! - c0 * q0[j]! - c1 * q1[j]!;
-      w[j] = v;
-      if (!Number.isNaN(v)) {
-        if (ne === 0) fe = v;
-        se += v - fe;
-        ne++;
-      }
-    }
-  } else {
-    for (let j = 0; j < m; j++) w[j] = w[j]! - sums[rowGroup[j]!]!;
-    for (let jq = 0; jq < r; jq++) {
-      const qj = q[jq]!;
-      let dot = 0;
-      for (let j = 0; j < m; j++) dot += qj[j]! * w[j]!;
-      for (let j = 0; j < m; j++) w[j] = w[j]! - dot * qj[j]!;
-    }
-    for (let j = 0; j < m; j++) {
-      const v = w[j]!;
-      if (!Number.isNaN(v)) {
-        if (ne === 0) fe = v;
-        se += v - fe;
-        ne++;
-      }
-    }
-  }
-  const me = fe + se / ne;
-  let sse = 0;
+  let see = 0;
   for (let j = 0; j < m; j++) {
-    const v = w[j]!;
-    if (!Number.isNaN(v)) sse += (v - me) * (v - me);
+    // A singleton sector gives x − x/1 = exactly 0 and its q rows are 0, so its residual is exactly 0.
+    const e = w[j]! - sums[rowGroup[j]!]! - c0 * q0[j]! - c1 * q1[j]!;
+    w[j] = e;
+    se += e;
+    see += e * e;
   }
-  const sd = Math.sqrt(sse / ne);
-  if (ne < 2 || !(sd > CROSS_SECTION_MIN_SD)) {
-    out.fill(Number.NaN);
-    return 0;
-  }
+  moments[0] = se;
+  moments[1] = see;
+}
+
+/** out[rows_j] = (e_j − ē)/sd; NaN for the stocks that are not complete cases. */
+function scatterZ(basis: DateBasis, e: Float64Array, me: number, invSd: number, out: Float64Array): void {
+  const { m, rows, incompleteRows } = basis;
   for (let j = 0; j < incompleteRows.length; j++) out[incompleteRows[j]!] = Number.NaN;
-  let count = 0;
-  for (let j = 0; j < m; j++) {
-    const z = (w[j]! - me) / sd;
-    out[rows[j]!] = z;
-    if (!Number.isNaN(z)) count++;
-  }
-  return count;
+  for (let j = 0; j < m; j++) out[rows[j]!] = (e[j]! - me) * invSd;
 }
 
 /** The unfused steps, for a signal that is NaN on some complete-case rows (the basis must be rebuilt). */

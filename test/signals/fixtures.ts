@@ -114,3 +114,23 @@ export function sameBits(a: ArrayLike<number>, b: ArrayLike<number>, from = 0, t
   for (let k = from; k < to; k++) if (!Object.is(a[k], b[k])) return false;
   return true;
 }
+
+/**
+ * Largest |a_k − b_k| / max(1, |b_k|) over the cells, or Infinity when the NaN patterns differ (the
+ * tolerance of docs/decisions/026: reordered float sums, never a different missing-value rule).
+ */
+export function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>, from = 0, to = a.length): number {
+  let worst = 0;
+  for (let k = from; k < to; k++) {
+    const x = a[k]!;
+    const y = b[k]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) {
+      if (Number.isNaN(x) !== Number.isNaN(y)) return Number.POSITIVE_INFINITY;
+      continue;
+    }
+    if (x === y) continue;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return Number.POSITIVE_INFINITY;
+    worst = Math.max(worst, Math.abs(x - y) / Math.max(1, Math.abs(y)));
+  }
+  return worst;
+}
