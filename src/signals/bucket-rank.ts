@@ -213,7 +213,10 @@ export function bucketRankFunction(name = 'bucketRank'): FunctionBuilder {
   )
     .local(['i', 'j', 'k', 'm', 'b', 'c', 'e', 's', 'src', 'slot', 'B', 'kk', 'complete'], 'i32')
     .local(['v', 'r', 'sum', 'sumSq', 'min', 'max', 'mean', 'sd', 'lo', 'hi', 'scale'], 'f64')
-    .local(['vv', 'vz', 'mask', 'vsum', 'vsq', 'vmin', 'vmax', 'vcount'], 'v128');
+    .local(
+      ['vv', 'vz', 'mask', 'vsum', 'vsq', 'vmin', 'vmax', 'vcount', 'vlo', 'vscale', 'vtop', 'vb'],
+      'v128',
+    );
   /** Pushes base + (idx << shift). */
   const at = (base: string, idx: string, shift: number) =>
     f.get(base).get(idx).i32(shift).op('i32.shl').op('i32.add');
@@ -302,35 +305,37 @@ export function bucketRankFunction(name = 'bucketRank'): FunctionBuilder {
   f.get('B').op('f64.convert_i32_s').get('hi').get('lo').op('f64.sub').op('f64.div').set('scale');
   // bucket[k] = clamp(⌊(v − lo)·scale⌋, 0, B − 1), counted in start[bucket + 2].
   f.get('start').i32(0).get('B').i32(2).op('i32.add').i32(2).op('i32.shl').op('memory.fill');
+  // Two values per step: f64x2 arithmetic, i32x4 truncation and clamp, the two buckets stored as one i64.
+  const count = (b: string) =>
+    i32At('start', b).tee('slot').get('slot').load('i32.load', 8).i32(1).op('i32.add').store('i32.store', 8);
+  f.get('lo').op('f64x2.splat').set('vlo').get('scale').op('f64x2.splat').set('vscale');
+  f.get('B').i32(1).op('i32.sub').op('i32x4.splat').set('vtop');
   f.i32(0).set('k');
-  upTo(
-    'k',
-    'bucketize',
-    () => f.get('m'),
-    () => {
-      f64At('src', 'k').load('f64.load').get('lo').op('f64.sub').get('scale').op('f64.mul');
-      f.op('i32.trunc_sat_f64_s').set('b');
-      f.get('b').i32(0).get('b').i32(0).op('i32.gt_s').op('select').set('b');
-      f.get('b')
-        .get('B')
-        .i32(1)
-        .op('i32.sub')
-        .tee('c')
-        .get('b')
-        .get('c')
-        .op('i32.lt_s')
-        .op('select')
-        .set('b');
-      i32At('bucket', 'k').get('b').store('i32.store');
-      i32At('start', 'b')
-        .tee('slot')
-        .get('slot')
-        .load('i32.load', 8)
-        .i32(1)
-        .op('i32.add')
-        .store('i32.store', 8);
-    },
-  );
+  f.block('bucketPairsDone').loop('bucketPairs');
+  f.get('k').i32(1).op('i32.add').get('m').op('i32.ge_s').brIf('bucketPairsDone');
+  f64At('src', 'k').load('v128.load', 0, 3).get('vlo').op('f64x2.sub').get('vscale').op('f64x2.mul');
+  f.op('i32x4.trunc_sat_f64x2_s_zero')
+    .i32x4(0, 0, 0, 0)
+    .op('i32x4.max_s')
+    .get('vtop')
+    .op('i32x4.min_s')
+    .set('vb');
+  i32At('bucket', 'k').get('vb').lane('i64x2.extract_lane', 0).store('i64.store', 0, 2);
+  f.get('vb').lane('i32x4.extract_lane', 0).set('b');
+  count('b');
+  f.get('vb').lane('i32x4.extract_lane', 1).set('b');
+  count('b');
+  f.get('k').i32(2).op('i32.add').set('k').br('bucketPairs');
+  f.end().end();
+  // The last value of an odd count: b = clamp(⌊(v − lo)·scale⌋, 0, B − 1).
+  f.get('k').get('m').op('i32.lt_s').if();
+  f64At('src', 'k').load('f64.load').get('lo').op('f64.sub').get('scale').op('f64.mul');
+  f.op('i32.trunc_sat_f64_s').set('b');
+  f.get('b').i32(0).get('b').i32(0).op('i32.gt_s').op('select').set('b');
+  f.get('b').get('B').i32(1).op('i32.sub').tee('c').get('b').get('c').op('i32.lt_s').op('select').set('b');
+  i32At('bucket', 'k').get('b').store('i32.store');
+  count('b');
+  f.end();
   // Running prefix sums: start[b + 1] = first slot of bucket b; an overfull bucket → fallback.
   f.i32(2).set('b').i32(0).set('e');
   upTo(
