@@ -188,6 +188,31 @@ describe.each(engines)('feature read cache on $name', ({ name, url, skip }) => {
     }
   });
 
+  it.skipIf(skip || name !== 'duckdb')(
+    'reads leave the DuckDB data version alone; writes move it',
+    async () => {
+      const v0 = await store.engine.dataVersion!();
+      await store.features.getLatest('W', undefined, { asOf: T0 + DAY });
+      await store.features.getPointInTime([{ entity: 'W', asOf: T0 + DAY }], ['f_late']);
+      await store.features.listFeatures();
+      await store.monitoring.getDriftMetrics('any');
+      await store.monitoring.listAlerts({ severities: ['severe'] });
+      await store.registry.listModels();
+      expect(await store.engine.dataVersion!()).toBe(v0);
+      await store.monitoring.insertAlert({ strategyId: 's', rule: 'r', severity: 'info', message: 'm' });
+      const v1 = await store.engine.dataVersion!();
+      expect(v1).not.toBe(v0);
+      await expect(
+        store.engine.transaction(async (tx) => {
+          await tx.query('SELECT 1');
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      // A transaction counts even when it rolled back (it might have written before failing).
+      expect(await store.engine.dataVersion!()).not.toBe(v1);
+    },
+  );
+
   it.skipIf(skip)('keeps within its row bounds and reads oversized entities through the store', async () => {
     const rows: FeatureWrite[] = [];
     for (let e = 0; e < 6; e++)

@@ -127,7 +127,11 @@ export class PostgresEngine implements StoreEngine {
    * it. Read-only transactions get no id, so readers leave it unchanged.
    */
   async dataVersion(): Promise<string> {
-    const res = await this.pool.query('SELECT txid_current_snapshot()::text AS s');
+    // Named: each pooled connection parses and plans it once.
+    const res = await this.pool.query({
+      name: 'alphalab_data_version',
+      text: 'SELECT txid_current_snapshot()::text AS s',
+    });
     return String(res.rows[0].s);
   }
 
