@@ -40,6 +40,12 @@ type History = { readonly rows: number; readonly series: Map<number, Series> } |
 const EMPTY = new Map<number, Series>();
 
 /**
+ * Rows an entry counts for in the bound: its rows, and at least one, so that names the store does not know
+ * (any string a client sends) cannot pile up unbounded.
+ */
+const weight = (h: History) => (typeof h === 'string' ? 1 : Math.max(1, h.rows));
+
+/**
  * Index of the record visible at `asOfMs` in `s`, or −1. The store compares timestamps with the as-of
  * rendered as ISO text (whole milliseconds), hence the truncation.
  */
@@ -81,7 +87,7 @@ export class FeatureReadCache {
     return typeof this.store.engine.dataVersion === 'function';
   }
 
-  /** Rows held now (tests and diagnostics). */
+  /** Rows held now, an entity without rows counting as one (tests and diagnostics). */
   get cachedRows(): number {
     return this.rows;
   }
@@ -198,14 +204,14 @@ export class FeatureReadCache {
   }
 
   private keep(entity: string, h: History): void {
-    const n = typeof h === 'string' ? 0 : h.rows;
+    const n = weight(h);
     this.histories.set(entity, h);
     this.rows += n;
     for (const [e, old] of this.histories) {
       if (this.rows <= this.maxRows) break;
       if (e === entity) continue;
       this.histories.delete(e);
-      this.rows -= typeof old === 'string' ? 0 : old.rows;
+      this.rows -= weight(old);
     }
   }
 
