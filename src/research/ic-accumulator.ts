@@ -46,9 +46,11 @@ function memoryLayout(N: number, H: number, R: number, S: number) {
   return {
     rank,
     hashState: take(32),
-    /** Per-horizon call lists: row addresses (i32, one per skip) and results (f64, one per skip + 1). */
-    rowList: take(4 * (Math.max(S, 2 * MAX_SPREAD_PAIRS) + 1)),
-    results: take(8 * (S + 2 * MAX_SPREAD_PAIRS)),
+    /** Kernel call lists: the date's dot rows and results (one per horizon and skip), spread rows and results. */
+    dotRows: take(4 * H * S),
+    dotOut: take(8 * H * S),
+    rowList: take(4 * (2 * MAX_SPREAD_PAIRS + 1)),
+    spreadOut: take(8 * (H * S + 2 * MAX_SPREAD_PAIRS)),
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
     i16: take(2 * stride * (1 + H * R)),
@@ -82,18 +84,21 @@ export class IcAccumulator {
   /** The date's quantile-bucket boundaries: #{ranks r with Q·r ≤ q·n}, q = 0 … Q. */
   private readonly bucketEnd: Int32Array;
   private readonly hashState: Int32Array;
+  private readonly dotRows: Int32Array;
+  private readonly dotOut: Float64Array;
   private readonly rowList: Int32Array;
-  private readonly results: Float64Array;
+  private readonly spreadOut: Float64Array;
   private readonly i16: Int16Array;
   private readonly forward: Float64Array;
   private readonly rws: RankWorkspace;
   /** Per horizon: the next date to load into the rings. */
   private readonly ringNext: Int32Array;
-  /** Scratch per skip: dot products, and the skip indices and rows of the pending LS spreads. */
-  private readonly sxy: Float64Array;
-  private readonly fastSkip: Int32Array;
-  private readonly lsSkip: Int32Array;
+  /** Queued rows (ring byte addresses) of the date's spreads: Q5 − Q1 per horizon, LS per (horizon, skip). */
+  private readonly qRow: Int32Array;
+  private readonly qHorizon: Int32Array;
   private readonly lsRow: Int32Array;
+  private readonly lsHorizon: Int32Array;
+  private readonly lsSkip: Int32Array;
   /** Exact integer dots flush int32 lanes every `block` vectors (i16-dot.ts). */
   private readonly block: number;
 
@@ -107,10 +112,11 @@ export class IcAccumulator {
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
     this.L = memoryLayout(N, H, this.R, S);
-    this.sxy = new Float64Array(S);
-    this.fastSkip = new Int32Array(S);
-    this.lsSkip = new Int32Array(S);
-    this.lsRow = new Int32Array(S + 1);
+    this.qRow = new Int32Array(H);
+    this.qHorizon = new Int32Array(H);
+    this.lsRow = new Int32Array(H * S);
+    this.lsHorizon = new Int32Array(H * S);
+    this.lsSkip = new Int32Array(H * S);
     this.ringNext = new Int32Array(H);
     this.rws = new RankWorkspace(N);
     this.block = Math.max(1, Math.floor(0x7fffffff / (2 * Math.max(1, (N - 1) * (N - 1)))));
@@ -121,11 +127,11 @@ export class IcAccumulator {
       this.horizons = this.js.horizons;
       this.k = null;
       const none = new ArrayBuffer(0);
-      this.rowList = new Int32Array(0);
-      [this.x, this.rank, this.centred, this.results, this.forward] = Array.from(
-        { length: 5 },
+      [this.dotRows, this.rowList] = [new Int32Array(0), new Int32Array(0)];
+      [this.x, this.rank, this.centred, this.dotOut, this.spreadOut, this.forward] = Array.from(
+        { length: 6 },
         () => new Float64Array(none),
-      ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
       [this.sorted, this.bucketEnd, this.hashState] = [
         new Int32Array(0),
         new Int32Array(0),
@@ -147,8 +153,10 @@ export class IcAccumulator {
     this.centred = new Float64Array(N);
     this.bucketEnd = new Int32Array(options.quantiles + 1);
     this.hashState = new Int32Array(buf, L.hashState, 8);
-    this.rowList = new Int32Array(buf, L.rowList, Math.max(S, 2 * MAX_SPREAD_PAIRS) + 1);
-    this.results = new Float64Array(buf, L.results, S + 2 * MAX_SPREAD_PAIRS);
+    this.dotRows = new Int32Array(buf, L.dotRows, H * S);
+    this.dotOut = new Float64Array(buf, L.dotOut, H * S);
+    this.rowList = new Int32Array(buf, L.rowList, 2 * MAX_SPREAD_PAIRS + 1);
+    this.spreadOut = new Float64Array(buf, L.spreadOut, H * S + 2 * MAX_SPREAD_PAIRS);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
     this.forward = new Float64Array(buf, L.forward, N * H * this.R);
     this.hashState.set(VALUE_HASH_SEEDS);
@@ -260,36 +268,36 @@ export class IcAccumulator {
     }
     const nFirst = bucketEnd[1]!;
     const nLast = n - bucketEnd[Q - 1]!;
-    const sortedAt = (s: number) => L.rank.sorted + 4 * s;
+    const sorted0 = L.rank.sorted; // byte address of sorted[0]: sorted[s] is at sorted0 + 4s
     const skips = o.skips;
     const S = skips.length;
-    const sxy = this.sxy;
-    const lsSkip = this.lsSkip;
-    const lsRow = this.lsRow;
+    const H = this.horizons.length;
     const uMax = Math.min(t + skips[S - 1]!, T - 1);
-    for (let hi = 0; hi < this.horizons.length; hi++) {
+    // 1. The rings, and the rank-IC dots of every fast (horizon, skip) in one kernel call. Fast: no NaN on
+    // either side, so the complete pairs are all N stocks and Σ (2c)(2f) = 4 Σ c·f exactly.
+    const fast = n === N && N >= o.minCoverage;
+    let nDots = 0;
+    for (let hi = 0; hi < H; hi++) {
+      this.loadRings(hi, uMax);
+      if (!fast) continue;
+      const fCount = ctx.forwardRankCount[hi]!;
+      for (let s = 0; s < S; s++) {
+        const u = t + skips[s]!;
+        if (u < T && fCount[u] === N)
+          this.dotRows[nDots++] = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
+      }
+    }
+    if (nDots > 0) k.dots(L.i16, L.dotRows, nDots, L.stride / 8, this.block, L.dotOut);
+    // 2. ICs per (horizon, skip) in the same order; the rows whose spreads the kernel computes are queued.
+    let d = 0;
+    let nQ = 0;
+    let nLs = 0;
+    for (let hi = 0; hi < H; hi++) {
       const acc = this.horizons[hi]!;
       const fr = ctx.forwardRank[hi]!;
       const fCount = ctx.forwardRankCount[hi]!;
       const fSS = ctx.forwardRankSS[hi]!;
       const fwd = ctx.forward[hi]!;
-      this.loadRings(hi, uMax);
-      // Fast lane: no NaN on either side, so the complete pairs are all N stocks and one exact int16 dot
-      // per skip gives Σ cs·cR: Σ (2c)(2f) = 4 Σ c·f exactly.
-      let nFast = 0;
-      if (n === N && N >= o.minCoverage) {
-        for (let s = 0; s < S; s++) {
-          const u = t + skips[s]!;
-          if (u < T && fCount[u] === N) {
-            this.fastSkip[nFast] = s;
-            this.rowList[nFast++] = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
-          }
-        }
-        k.dots(L.i16, L.rowList, nFast, L.stride / 8, this.block, L.results);
-        for (let f = 0; f < nFast; f++) sxy[f] = this.results[f]! / 4;
-      }
-      let f = 0;
-      let nLs = 0;
       for (let s = 0; s < S; s++) {
         const u = t + skips[s]!;
         if (u >= T || fCount[u]! < 2) continue;
@@ -297,12 +305,12 @@ export class IcAccumulator {
         let ic: number;
         let m: number;
         let sameSet: boolean;
-        if (f < nFast && this.fastSkip[f] === s) {
+        if (fast && fCount[u] === N) {
           const den = sss * fSS[u]!;
-          ic = den > 0 ? sxy[f]! / Math.sqrt(den) : Number.NaN;
+          ic = den > 0 ? this.dotOut[d]! / 4 / Math.sqrt(den) : Number.NaN;
+          d++;
           m = N;
           sameSet = true;
-          f++;
         } else {
           const cs = this.centredRanks(t, n);
           let dot = 0;
@@ -334,46 +342,66 @@ export class IcAccumulator {
             });
           } else if (bucketsFull) {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
-            // is the mean over bucket Q − the mean over bucket 1.
-            const row = this.forwardRow(hi, u);
-            this.rowList[0] = row;
-            this.rowList[1] = row;
-            k.spreads1(L.rowList, sortedAt(n - nLast), nLast, sortedAt(0), nFirst, 0, L.results);
-            acc.spread[t] = this.results[0]!;
+            // is the mean over bucket Q − the mean over bucket 1 (queued).
+            this.qRow[nQ] = this.forwardRow(hi, u);
+            this.qHorizon[nQ++] = hi;
           }
         }
         if (!Number.isNaN(ic)) {
           acc.lagIcSum[s]! += ic;
           acc.lagIcCount[s]!++;
         }
-        lsSkip[nLs] = s;
-        lsRow[nLs++] = this.forwardRow(hi, u);
+        this.lsRow[nLs] = this.forwardRow(hi, u);
+        this.lsHorizon[nLs] = hi;
+        this.lsSkip[nLs++] = s;
       }
-      // Score-decay spreads of every skip that got this far, in one kernel call (two rows per step).
-      if (nLs === 0) continue;
-      for (let a = 0; a < nLs; a += 2 * MAX_SPREAD_PAIRS) {
-        // Up to MAX_SPREAD_PAIRS pairs per call; an odd last row is paired with itself.
-        const rows = Math.min(nLs - a, 2 * MAX_SPREAD_PAIRS);
-        for (let b = 0; b < rows; b++) this.rowList[b] = lsRow[a + b]!;
-        this.rowList[rows] = lsRow[a + rows - 1]!;
-        const spreads = k[`spreads${(rows + 1) >> 1}`]!;
-        spreads(
-          L.rowList,
-          sortedAt(n - nTop),
-          nTop,
-          sortedAt(0),
-          nBottom,
-          o.minBucketSize,
-          L.results + 8 * a,
-        );
-      }
+    }
+    // 3. The queued spreads: Q5 − Q1 (buckets Q and 1 of the sorted order), then the decile spreads of every
+    // row that got this far (top and bottom deciles), all horizons together.
+    if (nQ > 0) {
+      this.spreadRows(this.qRow, nQ, sorted0 + 4 * (n - nLast), nLast, sorted0, nFirst, 0);
+      for (let j = 0; j < nQ; j++) this.horizons[this.qHorizon[j]!]!.spread[t] = this.spreadOut[j]!;
+    }
+    if (nLs > 0) {
+      this.spreadRows(this.lsRow, nLs, sorted0 + 4 * (n - nTop), nTop, sorted0, nBottom, o.minBucketSize);
       for (let a = 0; a < nLs; a++) {
-        const ls = this.results[a]!;
-        if (!Number.isNaN(ls)) {
-          acc.lsSum[lsSkip[a]!]! += ls;
-          acc.lsCount[lsSkip[a]!]!++;
-        }
+        const ls = this.spreadOut[a]!;
+        if (Number.isNaN(ls)) continue;
+        const acc = this.horizons[this.lsHorizon[a]!]!;
+        acc.lsSum[this.lsSkip[a]!]! += ls;
+        acc.lsCount[this.lsSkip[a]!]!++;
       }
+    }
+  }
+
+  /**
+   * spreadOut[a] = mean over the top members − mean over the bottom members of row rows[a] (byte addresses in
+   * the ring), a < count: up to MAX_SPREAD_PAIRS row pairs per kernel call, an odd last row paired with
+   * itself.
+   */
+  private spreadRows(
+    rows: Int32Array,
+    count: number,
+    top: number,
+    nTop: number,
+    bottom: number,
+    nBottom: number,
+    minCount: number,
+  ): void {
+    const k = this.k!;
+    for (let a = 0; a < count; a += 2 * MAX_SPREAD_PAIRS) {
+      const m = Math.min(count - a, 2 * MAX_SPREAD_PAIRS);
+      for (let b = 0; b < m; b++) this.rowList[b] = rows[a + b]!;
+      this.rowList[m] = rows[a + m - 1]!;
+      k[`spreads${(m + 1) >> 1}`]!(
+        this.L.rowList,
+        top,
+        nTop,
+        bottom,
+        nBottom,
+        minCount,
+        this.L.spreadOut + 8 * a,
+      );
     }
   }
 }
