@@ -2,13 +2,21 @@ import { loadavg } from 'node:os';
 import { Rng } from '../src/core/rng.ts';
 import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
 import { I16DotKernel } from '../src/research/i16-dot.ts';
+import { IcAccumulator } from '../src/research/ic-accumulator.ts';
+import { IcAccumulatorJs } from '../src/research/ic-accumulator-js.ts';
+import { defaultIcOptions } from '../src/research/ic-options.ts';
 import { dotCentredRanks, runResearch } from '../src/research/index.ts';
 import {
   BucketRankWorkspace,
   buildSignalContext,
+  builtinFamilies,
   NeutralizeScratch,
+  neutralizedSignal,
   neutralizeRow,
   rankAverageTiesBucketed,
+  ValueHasher,
+  variantSweep,
+  WasmBucketRanker,
 } from '../src/signals/index.ts';
 import { RankWorkspace, rankAverageTiesStrided } from '../src/stats/index.ts';
 import { defineBenchmarks } from './harness.ts';
@@ -68,8 +76,10 @@ export default defineBenchmarks([
         for (let k = 0; k < 20000; k++) f(rows[k % 16]!);
         return ((performance.now() - t0) * 1000) / 20000;
       };
+      const wasm = new WasmBucketRanker(1500);
       return {
         bucketUsPerCall: time((x) => rankAverageTiesBucketed(1500, x, 0, out, bws)),
+        wasmBucketUsPerCall: time((x) => wasm.rank(1500, x, 0, out)),
         statsRadixUsPerCall: time((x) => rankAverageTiesStrided(1500, x, 0, 1, out, 0, 1, rws)),
       };
     },
@@ -105,6 +115,64 @@ export default defineBenchmarks([
         simdI16UsPerDate: time(() => {
           for (let k = 0; k < 24; k++) out[k] = kernel.dot(0, k + 1) / 4;
         }),
+      };
+    },
+  },
+  {
+    // The per-date reductions of one signal (rank, rank-IC dots, spreads, decile curve, duplicate hash) on
+    // neutralised rows of 6 signals, process CPU time: the JavaScript reference against the WebAssembly
+    // kernels, interleaved signal by signal.
+    name: 'signals.ic.reductions',
+    size: '1500 stocks × 504 dates, 6 signals, 4 horizons, 6 skips',
+    setup: () => {
+      const ctx = buildSignalContext(market(1500, 504));
+      const specs = variantSweep(undefined, 10).filter((_, j) => j % 18 === 0);
+      return { ctx, panels: specs.map((s) => neutralizedSignal(ctx, s, builtinFamilies)) };
+    },
+    run({ ctx, panels }: { ctx: ReturnType<typeof buildSignalContext>; panels: Float64Array[] }) {
+      const N = ctx.N;
+      const cpuMs = () => {
+        const c = process.cpuUsage();
+        return (c.user + c.system) / 1000;
+      };
+      const rows = (z: Float64Array, visit: (t: number, row: Float64Array, reduce: boolean) => void) => {
+        const row = new Float64Array(N);
+        for (let t = 0; t < ctx.T; t++) {
+          row.set(z.subarray(t * N, (t + 1) * N));
+          let count = 0;
+          for (let i = 0; i < N; i++) if (!Number.isNaN(row[i]!)) count++;
+          visit(t, row, count > 0);
+        }
+      };
+      let js = 0;
+      let wasm = 0;
+      for (let rep = 0; rep < 2; rep++) {
+        for (const z of panels) {
+          const c0 = cpuMs();
+          const a = new IcAccumulatorJs(ctx, defaultIcOptions);
+          const h = new ValueHasher();
+          rows(z, (t, row, reduce) => {
+            h.update(row);
+            if (reduce) a.add(t, row);
+          });
+          const c1 = cpuMs();
+          const b = new IcAccumulator(ctx, defaultIcOptions);
+          rows(z, (t, row, reduce) => b.visit(t, row, reduce));
+          const c2 = cpuMs();
+          // The first round warms both up.
+          if (rep > 0) {
+            js += c1 - c0;
+            wasm += c2 - c1;
+          }
+        }
+      }
+      const perDate = 1000 / (panels.length * ctx.T);
+      return {
+        jsUsPerDate: js * perDate,
+        wasmUsPerDate: wasm * perDate,
+        jsMsPerSignal2520: (js * perDate * 2520) / 1000,
+        wasmMsPerSignal2520: (wasm * perDate * 2520) / 1000,
+        loadAvg1: loadavg()[0]!,
       };
     },
   },

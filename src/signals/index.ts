@@ -1,4 +1,10 @@
-export { BucketRankWorkspace, rankAverageTiesBucketed } from './bucket-rank.ts';
+export {
+  BucketRankWorkspace,
+  bucketRankFunction,
+  bucketRankLayout,
+  rankAverageTiesBucketed,
+  WasmBucketRanker,
+} from './bucket-rank.ts';
 export { buildSignalContext, type SignalContext, type SignalContextOptions } from './context.ts';
 export { type DuplicateGroup, duplicateNotes, findDuplicateSignals, ValueHasher } from './duplicates.ts';
 export { ewmaDecay, ewmaSmooth, ewmaSmoothInPlace } from './ewma.ts';
