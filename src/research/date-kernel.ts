@@ -13,6 +13,7 @@
  *   side has fewer than minCount of them. Member lists are stock indices; the caller passes slices of the
  *   ranker's sorted order (the top decile is its last stocks, the bottom decile its first), so the decile
  *   spreads LS of all skips of a horizon cost one call; with buckets Q and 1, the Q5 − Q1 spread.
+ *   `spreads{P}Complete` is the same for rows without NaN (no masks: every member counts).
  * - `dots` — the rank-IC dots of one horizon's rows in one call (fewer JS → wasm calls).
  * - `hash(x, n, state)` — the duplicate hash of signals/duplicates.ts (`ValueHasher.update`) over n float64,
  *   same words, same result; state is its eight 32-bit lane words.
@@ -105,10 +106,10 @@ export const MAX_SPREAD_PAIRS = 4;
  * side has fewer than minCount). Each member's index is loaded once for all 2P rows, the rows go two to a
  * f64x2 lane pair with one accumulator per pair.
  */
-function spreadsFunction(P: number): FunctionBuilder {
+function spreadsFunction(P: number, complete: boolean): FunctionBuilder {
   const pairs = Array.from({ length: P }, (_, k) => k);
   const f = new FunctionBuilder(
-    `spreads${P}`,
+    `spreads${P}${complete ? 'Complete' : ''}`,
     params(['rows', 'top', 'nTop', 'bottom', 'nBottom', 'minCount', 'out']),
   )
     .local(['p', 'end', 'i', ...pairs.flatMap((k) => [`rowA${k}`, `rowB${k}`])], 'i32')
@@ -132,13 +133,19 @@ function spreadsFunction(P: number): FunctionBuilder {
     f.get('p').load('i32.load').i32(3).op('i32.shl').set('i');
     for (const k of pairs) {
       f.get(`rowA${k}`).get('i').op('i32.add').load('f64.load').op('f64x2.splat');
-      f.get(`rowB${k}`).get('i').op('i32.add').load('f64.load').lane('f64x2.replace_lane', 1).tee('v');
-      f.get('v').op('f64x2.eq').tee('mask');
+      f.get(`rowB${k}`).get('i').op('i32.add').load('f64.load').lane('f64x2.replace_lane', 1);
+      if (complete) {
+        f.get(`sum${k}`).op('f64x2.add').set(`sum${k}`);
+        continue;
+      }
+      f.tee('v').get('v').op('f64x2.eq').tee('mask');
       f.get('v').op('v128.and').get(`sum${k}`).op('f64x2.add').set(`sum${k}`);
       f.get(`count${k}`).get('mask').op('i64x2.sub').set(`count${k}`);
     }
     f.get('p').i32(4).op('i32.add').set('p').br(label);
     f.end().end();
+    // Rows without NaN: every member counts.
+    if (complete) for (const k of pairs) f.get(n).op('i64.extend_i32_s').op('i64x2.splat').set(`count${k}`);
     for (const k of pairs) {
       // mean = count < minCount ? NaN : sum / count, lane by lane (bitselect takes the first where set).
       f.f64x2(Number.NaN, Number.NaN).get(`sum${k}`);
@@ -274,7 +281,9 @@ export function dateKernelModule(): WasmModule | null {
         .func(dotFunction())
         .func(dotsFunction())
         .func(hashFunction());
-      for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) builder.func(spreadsFunction(P));
+      for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) {
+        builder.func(spreadsFunction(P, false)).func(spreadsFunction(P, true));
+      }
       compiled = builder.compile();
     } else compiled = null;
   }
@@ -287,7 +296,7 @@ export interface DateKernelExports {
   centre(ranks: number, N: number, m: number, cs16: number): number;
   dot(a: number, b: number, n: number, blk: number): number;
   dots(a: number, rows: number, count: number, n: number, blk: number, out: number): void;
-  /** spreads1 … spreads{MAX_SPREAD_PAIRS}. */
-  [spreads: `spreads${number}`]: (...args: number[]) => void;
+  /** spreads1 … spreads{MAX_SPREAD_PAIRS}, and their variants for rows without NaN (…Complete). */
+  [spreads: `spreads${number}` | `spreads${number}Complete`]: (...args: number[]) => void;
   hash(x: number, n: number, state: number): void;
 }

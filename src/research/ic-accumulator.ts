@@ -96,6 +96,8 @@ export class IcAccumulator {
   /** Queued rows (ring byte addresses) of the date's spreads: Q5 − Q1 per horizon, LS per (horizon, skip). */
   private readonly qRow: Int32Array;
   private readonly qHorizon: Int32Array;
+  private readonly qComplete: Uint8Array;
+  private readonly lsComplete: Uint8Array;
   private readonly lsRow: Int32Array;
   private readonly lsHorizon: Int32Array;
   private readonly lsSkip: Int32Array;
@@ -114,6 +116,8 @@ export class IcAccumulator {
     this.L = memoryLayout(N, H, this.R, S);
     this.qRow = new Int32Array(H);
     this.qHorizon = new Int32Array(H);
+    this.qComplete = new Uint8Array(H);
+    this.lsComplete = new Uint8Array(H * S);
     this.lsRow = new Int32Array(H * S);
     this.lsHorizon = new Int32Array(H * S);
     this.lsSkip = new Int32Array(H * S);
@@ -344,6 +348,7 @@ export class IcAccumulator {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1 (queued).
             this.qRow[nQ] = this.forwardRow(hi, u);
+            this.qComplete[nQ] = 1; // same set: every member has a label
             this.qHorizon[nQ++] = hi;
           }
         }
@@ -352,6 +357,7 @@ export class IcAccumulator {
           acc.lagIcCount[s]!++;
         }
         this.lsRow[nLs] = this.forwardRow(hi, u);
+        this.lsComplete[nLs] = fCount[u] === N ? 1 : 0;
         this.lsHorizon[nLs] = hi;
         this.lsSkip[nLs++] = s;
       }
@@ -359,11 +365,12 @@ export class IcAccumulator {
     // 3. The queued spreads: Q5 − Q1 (buckets Q and 1 of the sorted order), then the decile spreads of every
     // row that got this far (top and bottom deciles), all horizons together.
     if (nQ > 0) {
-      this.spreadRows(this.qRow, nQ, sorted0 + 4 * (n - nLast), nLast, sorted0, nFirst, 0);
+      this.spreadRows(this.qRow, nQ, sorted0 + 4 * (n - nLast), nLast, sorted0, nFirst, 0, this.qComplete);
       for (let j = 0; j < nQ; j++) this.horizons[this.qHorizon[j]!]!.spread[t] = this.spreadOut[j]!;
     }
     if (nLs > 0) {
-      this.spreadRows(this.lsRow, nLs, sorted0 + 4 * (n - nTop), nTop, sorted0, nBottom, o.minBucketSize);
+      const top = sorted0 + 4 * (n - nTop);
+      this.spreadRows(this.lsRow, nLs, top, nTop, sorted0, nBottom, o.minBucketSize, this.lsComplete);
       for (let a = 0; a < nLs; a++) {
         const ls = this.spreadOut[a]!;
         if (Number.isNaN(ls)) continue;
@@ -377,7 +384,7 @@ export class IcAccumulator {
   /**
    * spreadOut[a] = mean over the top members − mean over the bottom members of row rows[a] (byte addresses in
    * the ring), a < count: up to MAX_SPREAD_PAIRS row pairs per kernel call, an odd last row paired with
-   * itself.
+   * itself; chunks whose rows are all `complete` (no NaN label) take the kernel without NaN masks.
    */
   private spreadRows(
     rows: Int32Array,
@@ -387,21 +394,19 @@ export class IcAccumulator {
     bottom: number,
     nBottom: number,
     minCount: number,
+    complete: Uint8Array,
   ): void {
     const k = this.k!;
     for (let a = 0; a < count; a += 2 * MAX_SPREAD_PAIRS) {
       const m = Math.min(count - a, 2 * MAX_SPREAD_PAIRS);
-      for (let b = 0; b < m; b++) this.rowList[b] = rows[a + b]!;
+      let allComplete = true;
+      for (let b = 0; b < m; b++) {
+        this.rowList[b] = rows[a + b]!;
+        if (!complete[a + b]) allComplete = false;
+      }
       this.rowList[m] = rows[a + m - 1]!;
-      k[`spreads${(m + 1) >> 1}`]!(
-        this.L.rowList,
-        top,
-        nTop,
-        bottom,
-        nBottom,
-        minCount,
-        this.L.spreadOut + 8 * a,
-      );
+      const spreads = k[`spreads${(m + 1) >> 1}${allComplete ? 'Complete' : ''}`]!;
+      spreads(this.L.rowList, top, nTop, bottom, nBottom, minCount, this.L.spreadOut + 8 * a);
     }
   }
 }
