@@ -5,6 +5,7 @@
  * data.universe) or from the synthetic-market flags; it is read on the first run and kept. Runs are
  * serialised: two requests for the same day must not interleave their replace-the-day's-alerts steps.
  */
+import { type Command, InvalidArgumentError } from 'commander';
 import type { AlphalabConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { Universe } from '../core/universe.ts';
@@ -14,6 +15,7 @@ import { runMonitorDay } from '../monitor/run-day.ts';
 import type { MonitorRunner } from '../server/index.ts';
 import type { Store } from '../store/open-store.ts';
 import type { CliSession } from './context.ts';
+import { parsePositiveInt } from './features.ts';
 import { type MonitorFlags, monitorInput, rulesFromConfig, sinksFromConfig } from './monitor.ts';
 import { type UniverseFlags, universeFromFlags } from './train.ts';
 
@@ -21,6 +23,31 @@ import { type UniverseFlags, universeFromFlags } from './train.ts';
 export interface ServeMonitorFlags extends UniverseFlags {
   readonly model?: string;
   readonly rules?: string;
+}
+
+function nonNegativeInt(value: string): number {
+  if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`'${value}' is not an integer ≥ 0`);
+  return Number(value);
+}
+
+/**
+ * The monitor's flags of `serve`: the universe flags of `monitor run`, described for serve (no universe
+ * means no monitor, rather than the default synthetic market), the model and the rules.
+ */
+export function addServeMonitorOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--universe <dir>',
+      'universe the drift monitor runs on (default: config data.universe; none: no monitor)',
+    )
+    .option('--stocks <n>', 'monitor on the synthetic market: number of stocks', parsePositiveInt)
+    .option('--days <n>', 'monitor on the synthetic market: number of days', parsePositiveInt)
+    .option('--seed <n>', 'monitor on the synthetic market: seed', nonNegativeInt)
+    .option('--model <name>', 'model the drift monitor watches by default (default: ml.model_name)')
+    .option(
+      '--rules <file>',
+      'alert rules YAML for the monitor (default: monitor.rules_file, else built in)',
+    );
 }
 
 /** What a client is told when serve has no universe: which flag or setting provides one. */

@@ -7,8 +7,12 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { type AlphalabServer, buildServer } from '../server/index.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { withCliStore } from './features.ts';
-import { NO_UNIVERSE_MESSAGE, type ServeMonitorFlags, serveMonitorRunner } from './serve-monitor.ts';
-import { addUniverseOptions } from './train.ts';
+import {
+  addServeMonitorOptions,
+  NO_UNIVERSE_MESSAGE,
+  type ServeMonitorFlags,
+  serveMonitorRunner,
+} from './serve-monitor.ts';
 
 interface ServeFlags extends ServeMonitorFlags {
   readonly host?: string;
@@ -36,7 +40,7 @@ export function registerServeCommand(
   ctx: CliContext = createCliContext(),
   hooks: ServeHooks = {},
 ): Command {
-  return addUniverseOptions(program.command('serve'))
+  return addServeMonitorOptions(program.command('serve'))
     .description('HTTP API and web dashboard over research runs, the store and risk models')
     .option('--host <host>', 'interface to bind (default: config server.host, 127.0.0.1)')
     .option('--port <n>', 'port (default: config server.port, 8737; 0 = any free port)', port)
@@ -50,8 +54,6 @@ export function registerServeCommand(
       'database: postgres://… or duckdb:<file> (default: ALPHALAB_DB_URL, else the workspace DuckDB)',
     )
     .option('--web <dir>', 'built dashboard (default: web/dist; build it with npm run build:web)')
-    .option('--model <name>', 'model the drift monitor watches by default (default: ml.model_name)')
-    .option('--rules <file>', 'alert rules YAML for the monitor (default: monitor.rules_file, else built in)')
     .addHelpText(
       'after',
       `
