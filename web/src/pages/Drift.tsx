@@ -150,7 +150,8 @@ export function DriftPage({ token, onToken }: { token: string; onToken: (t: stri
       <Status loading={strategies.loading} error={strategies.error} />
       {strategies.data && strategies.data.items.length === 0 && (
         <p>
-          No drift metrics yet: run <code>alphalab monitor run --date D</code>.
+          No drift metrics yet: run the monitor for a date below, or{' '}
+          <code>alphalab monitor run --date D</code>.
         </p>
       )}
       {strategies.data && strategies.data.items.length > 0 && (
