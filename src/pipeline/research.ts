@@ -240,8 +240,9 @@ export async function runResearchPipeline(options: ResearchPipelineOptions): Pro
     signals,
     config,
     schedule,
-    // the stage's tasks share large arrays with its threads, so it runs on worker threads or inline only
-    backend: options.backend === 'threads' ? 'threads' : 'inline',
+    // the stage's tasks share large arrays with its threads, so it runs on local worker threads (also when
+    // the signal tier went to BullMQ workers) or inline
+    backend: options.backend === undefined || options.backend === 'inline' ? 'inline' : 'threads',
     ...(options.workers ? { workers: options.workers } : {}),
     ...(options.onProgress
       ? { onRebalance: (d: number, n: number) => options.onProgress!('rebalances', d, n) }
