@@ -28,7 +28,12 @@ export function histKernelName(L: HistLanes, u16: boolean): string {
   return `hist${L}_${u16 ? 'u16' : 'u8'}`;
 }
 
-/** hist{L}: for each row, one v128 load of its (g, h) and, per lane, a read-modify-write of one slot pair. */
+/**
+ * hist{L}: per row, one v128 load of its (g, h) and, per lane, a read-modify-write of one slot pair. Rows go
+ * two at a time (both rows' loads issue before either row's updates; for each lane row k is added before row
+ * k + 1, so a slot hit by both still sums in row order), then a last single row if the count is odd: about 10 %
+ * fewer instructions per update than one row per iteration.
+ */
 export function histKernel(L: HistLanes, u16: boolean): FunctionBuilder {
   const params: [string, ValType][] = [
     ['rowPtr', 'i32'],
@@ -37,23 +42,46 @@ export function histKernel(L: HistLanes, u16: boolean): FunctionBuilder {
   ];
   for (let l = 0; l < L; l++) params.push([`c${l}`, 'i32']);
   for (let l = 0; l < L; l++) params.push([`b${l}`, 'i32']);
-  const f = new FunctionBuilder(histKernelName(L, u16), params).local(['r', 'a'], 'i32').local('v', 'v128');
-  f.block('done').get('rowPtr').get('rowEnd').op('i32.ge_u').brIf('done');
-  f.loop('row');
-  f.get('rowPtr').load('i32.load').set('r');
-  f.get('ghPtr').load('v128.load').set('v');
-  for (let l = 0; l < L; l++) {
-    // a = b_l + (code << 4); mem[a] += v
-    f.get(`c${l}`).get('r');
+  const f = new FunctionBuilder(histKernelName(L, u16), params)
+    .local(['r0', 'r1', 'a', 'pairEnd'], 'i32')
+    .local(['v0', 'v1'], 'v128');
+  /** mem[b_l + 16·code(r)] += v for every lane. */
+  const update = (l: number, r: string, v: string) => {
+    f.get(`c${l}`).get(r);
     if (u16) f.i32(1).op('i32.shl');
     f.op('i32.add');
     f.load(u16 ? 'i32.load16_u' : 'i32.load8_u');
     f.i32(4).op('i32.shl').get(`b${l}`).op('i32.add').tee('a');
-    f.get('a').load('v128.load').get('v').op('f64x2.add').store('v128.store');
+    f.get('a').load('v128.load').get(v).op('f64x2.add').store('v128.store');
+  };
+  // pairEnd = rowPtr + 8·⌊(rowEnd − rowPtr)/8⌋
+  f.get('rowEnd')
+    .get('rowPtr')
+    .op('i32.sub')
+    .i32(-8)
+    .op('i32.and')
+    .get('rowPtr')
+    .op('i32.add')
+    .set('pairEnd');
+  f.block('pairsDone').get('rowPtr').get('pairEnd').op('i32.ge_u').brIf('pairsDone');
+  f.loop('pair');
+  f.get('rowPtr').load('i32.load').set('r0');
+  f.get('rowPtr').load('i32.load', 4).set('r1');
+  f.get('ghPtr').load('v128.load').set('v0');
+  f.get('ghPtr').load('v128.load', 16).set('v1');
+  for (let l = 0; l < L; l++) {
+    update(l, 'r0', 'v0');
+    update(l, 'r1', 'v1');
   }
-  f.get('ghPtr').i32(16).op('i32.add').set('ghPtr');
-  f.get('rowPtr').i32(4).op('i32.add').tee('rowPtr');
-  f.get('rowEnd').op('i32.lt_u').brIf('row');
+  f.get('ghPtr').i32(32).op('i32.add').set('ghPtr');
+  f.get('rowPtr').i32(8).op('i32.add').tee('rowPtr');
+  f.get('pairEnd').op('i32.lt_u').brIf('pair');
   f.end().end();
+  // The last row of an odd count.
+  f.block('done').get('rowPtr').get('rowEnd').op('i32.ge_u').brIf('done');
+  f.get('rowPtr').load('i32.load').set('r0');
+  f.get('ghPtr').load('v128.load').set('v0');
+  for (let l = 0; l < L; l++) update(l, 'r0', 'v0');
+  f.end();
   return f;
 }
