@@ -6,11 +6,14 @@
 import { loadavg } from 'node:os';
 import { rebalanceSchedule } from '../src/backtest/simulate.ts';
 import { type AlphalabConfig, resolveConfig } from '../src/core/config.ts';
+import type { Panel } from '../src/core/panel.ts';
 import type { Universe } from '../src/core/universe.ts';
 import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
 import { runResearchPipeline } from '../src/pipeline/research.ts';
 import { runPortfolioStage } from '../src/pipeline/walk-forward.ts';
+import { windowEstimates } from '../src/pipeline/walk-forward-covariance.ts';
 import { runResearch, type SignalTierResult } from '../src/research/index.ts';
+import { CovarianceWindow } from '../src/risk/covariance/window.ts';
 import { defineBenchmarks } from './harness.ts';
 
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
@@ -105,7 +108,55 @@ function wholePipeline(stocks: number, days: number, target?: string) {
   };
 }
 
+/**
+ * The window estimates of one rebalance as the portfolio stage computes them (slide on the main thread, then
+ * `windowEstimates` for the six window methods), on the synthetic market's returns at full size.
+ */
+function rebalanceEstimates(stocks: number, days: number, rebalances: number) {
+  return {
+    name: `pipeline.estimates.${stocks}x${days}`,
+    size: `${stocks} stocks, 504-day window slid 21 days, ${rebalances} rebalances, 6 estimators`,
+    target: 'per-rebalance covariance cost of the portfolio stage',
+    setup: () => {
+      const { universe } = setupMarket(stocks, days);
+      const returns = universe.panels.get('return')!;
+      // compile the hot paths on a small window first
+      windowEstimates(CovarianceWindow.fromPanel(returns, { lookback: 120, end: 600 }), ESTIMATORS, {
+        pcaFactors: 15,
+        diagnostics: false,
+      });
+      return returns;
+    },
+    run(returns: Panel) {
+      const opts = (end: number) => ({ lookback: 504, end, minHistory: Math.ceil(0.9 * 504) });
+      let w = CovarianceWindow.fromPanel(returns, opts(days - 1 - 21 * rebalances));
+      w.crossProduct();
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      let slideMs = 0;
+      for (let r = rebalances - 1; r >= 0; r--) {
+        const s0 = performance.now();
+        w = w.slide(returns, opts(days - 1 - 21 * r));
+        w.crossProduct();
+        slideMs += performance.now() - s0;
+        windowEstimates(w, ESTIMATORS, { pcaFactors: 15, diagnostics: false });
+      }
+      return {
+        msPerRebalance: (performance.now() - t0) / rebalances,
+        cpuMsPerRebalance: (cpuSeconds(process.cpuUsage(c0)) * 1e3) / rebalances,
+        slideMsPerRebalance: slideMs / rebalances,
+        T: w.T,
+        p: w.p,
+        load1: loadavg()[0]!,
+      };
+    },
+  };
+}
+
+const ESTIMATORS = ['sample', 'ledoit_wolf', 'oas', 'lw2020', 'rmt', 'pca'] as const;
+
 export default defineBenchmarks([
+  rebalanceEstimates(1500, 2520, 6),
   portfolioStage(1500, 2520, 'stage ≤ 8 s wall (≤ 20 s with the signal tier)'),
   wholePipeline(1500, 2520, '≤ 20 s wall, ≤ 1.5 GB peak RSS'),
   portfolioStage(500, 1260),
