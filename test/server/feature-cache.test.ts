@@ -156,7 +156,8 @@ describe.each(engines)('feature read cache on $name', ({ name, url, skip }) => {
       { producer: 'cache-test' },
     );
     expect((await cache.latest('W', ['f_late'], asOf))[0]!.value).toBe(1);
-    expect(cache.cachedRows).toBeGreaterThan(0);
+    // (On PostgreSQL a commit elsewhere in the cluster may have emptied it already: answers are what count.)
+    if (name === 'duckdb') expect(cache.cachedRows).toBeGreaterThan(0);
     // A restatement through the same store.
     await store.features.writeFeatures(
       [{ entity: 'W', feature: 'f_late', eventTime: T0, ingestTime: T0 + 2 * HOUR, value: 2 }],
@@ -230,7 +231,9 @@ describe.each(engines)('feature read cache on $name', ({ name, url, skip }) => {
       expect(plain((await small.latest(`B${e}`, ['f_early'], asOf))[0])).toEqual(want);
       expect(small.cachedRows).toBeLessThanOrEqual(25);
       expect(plain((await tiny.latest(`B${e}`, ['f_early'], asOf))[0])).toEqual(want);
-      expect(tiny.cachedRows).toBe(e + 1); // one per oversized entity
+      // One per oversized entity; on PostgreSQL any commit in the cluster (other tests) may empty the cache.
+      if (name === 'duckdb') expect(tiny.cachedRows).toBe(e + 1);
+      else expect(tiny.cachedRows).toBeLessThanOrEqual(e + 1);
       const pit = await tiny.pointInTime(`B${e}`, ['f_early'], asOf);
       expect(plain(pit.cells[0])).toEqual(want);
     }
