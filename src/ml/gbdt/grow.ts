@@ -6,7 +6,7 @@
  */
 import { HistogramStore } from './hist-store.ts';
 import { type BinnedMatrix, numBins } from './quantize.ts';
-import { emptyCandidate, leafWeight, nodeGain, type SplitParams } from './split.ts';
+import { emptyCandidate, leafWeight, nodeGain, type SplitCandidate, type SplitParams } from './split.ts';
 import type { Tree } from './tree.ts';
 
 /** XGBoost's kRtEps: a split must gain more than this. */
@@ -43,6 +43,8 @@ interface LevelNode {
   H: number;
   /** Float64 index of the node's histogram in the store, −1 if it needs none. */
   hist: number;
+  /** The node's best split, found as soon as its histogram exists (null without a histogram). */
+  best: SplitCandidate | null;
 }
 
 /** Grows trees on one binned training set; its buffers are reused from tree to tree. */
@@ -127,13 +129,33 @@ export class TreeGrower {
       G += gh[2 * rows[k]!]!;
       H += gh[2 * rows[k]! + 1]!;
     }
-    let level: LevelNode[] = [
-      { id: newNode(H), start: 0, end: m, dStart: m, dEnd: m + nDropped, G, H, hist: -1 },
-    ];
+    // A node's split is searched right after its histogram is built or subtracted, while the histogram is
+    // still in cache, rather than when its level is processed (the same scans, so the same result).
+    const findSplit = (node: LevelNode): SplitCandidate => {
+      const best = emptyCandidate();
+      const parentGain = nodeGain(node.G, node.H, p);
+      for (let j = 0; j < features.length; j++) {
+        store.scanFeature(node.hist, features[j]!, node.G, node.H, parentGain, p, best);
+      }
+      return best;
+    };
+    const root: LevelNode = {
+      id: newNode(H),
+      start: 0,
+      end: m,
+      dStart: m,
+      dEnd: m + nDropped,
+      G,
+      H,
+      hist: -1,
+      best: null,
+    };
     if (canSplit(H, 0)) {
-      level[0]!.hist = store.acquire();
-      store.build(level[0]!.hist, 0, m);
+      root.hist = store.acquire();
+      store.build(root.hist, 0, m);
+      root.best = findSplit(root);
     }
+    let level: LevelNode[] = [root];
     for (let depth = 0; level.length > 0; depth++) {
       const next: LevelNode[] = [];
       for (const node of level) {
@@ -141,11 +163,7 @@ export class TreeGrower {
           makeLeaf(node);
           continue;
         }
-        const best = emptyCandidate();
-        const parentGain = nodeGain(node.G, node.H, p);
-        for (let j = 0; j < features.length; j++) {
-          store.scanFeature(node.hist, features[j]!, node.G, node.H, parentGain, p, best);
-        }
+        const best = node.best!;
         if (!(best.feature >= 0 && best.lossChg > MIN_SPLIT_GAIN_EPS && best.lossChg >= p.gamma)) {
           makeLeaf(node);
           continue;
@@ -169,6 +187,7 @@ export class TreeGrower {
           G: best.GL,
           H: best.HL,
           hist: -1,
+          best: null,
         };
         const R: LevelNode = {
           id: newNode(best.HR),
@@ -179,10 +198,13 @@ export class TreeGrower {
           G: best.GR,
           H: best.HR,
           hist: -1,
+          best: null,
         };
         left[id] = L.id;
         right[id] = R.id;
         this.childHistograms(node, L, R, canSplit(L.H, depth + 1), canSplit(R.H, depth + 1));
+        if (L.hist >= 0) L.best = findSplit(L);
+        if (R.hist >= 0) R.best = findSplit(R);
         next.push(L, R);
       }
       level = next;
