@@ -10,7 +10,11 @@
  *
  * Kernel `neutralize(raw, N, rows, grp, m, q0, q1, w, out, sums, inv, G, k) → i32` (byte offsets):
  *   1–2. μ, σ of the non-NaN raw values (shifted by the first one, two passes);
- *   3. w_j = clip(raw[rows_j] − μ, ±kσ), sector sums, c = Qᵀw;
+ *   3. w_j = clip(raw[rows_j], μ ± kσ) − shift, sector sums, c = Qᵀw. Q spans col(M_D Z), which is
+ *      orthogonal to every sector dummy, so Qᵀ M_D w = Qᵀ w and no demeaned copy of w is needed. The shift,
+ *      a constant (in col(D), so the residual does not move), is the first complete-case stock's clipped
+ *      value: it takes the level out of w, so Qᵀw and the sector sums round at the scale of the date's
+ *      spread, not of its level (μ would not do: it includes the stocks that are not complete cases);
  *   4. e = w − w̄_sector − c0·q0 − c1·q1 with Σe, Σe²;
  *   5. out[rows_j] = (e_j − ē)/sd.
  * Returns m, 0 when the date is all NaN (fewer than 3 values, sd ≤ 1e-12), or −1 when the unfused path
@@ -65,7 +69,9 @@ function neutralizeFunction(): FunctionBuilder {
         'mu',
         'ss',
         'sigma',
-        'bound',
+        'lo',
+        'hi',
+        'shift',
         'v',
         'x',
         'c0',
@@ -159,19 +165,24 @@ function neutralizeFunction(): FunctionBuilder {
   f.end().end();
   f.get('ss').get('n').op('f64.div').op('f64.sqrt').set('sigma');
   f.get('sigma').get('sigma').op('f64.sub').f64(0).op('f64.ne').if().i32(-1).op('return').end();
-  // bound = σ > 1e-12 ? kσ : ∞ (no clipping, methods.md §1).
-  f.get('k').get('sigma').op('f64.mul').f64(Number.POSITIVE_INFINITY);
-  f.get('sigma').f64(CROSS_SECTION_MIN_SD).op('f64.gt').op('select').set('bound');
+  // Bounds μ ± kσ when σ > 1e-12, else none (methods.md §1).
+  f.get('mu').get('k').get('sigma').op('f64.mul').op('f64.sub').f64(Number.NEGATIVE_INFINITY);
+  f.get('sigma').f64(CROSS_SECTION_MIN_SD).op('f64.gt').op('select').set('lo');
+  f.get('mu').get('k').get('sigma').op('f64.mul').op('f64.add').f64(Number.POSITIVE_INFINITY);
+  f.get('sigma').f64(CROSS_SECTION_MIN_SD).op('f64.gt').op('select').set('hi');
+  // The shift: the first complete-case stock's clipped value (see the module comment).
+  f.get('raw').get('rows').load('i32.load').i32(3).op('i32.shl').op('i32.add').load('f64.load');
+  f.get('lo').op('f64.max').get('hi').op('f64.min').set('shift');
 
-  // 3a. w_j = clip(raw[rows_j] − μ) and the sector sums (scalar: a gather and a scatter-add).
+  // 3a. w_j = clip(raw[rows_j]) − shift and the sector sums (scalar: a gather and a scatter-add).
   f.get('sums').i32(0).get('G').i32(3).op('i32.shl').op('memory.fill');
   f.i32(0).set('j');
   f.block('p3done').loop('p3');
   f.get('j').get('m').op('i32.ge_s').brIf('p3done');
   f.get('raw').get('rows').get('j').i32(2).op('i32.shl').op('i32.add').load('i32.load').i32(3).op('i32.shl');
-  f.op('i32.add').load('f64.load').get('mu').op('f64.sub');
+  f.op('i32.add').load('f64.load');
   // min/max propagate NaN, so a hole reaches c0 below.
-  f.get('bound').op('f64.neg').op('f64.max').get('bound').op('f64.min').set('x');
+  f.get('lo').op('f64.max').get('hi').op('f64.min').get('shift').op('f64.sub').set('x');
   f.get('w').get('j').i32(3).op('i32.shl').op('i32.add').get('x').store('f64.store');
   f.get('sums').get('grp').get('j').i32(2).op('i32.shl').op('i32.add').load('i32.load').i32(3).op('i32.shl');
   f.op('i32.add').tee('p').get('p').load('f64.load').get('x').op('f64.add').store('f64.store');

@@ -223,12 +223,12 @@ function neutralizeRowJs(
     return neutralizeRowGeneral(ctx, t, raw, out, scratch);
   const clip = sigma > CROSS_SECTION_MIN_SD;
   const k = ctx.winsorizeK;
-  // Bounds shifted by μ, so clip(v − μ) = clip(v) − μ (up to the rounding of v − μ).
-  const bound = clip ? k * sigma : Number.POSITIVE_INFINITY;
+  const lo = clip ? mu - k * sigma : Number.NEGATIVE_INFINITY;
+  const hi = clip ? mu + k * sigma : Number.POSITIVE_INFINITY;
   const w = scratch.compact;
   const sums = scratch.groupSums(basis.invGroupSize.length);
   // 3. A NaN on a complete-case row needs the residualiser restricted to the signal's stocks.
-  if (!clipShiftProject(raw, basis, mu, bound, w, sums, moments))
+  if (!clipShiftProject(raw, basis, lo, hi, w, sums, moments))
     return neutralizeRowGeneral(ctx, t, raw, out, scratch);
   // 4.
   residualMoments(basis, w, sums, moments);
@@ -283,14 +283,15 @@ function winsorMoments(x: Float64Array, moments: Float64Array): number {
 }
 
 /**
- * w_j = clip(raw_{rows_j} − μ, ±bound), the sector sums of w into `sums` and c = Qᵀw into c[0..1].
- * Returns false when raw is NaN on a complete-case row.
+ * w_j = clip(raw_{rows_j}, lo, hi) − shift with the first complete-case stock's clipped value as the shift
+ * (neutralize-kernel.ts says why), the sector sums of w into `sums` and c = Qᵀw into c[0..1]. Returns false
+ * when raw is NaN on a complete-case row.
  */
 function clipShiftProject(
   raw: Float64Array,
   basis: DateBasis,
-  mu: number,
-  bound: number,
+  lo: number,
+  hi: number,
   w: Float64Array,
   sums: Float64Array,
   c: Float64Array,
@@ -299,14 +300,14 @@ function clipShiftProject(
   const q0 = basis.q0!;
   const q1 = basis.q1!;
   sums.fill(0);
-  const lo = -bound;
+  const shift = Math.min(Math.max(raw[rows[0]!]!, lo), hi);
   let c0 = 0;
   let c1 = 0;
   let hole = false;
   for (let j = 0; j < m; j++) {
-    const v = raw[rows[j]!]! - mu;
+    const v = raw[rows[j]!]!;
     if (Number.isNaN(v)) hole = true;
-    const x = Math.min(Math.max(v, lo), bound);
+    const x = Math.min(Math.max(v, lo), hi) - shift;
     w[j] = x;
     sums[rowGroup[j]!]! += x;
     c0 += q0[j]! * x;

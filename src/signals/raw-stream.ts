@@ -10,10 +10,18 @@
  * scratch every W rows — only without the unused Σd² of a mean and fused with the steps after it.
  * A family without a streaming form (user families) is computed as a panel and handed out row by row.
  */
+import {
+  RollingStat,
+  rebaseWindowSums,
+  slideWindowSums,
+  type WindowSums,
+  windowStatRow,
+} from '../stats/rolling.ts';
 import type { SignalContext } from './context.ts';
 import { ewmaDecay } from './ewma.ts';
 import { trailingWindowOf } from './families.ts';
 import { computeRawSignal, missingInputs, rawInputs } from './pipeline.ts';
+import { SlideMeanKernel } from './raw-stream-kernel.ts';
 import type { SignalFamily, SignalSpec } from './spec.ts';
 
 /** Rows of a raw signal in date order: `next()` returns row t = 0, 1, … (a view: copy what you keep). */
@@ -37,19 +45,24 @@ export interface TrailingWindow {
 /**
  * Emits sign × stat(x over rows t−skip−W+1 … t−skip), EWMA-smoothed with decay `lambda` (0 = none), for
  * t = 0 … T−1. NaN where the window has fewer than minObs values (and for t < skip).
+ *
+ * The window sums are stats/rolling.ts's (`rebaseWindowSums`, `slideWindowSums`, `windowStatRow`): one
+ * implementation for the panel and the stream. A mean's slide between rebases — the common row — runs in
+ * the WebAssembly kernel of raw-stream-kernel.ts (slide, mean, sign and EWMA fused, bit-identical).
  */
 export class TrailingWindowStream implements RawRowSource {
   private readonly T: number;
   private readonly N: number;
   private readonly w: TrailingWindow;
   private readonly lambda: number;
-  private readonly n: Float64Array;
-  private readonly s1: Float64Array;
-  private readonly s2: Float64Array;
-  private readonly shift: Float64Array;
+  private readonly sums: WindowSums;
   private readonly num: Float64Array;
   private readonly den: Float64Array;
   private readonly row: Float64Array;
+  private readonly kernel: SlideMeanKernel | undefined;
+  private readonly xNew: Float64Array | undefined;
+  private readonly xOld: Float64Array | undefined;
+  private readonly stat: RollingStat;
   private t = 0;
 
   constructor(T: number, N: number, window: TrailingWindow, lambda: number) {
@@ -57,36 +70,52 @@ export class TrailingWindowStream implements RawRowSource {
     this.N = N;
     this.w = window;
     this.lambda = lambda;
-    this.n = new Float64Array(N);
-    this.s1 = new Float64Array(N);
-    this.s2 = new Float64Array(N);
-    this.shift = new Float64Array(N);
-    this.num = new Float64Array(N);
-    this.den = new Float64Array(N);
-    this.row = new Float64Array(N);
+    this.stat = window.stat === 'mean' ? RollingStat.Mean : RollingStat.Std;
+    this.kernel = window.stat === 'mean' ? SlideMeanKernel.create(N) : undefined;
+    const c = this.kernel?.columns;
+    this.sums = c
+      ? { n: c.n, s1: c.s1, s2: c.s2, shift: c.shift }
+      : {
+          n: new Float64Array(N),
+          s1: new Float64Array(N),
+          s2: new Float64Array(N),
+          shift: new Float64Array(N),
+        };
+    this.num = c ? c.num : new Float64Array(N);
+    this.den = c ? c.den : new Float64Array(N);
+    this.row = c ? c.row : new Float64Array(N);
+    this.xNew = c?.xNew;
+    this.xOld = c?.xOld;
   }
 
   next(): Float64Array {
     const t = this.t++;
-    const { row } = this;
+    const { row, N } = this;
+    const W = this.w.window;
     const tau = t - this.w.skip;
     if (tau < 0 || tau >= this.T) row.fill(Number.NaN);
-    else if (tau % this.w.window !== 0 && this.w.stat === 'mean') {
+    else if (tau % W !== 0 && this.w.stat === 'mean') {
       // The common case in one pass: slide, mean, sign and EWMA per stock.
-      this.slideMeanSmooth(tau);
+      const x = this.w.x;
+      if (this.kernel) {
+        this.xNew!.set(x.subarray(tau * N, (tau + 1) * N));
+        if (tau >= W) this.xOld!.set(x.subarray((tau - W) * N, (tau - W + 1) * N));
+        this.kernel.slide(tau >= W, this.w.minObs, this.w.sign, this.lambda);
+      } else this.slideMeanSmooth(tau);
       return row;
     } else {
-      if (tau % this.w.window === 0) this.rebase(tau);
-      else this.slideMoments(tau);
-      this.emit();
+      if (tau % W === 0) rebaseWindowSums(this.w.x, N, tau, W, this.sums);
+      else slideWindowSums(this.w.x, N, tau, W, this.sums);
+      windowStatRow(this.sums, N, this.w.minObs, this.stat, 1, row, 0, this.w.sign);
     }
     if (this.lambda > 0) this.smooth();
     return row;
   }
 
-  /** slideMean, then emit and smooth for each stock while its sums are in registers. */
+  /** The kernel's row in JS (engines without WebAssembly SIMD): slide, mean, sign and EWMA per stock. */
   private slideMeanSmooth(tau: number): void {
-    const { N, n, s1, shift, num, den, row } = this;
+    const { N, num, den, row } = this;
+    const { n, s1, shift } = this.sums;
     const x = this.w.x;
     const at = tau * N;
     const W = this.w.window;
@@ -132,94 +161,6 @@ export class TrailingWindowStream implements RawRowSource {
         }
       }
       row[i] = y;
-    }
-  }
-
-  /** Window sums of rows max(0, τ−W+1) … τ from scratch around the latest value (rollingMomentsKernel). */
-  private rebase(tau: number): void {
-    const { N, n, s1, s2, shift } = this;
-    const x = this.w.x;
-    const start = Math.max(0, tau - this.w.window + 1);
-    for (let i = 0; i < N; i++) {
-      n[i] = 0;
-      s1[i] = 0;
-      s2[i] = 0;
-      shift[i] = 0;
-      for (let u = tau; u >= start; u--) {
-        const v = x[u * N + i]!;
-        if (!Number.isNaN(v)) {
-          shift[i] = v;
-          break;
-        }
-      }
-    }
-    for (let u = start; u <= tau; u++) {
-      const r = u * N;
-      for (let i = 0; i < N; i++) {
-        const v = x[r + i]!;
-        if (!Number.isNaN(v)) {
-          const d = v - shift[i]!;
-          n[i]!++;
-          s1[i]! += d;
-          s2[i]! += d * d;
-        }
-      }
-    }
-  }
-
-  private slideMoments(tau: number): void {
-    const { N, n, s1, s2, shift } = this;
-    const x = this.w.x;
-    const row = tau * N;
-    const W = this.w.window;
-    const old = tau >= W ? (tau - W) * N : -1;
-    for (let i = 0; i < N; i++) {
-      const v = x[row + i]!;
-      if (!Number.isNaN(v)) {
-        if (n[i] === 0) {
-          shift[i] = v;
-          s1[i] = 0;
-          s2[i] = 0;
-        }
-        const d = v - shift[i]!;
-        n[i]!++;
-        s1[i]! += d;
-        s2[i]! += d * d;
-      }
-      if (old >= 0) {
-        const o = x[old + i]!;
-        if (!Number.isNaN(o)) {
-          const d = o - shift[i]!;
-          n[i]!--;
-          s1[i]! -= d;
-          s2[i]! -= d * d;
-        }
-      }
-    }
-  }
-
-  /** The statistic times the sign (×(−1) is exact, as the panel path's scaling). */
-  private emit(): void {
-    const { N, n, s1, s2, shift, row } = this;
-    const minObs = this.w.minObs;
-    const sign = this.w.sign;
-    if (this.w.stat === 'mean') {
-      for (let i = 0; i < N; i++) {
-        const c = n[i]!;
-        const v = c < minObs ? Number.NaN : shift[i]! + s1[i]! / c;
-        row[i] = sign === 1 ? v : v * sign;
-      }
-      return;
-    }
-    for (let i = 0; i < N; i++) {
-      const c = n[i]!;
-      let v = Number.NaN;
-      if (c >= minObs) {
-        const a = s1[i]!;
-        const m2 = Math.max(0, s2[i]! - (a * a) / c);
-        v = Math.sqrt(c > 1 ? m2 / (c - 1) : Number.NaN);
-      }
-      row[i] = sign === 1 ? v : v * sign;
     }
   }
 

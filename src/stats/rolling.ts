@@ -61,6 +61,114 @@ export const RollingStat = { Sum: 0, Mean: 1, Variance: 2, Std: 3 } as const;
 export type RollingStat = (typeof RollingStat)[keyof typeof RollingStat];
 
 /**
+ * Shifted sums of a trailing window per column (length ≥ N each): count n, Σd and Σd² with d = x − shift.
+ * The state of the sliding kernels below, shared with the streamed signals (signals/raw-stream.ts).
+ */
+export interface WindowSums {
+  readonly n: Float64Array;
+  readonly s1: Float64Array;
+  readonly s2: Float64Array;
+  readonly shift: Float64Array;
+}
+
+/**
+ * Rebase: the sums of rows max(0, t−W+1) … t of the date-major `x` from scratch, around the latest non-NaN
+ * value of each column in that window (0 if none).
+ */
+export function rebaseWindowSums(x: Float64Array, N: number, t: number, W: number, sums: WindowSums): void {
+  const { n, s1, s2, shift } = sums;
+  const start = Math.max(0, t - W + 1);
+  for (let i = 0; i < N; i++) {
+    n[i] = 0;
+    s1[i] = 0;
+    s2[i] = 0;
+    shift[i] = 0;
+    for (let u = t; u >= start; u--) {
+      const v = x[u * N + i]!;
+      if (!Number.isNaN(v)) {
+        shift[i] = v;
+        break;
+      }
+    }
+  }
+  for (let u = start; u <= t; u++) {
+    const r = u * N;
+    for (let i = 0; i < N; i++) {
+      const v = x[r + i]!;
+      if (!Number.isNaN(v)) {
+        const d = v - shift[i]!;
+        n[i]!++;
+        s1[i]! += d;
+        s2[i]! += d * d;
+      }
+    }
+  }
+}
+
+/** Slide: add row t's non-NaN values, then remove row t − W's (when t ≥ W). */
+export function slideWindowSums(x: Float64Array, N: number, t: number, W: number, sums: WindowSums): void {
+  const { n, s1, s2, shift } = sums;
+  const row = t * N;
+  const old = t >= W ? (t - W) * N : -1;
+  for (let i = 0; i < N; i++) {
+    const v = x[row + i]!;
+    if (!Number.isNaN(v)) {
+      // An empty window (e.g. all NaN at the last rebase) restarts around the first new value.
+      if (n[i] === 0) {
+        shift[i] = v;
+        s1[i] = 0;
+        s2[i] = 0;
+      }
+      const d = v - shift[i]!;
+      n[i]!++;
+      s1[i]! += d;
+      s2[i]! += d * d;
+    }
+    if (old >= 0) {
+      const o = x[old + i]!;
+      if (!Number.isNaN(o)) {
+        const d = o - shift[i]!;
+        n[i]!--;
+        s1[i]! -= d;
+        s2[i]! -= d * d;
+      }
+    }
+  }
+}
+
+/**
+ * `sign` × the window statistic of each column into out[at … at + N) (NaN below minObs values). ×(−1) is
+ * exact, so a signed statistic equals the negated one.
+ */
+export function windowStatRow(
+  sums: WindowSums,
+  N: number,
+  minObs: number,
+  stat: RollingStat,
+  ddof: number,
+  out: Float64Array,
+  at: number,
+  sign = 1,
+): void {
+  const { n, s1, s2, shift } = sums;
+  for (let i = 0; i < N; i++) {
+    const c = n[i]!;
+    let value: number;
+    if (c < minObs) value = Number.NaN;
+    else if (stat === RollingStat.Sum) value = s1[i]! + c * shift[i]!;
+    else if (stat === RollingStat.Mean) value = shift[i]! + s1[i]! / c;
+    else {
+      const a = s1[i]!;
+      // Σd² − (Σd)²/n ≥ 0 in exact arithmetic; a rounding residue below 0 means zero spread.
+      const m2 = Math.max(0, s2[i]! - (a * a) / c);
+      const variance = c > ddof ? m2 / (c - ddof) : Number.NaN;
+      value = stat === RollingStat.Variance ? variance : Math.sqrt(variance);
+    }
+    out[at + i] = sign === 1 ? value : value * sign;
+  }
+}
+
+/**
  * Base kernel: trailing-window statistic `stat` of every column of the date-major T×N `x`, NaN-skipping,
  * into `out` (same shape). `n`, `s1`, `s2`, `shift` are scratch of length ≥ N. No checks.
  */
@@ -78,78 +186,12 @@ export function rollingMomentsKernel(
   s2: Float64Array,
   shift: Float64Array,
 ): void {
+  const sums: WindowSums = { n, s1, s2, shift };
   for (let t = 0; t < T; t++) {
-    const row = t * N;
-    if (t % W === 0) {
-      // Rebase: recompute the window t−W+1..t from scratch around a shift inside it.
-      const start = Math.max(0, t - W + 1);
-      for (let i = 0; i < N; i++) {
-        n[i] = 0;
-        s1[i] = 0;
-        s2[i] = 0;
-        shift[i] = 0;
-        for (let u = t; u >= start; u--) {
-          const v = x[u * N + i]!;
-          if (!Number.isNaN(v)) {
-            shift[i] = v;
-            break;
-          }
-        }
-      }
-      for (let u = start; u <= t; u++) {
-        const r = u * N;
-        for (let i = 0; i < N; i++) {
-          const v = x[r + i]!;
-          if (!Number.isNaN(v)) {
-            const d = v - shift[i]!;
-            n[i]!++;
-            s1[i]! += d;
-            s2[i]! += d * d;
-          }
-        }
-      }
-    } else {
-      const old = t >= W ? (t - W) * N : -1;
-      for (let i = 0; i < N; i++) {
-        const v = x[row + i]!;
-        if (!Number.isNaN(v)) {
-          // An empty window (e.g. all NaN at the last rebase) restarts around the first new value.
-          if (n[i] === 0) {
-            shift[i] = v;
-            s1[i] = 0;
-            s2[i] = 0;
-          }
-          const d = v - shift[i]!;
-          n[i]!++;
-          s1[i]! += d;
-          s2[i]! += d * d;
-        }
-        if (old >= 0) {
-          const o = x[old + i]!;
-          if (!Number.isNaN(o)) {
-            const d = o - shift[i]!;
-            n[i]!--;
-            s1[i]! -= d;
-            s2[i]! -= d * d;
-          }
-        }
-      }
-    }
-    for (let i = 0; i < N; i++) {
-      const c = n[i]!;
-      let value: number;
-      if (c < minObs) value = Number.NaN;
-      else if (stat === RollingStat.Sum) value = s1[i]! + c * shift[i]!;
-      else if (stat === RollingStat.Mean) value = shift[i]! + s1[i]! / c;
-      else {
-        const a = s1[i]!;
-        // Σd² − (Σd)²/n ≥ 0 in exact arithmetic; a rounding residue below 0 means zero spread.
-        const m2 = Math.max(0, s2[i]! - (a * a) / c);
-        const variance = c > ddof ? m2 / (c - ddof) : Number.NaN;
-        value = stat === RollingStat.Variance ? variance : Math.sqrt(variance);
-      }
-      out[row + i] = value;
-    }
+    // Every W rows the window is recomputed from scratch, so update roundoff never outlives W steps.
+    if (t % W === 0) rebaseWindowSums(x, N, t, W, sums);
+    else slideWindowSums(x, N, t, W, sums);
+    windowStatRow(sums, N, minObs, stat, ddof, out, t * N);
   }
 }
 

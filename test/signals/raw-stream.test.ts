@@ -16,6 +16,7 @@ import {
   residualizerAt,
   TrailingWindowStream,
 } from '../../src/signals/index.ts';
+import { streamKernelOptions } from '../../src/signals/raw-stream-kernel.ts';
 import { winsorizeCrossSection, zscoreCrossSection } from '../../src/stats/index.ts';
 import { fixtureData, maxRelDiff, sameBits, universeFrom } from './fixtures.ts';
 
@@ -26,35 +27,52 @@ describe('rawRowSource: streamed rows equal computeRawSignal', () => {
   const ctx = buildSignalContext(universeFrom(fixtureData({ T, N, seed: 5, holes: 0.06 })), {
     horizons: [1],
   });
+  // An odd N leaves one lane of the kernel's last pair unused.
+  const odd = buildSignalContext(universeFrom(fixtureData({ T, N: N + 1, seed: 6, holes: 0.06 })), {
+    horizons: [1],
+  });
 
-  for (const base of baseSignalSpecs) {
-    it(`${base.name}: every lookback, skip and half-life`, () => {
-      fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 150 }),
-          fc.integer({ min: 0, max: 30 }),
-          fc.constantFrom(0, 1, 7, 40),
-          (lookback, skipRaw, halfLife) => {
-            const skip = Math.min(skipRaw, lookback - 1);
-            const spec = defineSignalSpec({ ...base, lookback, skip, halfLife });
-            if (base.family === 'LOW' && lookback - skip < 2) {
-              // A one-row window cannot give a ddof-1 sd: both paths refuse it alike.
-              expect(() => computeRawSignal(ctx, spec, builtinFamilies)).toThrow(/minObs/);
-              expect(() => rawRowSource(ctx, spec, builtinFamilies)).toThrow(/minObs/);
-              return;
-            }
-            const panel = computeRawSignal(ctx, spec, builtinFamilies);
-            const source = rawRowSource(ctx, spec, builtinFamilies);
-            expect(source).toBeInstanceOf(TrailingWindowStream);
-            for (let t = 0; t < T; t++) {
-              const row = source.next();
-              expect(sameBits(row, panel.subarray(t * N, (t + 1) * N)), `${spec.name} row ${t}`).toBe(true);
-            }
-          },
-        ),
-        { numRuns: 12 },
-      );
-    });
+  for (const [label, c, forceJs] of [
+    ['WebAssembly', ctx, false],
+    ['WebAssembly, odd N', odd, false],
+    ['JS', ctx, true],
+  ] as const) {
+    for (const base of baseSignalSpecs) {
+      it(`${base.name} (${label}): every lookback, skip and half-life`, () => {
+        streamKernelOptions.forceJs = forceJs;
+        try {
+          fc.assert(
+            fc.property(
+              fc.integer({ min: 1, max: 150 }),
+              fc.integer({ min: 0, max: 30 }),
+              fc.constantFrom(0, 1, 7, 40),
+              (lookback, skipRaw, halfLife) => {
+                const skip = Math.min(skipRaw, lookback - 1);
+                const spec = defineSignalSpec({ ...base, lookback, skip, halfLife });
+                if (base.family === 'LOW' && lookback - skip < 2) {
+                  // A one-row window cannot give a ddof-1 sd: both paths refuse it alike.
+                  expect(() => computeRawSignal(c, spec, builtinFamilies)).toThrow(/minObs/);
+                  expect(() => rawRowSource(c, spec, builtinFamilies)).toThrow(/minObs/);
+                  return;
+                }
+                const panel = computeRawSignal(c, spec, builtinFamilies);
+                const source = rawRowSource(c, spec, builtinFamilies);
+                expect(source).toBeInstanceOf(TrailingWindowStream);
+                for (let t = 0; t < T; t++) {
+                  const row = source.next();
+                  expect(sameBits(row, panel.subarray(t * c.N, (t + 1) * c.N)), `${spec.name} row ${t}`).toBe(
+                    true,
+                  );
+                }
+              },
+            ),
+            { numRuns: 12 },
+          );
+        } finally {
+          streamKernelOptions.forceJs = false;
+        }
+      });
+    }
   }
 
   it('a family without a streaming form (and one overriding a built-in name) goes through its panel', () => {
@@ -157,6 +175,27 @@ for (const n of [40, 41]) {
         }
       });
     }
+
+    it('an outlier on a stock that is not a complete case does not cost precision (the shift is not μ)', () => {
+      for (const forceJs of [false, true]) {
+        NeutralizeScratch.forceJs = forceJs;
+        try {
+          for (let t = 45; t < 90; t++) {
+            const { rows } = residualizerAt(ctx, t);
+            if (rows.length === n) continue;
+            const outside = [...Array(n).keys()].find((i) => !rows.includes(i))!;
+            const rng = new Rng(t);
+            const raw = Float64Array.from({ length: n }, () => rng.normal());
+            raw[outside] = 1e6;
+            const out = new Float64Array(n);
+            neutralizeRow(ctx, t, raw, out, new NeutralizeScratch(n));
+            expect(maxRelDiff(out, unfused(ctx, t, raw).z)).toBeLessThan(1e-12);
+          }
+        } finally {
+          NeutralizeScratch.forceJs = false;
+        }
+      }
+    });
 
     it('a clean row after burn-in has every complete-case stock (non-vacuity of the fast path)', () => {
       const t = 80;
