@@ -152,7 +152,12 @@ export class FeatureStore {
         version: def.version,
         eventTimeMs: Number(r.et),
         ingestTimeMs: Number(r.it),
-        value: def.valueType === 'json' ? (JSON.parse(String(r.value_json)) as JsonValue) : Number(r.value),
+        value:
+          def.valueType === 'json'
+            ? (JSON.parse(String(r.value_json)) as JsonValue)
+            : r.value === null
+              ? Number.NaN // a NULL double is "no value", as in getPointInTime — never 0
+              : Number(r.value),
       });
     }
     return out;
