@@ -33,6 +33,9 @@ import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation }
 export { dotCentredRanks } from './ic-accumulator-js.ts';
 export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
 
+/** Forward-return rows copied into the ring per copy (fewer, larger copies). */
+const FORWARD_BLOCK = 8;
+
 /** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates and S skips. */
 function memoryLayout(N: number, H: number, R: number, S: number) {
   const rank = bucketRankLayout(N);
@@ -54,8 +57,8 @@ function memoryLayout(N: number, H: number, R: number, S: number) {
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
     i16: take(2 * stride * (1 + H * R)),
-    /** float64 forward-return rows: H rings of R rows of N. */
-    forward: take(8 * N * H * R),
+    /** float64 forward-return rows: H rings of R + FORWARD_BLOCK − 1 rows of N. */
+    forward: take(8 * N * H * (R + FORWARD_BLOCK - 1)),
     end: at,
   };
 }
@@ -74,6 +77,9 @@ export class IcAccumulator {
   private readonly k: DateKernelExports | null;
   private readonly L: ReturnType<typeof memoryLayout>;
   private readonly R: number;
+  /** Slots of each forward-return ring, and per horizon the next date to load into it. */
+  private readonly forwardSlots: number;
+  private readonly forwardNext: Int32Array;
   private readonly x: Float64Array;
   private readonly rank: Float64Array;
   /** Stock indices in ascending order of the signal (the ranker's sort). */
@@ -113,6 +119,8 @@ export class IcAccumulator {
     const H = ctx.horizons.length;
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
+    this.forwardSlots = this.R + FORWARD_BLOCK - 1;
+    this.forwardNext = new Int32Array(H);
     this.L = memoryLayout(N, H, this.R, S);
     this.qRow = new Int32Array(H);
     this.qHorizon = new Int32Array(H);
@@ -162,7 +170,7 @@ export class IcAccumulator {
     this.rowList = new Int32Array(buf, L.rowList, 2 * MAX_SPREAD_PAIRS + 1);
     this.spreadOut = new Float64Array(buf, L.spreadOut, H * S + 2 * MAX_SPREAD_PAIRS);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
-    this.forward = new Float64Array(buf, L.forward, N * H * this.R);
+    this.forward = new Float64Array(buf, L.forward, N * H * this.forwardSlots);
     this.hashState.set(VALUE_HASH_SEEDS);
   }
 
@@ -206,20 +214,32 @@ export class IcAccumulator {
     const N = ctx.N;
     const fr16 = ctx.forwardRank16?.[hi];
     const fr = ctx.forwardRank[hi]!;
-    const fwd = ctx.forward[hi]!;
     for (let v = Math.max(this.ringNext[hi]!, u - R + 1); v <= u; v++) {
-      const slot = hi * R + (v % R);
-      const row16 = (1 + slot) * L.stride;
+      const row16 = (1 + hi * R + (v % R)) * L.stride;
       if (fr16) this.i16.set(fr16.subarray(v * N, (v + 1) * N), row16);
       else for (let i = 0; i < N; i++) this.i16[row16 + i] = 2 * fr[v * N + i]!;
-      this.forward.set(fwd.subarray(v * N, (v + 1) * N), slot * N);
     }
     if (u + 1 > this.ringNext[hi]!) this.ringNext[hi] = u + 1;
+    // Forward returns: FORWARD_BLOCK rows per copy (the ring holds R + FORWARD_BLOCK − 1 dates, so a block
+    // loaded for date u never overwrites the rows u − R + 1 … u still read).
+    const fwd = ctx.forward[hi]!;
+    const R2 = this.forwardSlots;
+    let a = Math.max(this.forwardNext[hi]!, u - R + 1);
+    while (a <= u) {
+      const b = Math.min(a + FORWARD_BLOCK, ctx.T);
+      // Rows a … b − 1 into slots a mod R2 …, split where the ring wraps.
+      const first = Math.min(b, a + R2 - (a % R2));
+      const ring = hi * R2 * N;
+      this.forward.set(fwd.subarray(a * N, first * N), ring + (a % R2) * N);
+      if (first < b) this.forward.set(fwd.subarray(first * N, b * N), ring);
+      a = b;
+    }
+    if (a > this.forwardNext[hi]!) this.forwardNext[hi] = a;
   }
 
   /** Byte address of date u's forward-return row of horizon hi in the ring. */
   private forwardRow(hi: number, u: number): number {
-    return this.L.forward + 8 * this.ctx.N * (hi * this.R + (u % this.R));
+    return this.L.forward + 8 * this.ctx.N * (hi * this.forwardSlots + (u % this.forwardSlots));
   }
 
   /** #{s < n : den·rank(sorted[s]) ≤ num}: ranks do not decrease along the sorted order, so a bisection. */
