@@ -204,8 +204,9 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
         const h = held[39]!;
         store.build(h, 13, 390);
         const ref = new Float64Array(store.histLength);
-        for (const f of features)
-          accumulateFeatureHistogram(bins, f * n, rows, 13, 390, gh, ref, 2 * store.slotOffset[f]!);
+        features.forEach((f, j) =>
+          accumulateFeatureHistogram(bins, f * n, rows, 13, 390, gh, ref, store.blockOffset(j)),
+        );
         const got = store.f64.subarray(h, h + store.histLength);
         expect(Array.from(got)).toEqual(Array.from(ref));
         // Subtraction leaves parent − child on the sampled features.
@@ -213,10 +214,10 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
         store.build(parent, 0, 400);
         store.subtract(parent, h);
         const ref2 = new Float64Array(store.histLength);
-        for (const f of features) {
-          accumulateFeatureHistogram(bins, f * n, rows, 0, 400, gh, ref2, 2 * store.slotOffset[f]!);
-          subtractHistogramRange(ref2, ref, 2 * store.slotOffset[f]!, 2 * store.slotOffset[f + 1]!);
-        }
+        features.forEach((f, j) => {
+          accumulateFeatureHistogram(bins, f * n, rows, 0, 400, gh, ref2, store.blockOffset(j));
+          subtractHistogramRange(ref2, ref, store.blockOffset(j), store.blockOffset(j + 1));
+        });
         expect(Array.from(store.f64.subarray(parent, parent + store.histLength))).toEqual(Array.from(ref2));
         for (const x of held) store.release(x);
         // A recycled histogram comes back zeroed.
@@ -265,7 +266,7 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
       for (let f = 0; f < p; f++) {
         const missing = rng.uniform() < 0.5;
         for (let s = 0; s <= codes; s++) {
-          const at = h + 2 * (store.slotOffset[f]! + s);
+          const at = h + store.blockOffset(f) + 2 * s;
           // A third of the bins are empty; the missing slot is filled for half the features.
           if ((s < codes && rng.uniform() < 0.33) || (s === codes && !missing)) continue;
           v[at] = rng.normal() * (t % 3 === 0 ? 1 : 3);
@@ -278,10 +279,10 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
         // Exact ties across features (feature 2 repeats feature 0; the first must win) and a near tie one ulp
         // away (feature 3 = feature 1 with one gradient nudged), where the division-free rejection must not cut.
         const span = 2 * (codes + 1);
-        const f0 = h + 2 * store.slotOffset[0]!;
-        const f1 = h + 2 * store.slotOffset[1]!;
-        const f2 = h + 2 * store.slotOffset[2]!;
-        const f3 = h + 2 * store.slotOffset[3]!;
+        const f0 = h + store.blockOffset(0);
+        const f1 = h + store.blockOffset(1);
+        const f2 = h + store.blockOffset(2);
+        const f3 = h + store.blockOffset(3);
         G = 0;
         H = 0;
         v.copyWithin(f2, f0, f0 + span);
@@ -302,9 +303,8 @@ describe('HistogramStore (WebAssembly SIMD kernels)', () => {
       const ref = emptyCandidate();
       const got = emptyCandidate();
       for (let f = 0; f < p; f++) {
-        const nb = store.slotOffset[f + 1]! - store.slotOffset[f]! - 1;
-        evaluateFeatureSplits(v, h + 2 * store.slotOffset[f]!, nb, f, G, H, parentGain, prm, ref);
-        store.scanFeature(h, f, G, H, parentGain, prm, got);
+        evaluateFeatureSplits(v, h + store.blockOffset(f), codes, f, G, H, parentGain, prm, ref);
+        store.scanFeature(h, f, f, G, H, parentGain, prm, got);
       }
       expect(got).toEqual(ref);
       store.release(h);

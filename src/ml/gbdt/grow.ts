@@ -135,7 +135,7 @@ export class TreeGrower {
       const best = emptyCandidate();
       const parentGain = nodeGain(node.G, node.H, p);
       for (let j = 0; j < features.length; j++) {
-        store.scanFeature(node.hist, features[j]!, node.G, node.H, parentGain, p, best);
+        store.scanFeature(node.hist, j, features[j]!, node.G, node.H, parentGain, p, best);
       }
       return best;
     };

@@ -6,8 +6,10 @@
  * histogram is copied between JavaScript arrays and WebAssembly memory: the rows and gradients go in once per
  * tree (`loadTree`) and the reordered rows come out once (`copyRowsOut`).
  *
- * Histogram layout as in histogram.ts: feature f's slot s holds (Σg, Σh) at float64 index
- * 2·(slotOffset[f] + s), the last slot collecting missing values. A histogram is named by its float64 index
+ * Histogram layout: one block of `blockLength` float64 per sampled feature, in the order of the tree's sampled
+ * features (position j at float64 offset j·blockLength, the same stride for every feature so that the kernels
+ * address a pass's blocks by immediate offsets); slot s of a block holds (Σg, Σh) at 2s, the slot after the
+ * feature's last bin collecting missing values. A histogram is named by its float64 index
  * into `f64`; the pool grows the memory when it runs out, which replaces the ArrayBuffer, so callers re-read
  * `f64` after `acquire` instead of holding on to a view.
  *
@@ -21,6 +23,7 @@ import {
   newWasmMemory,
   WASM_PAGE_BYTES,
   type WasmMemory,
+  type WasmModule,
 } from '../../core/wasm.ts';
 import { type BinnedMatrix, numBins } from './quantize.ts';
 import type { SplitCandidate, SplitParams } from './split.ts';
@@ -59,25 +62,27 @@ interface TrainKernels {
   readonly scan: Readonly<Record<'fwd_a0' | 'bwd_a0' | 'fwd_l1' | 'bwd_l1', ScanFn>>;
 }
 
-const compiled: { u8?: object; u16?: object } = {};
+/** Compiled modules by bin width and histogram block stride (baked into the histogram kernels). */
+const compiled = new Map<string, WasmModule>();
 
-function trainModule(u16: boolean) {
-  const key = u16 ? 'u16' : 'u8';
-  let m = compiled[key];
+function trainModule(u16: boolean, stride: number): WasmModule {
+  const key = `${u16 ? 'u16' : 'u8'}:${stride}`;
+  let m = compiled.get(key);
   if (!m) {
     const mb = new ModuleBuilder().importMemory();
-    for (const L of HIST_LANES) mb.func(histKernel(L, u16));
+    for (const L of HIST_LANES) mb.func(histKernel(L, u16, stride));
     mb.func(gatherKernel()).func(partitionKernel(u16)).func(subtractKernel());
     for (const bwd of [false, true]) for (const l1 of [false, true]) mb.func(splitScanKernel(bwd, l1));
     const mod = mb.compile();
     if (!mod) throw new Error('this engine cannot compile the GBDT WebAssembly SIMD kernels');
-    m = compiled[key] = mod;
+    m = mod;
+    compiled.set(key, m);
   }
   return m;
 }
 
-function instantiateKernels(memory: WasmMemory, u16: boolean): TrainKernels {
-  const ex = instantiate(trainModule(u16) as never, memory) as Record<string, WasmFn>;
+function instantiateKernels(memory: WasmMemory, u16: boolean, stride: number): TrainKernels {
+  const ex = instantiate(trainModule(u16, stride), memory) as Record<string, WasmFn>;
   const w = u16 ? 'u16' : 'u8';
   return {
     hist: {
@@ -98,8 +103,9 @@ function instantiateKernels(memory: WasmMemory, u16: boolean): TrainKernels {
 }
 
 export class HistogramStore {
-  readonly slotOffset: Int32Array;
-  /** float64 values per histogram (2 per slot). */
+  /** float64 values per feature block: 2·(max bins + 1). */
+  readonly blockLength: number;
+  /** float64 values per histogram (one block per feature). */
   readonly histLength: number;
   private readonly binned: BinnedMatrix;
   private readonly memory: WasmMemory;
@@ -117,9 +123,8 @@ export class HistogramStore {
   /** The whole linear memory as float64; valid until the next `acquire`. */
   f64!: Float64Array;
   private rows32!: Int32Array;
-  /** Byte addresses of the current tree's sampled features: bin columns and histogram bases (relative). */
+  /** Byte addresses of the current tree's sampled features' bin columns. */
   private readonly col: Int32Array;
-  private readonly base: Int32Array;
   private q = 0;
 
   constructor(binned: BinnedMatrix) {
@@ -127,9 +132,10 @@ export class HistogramStore {
     const p = binned.cols;
     this.n = n;
     this.binned = binned;
-    this.slotOffset = new Int32Array(p + 1);
-    for (let f = 0; f < p; f++) this.slotOffset[f + 1] = this.slotOffset[f]! + numBins(binned.cuts, f) + 1;
-    this.histLength = 2 * this.slotOffset[p]!;
+    let maxBins = 0;
+    for (let f = 0; f < p; f++) maxBins = Math.max(maxBins, numBins(binned.cuts, f));
+    this.blockLength = 2 * (maxBins + 1);
+    this.histLength = this.blockLength * p;
     this.binBytes = binned.bins.BYTES_PER_ELEMENT;
     const align = (x: number) => Math.ceil(x / 16) * 16;
     this.rowsByte = align(binned.bins.byteLength);
@@ -137,18 +143,15 @@ export class HistogramStore {
     this.ghByte = align(this.tmpByte + 4 * n);
     this.ghNodeByte = this.ghByte + 16 * n;
     this.outByte = this.ghNodeByte + 16 * n;
-    let maxBins = 0;
-    for (let f = 0; f < p; f++) maxBins = Math.max(maxBins, numBins(binned.cuts, f));
     this.scanByte = this.outByte + 64;
     this.poolEnd = align(this.scanByte + 16 * (maxBins + 2));
     this.memory = newWasmMemory(this.poolEnd + 4 * 8 * this.histLength);
-    this.kernels = instantiateKernels(this.memory, this.binBytes === 2);
+    this.kernels = instantiateKernels(this.memory, this.binBytes === 2, 8 * this.blockLength);
     this.refreshViews();
     new Uint8Array(this.memory.buffer, 0, binned.bins.byteLength).set(
       new Uint8Array(binned.bins.buffer, binned.bins.byteOffset, binned.bins.byteLength),
     );
     this.col = new Int32Array(p);
-    this.base = new Int32Array(p);
   }
 
   private refreshViews(): void {
@@ -182,13 +185,17 @@ export class HistogramStore {
     this.free.push(h);
   }
 
-  /** The sampled features of the next tree (increasing); the kernels take their columns by position. */
+  /** Float64 offset, within a histogram, of the block of the sampled feature at position j. */
+  blockOffset(j: number): number {
+    return j * this.blockLength;
+  }
+
+  /** The sampled features of the next tree (increasing); histograms hold their blocks in this order. */
   setFeatures(features: Int32Array): void {
     this.q = features.length;
     for (let j = 0; j < features.length; j++) {
       const f = features[j]!;
       this.col[j] = f * this.n * this.binBytes;
-      this.base[j] = 16 * this.slotOffset[f]!;
     }
   }
 
@@ -216,24 +223,20 @@ export class HistogramStore {
     const re = this.rowsByte + 4 * end;
     const gp = this.ghNodeByte;
     this.kernels.gather(rp, re, this.ghByte, gp);
-    const hb = 8 * h;
     const c = this.col;
-    const b = this.base;
     const L = this.kernels.hist;
     const q = this.q;
+    const stride = 8 * this.blockLength;
+    let hb = 8 * h;
     let j = 0;
-    for (; j + 3 <= q; j += 3)
-      L[3](rp, re, gp, c[j], c[j + 1], c[j + 2], hb + b[j]!, hb + b[j + 1]!, hb + b[j + 2]!);
-    if (j + 2 <= q) {
-      L[2](rp, re, gp, c[j], c[j + 1], hb + b[j]!, hb + b[j + 1]!);
-      j += 2;
-    }
-    if (j < q) L[1](rp, re, gp, c[j], hb + b[j]!);
+    for (; j + 3 <= q; j += 3, hb += 3 * stride) L[3](rp, re, gp, hb, c[j], c[j + 1], c[j + 2]);
+    if (j + 2 <= q) L[2](rp, re, gp, hb, c[j], c[j + 1]);
+    else if (j < q) L[1](rp, re, gp, hb, c[j]);
   }
 
-  /** Histogram subtraction: parent −= child (the parent becomes the sibling). Unsampled features stay 0 − 0. */
+  /** Histogram subtraction on the sampled features' blocks: parent −= child (the parent becomes the sibling). */
   subtract(parent: number, child: number): void {
-    this.kernels.subtract(8 * parent, 8 * child, 8 * this.histLength);
+    this.kernels.subtract(8 * parent, 8 * child, 8 * this.blockLength * this.q);
   }
 
   /**
@@ -255,11 +258,13 @@ export class HistogramStore {
   }
 
   /**
-   * evaluateFeatureSplits on feature f of histogram `h` for a node with totals (G, H): updates `best` in place
-   * when a strictly better valid candidate appears (forward scan, then backward if the node has missing values).
+   * evaluateFeatureSplits on feature f, sampled at position j, of histogram `h` for a node with totals (G, H):
+   * updates `best` in place when a strictly better valid candidate appears (forward scan, then backward if the
+   * node has missing values).
    */
   scanFeature(
     h: number,
+    j: number,
     f: number,
     G: number,
     H: number,
@@ -268,7 +273,7 @@ export class HistogramStore {
     best: SplitCandidate,
   ): void {
     const nb = numBins(this.binned.cuts, f);
-    const hist = 8 * h + 16 * this.slotOffset[f]!;
+    const hist = 8 * (h + j * this.blockLength);
     const l1 = p.alpha !== 0;
     const out = this.outByte;
     const o = out >> 3;
