@@ -162,8 +162,9 @@ export function solveBook(problem: BookProblem): BookSolution {
       {
         targetVol: pc.target_vol,
         mode: 'target',
-        epsAbs: 1e-7,
-        epsRel: 1e-5,
+        // methods.md §7's backtest tolerances (docs/decisions/153-portfolio-admm-iterations.md)
+        epsAbs: 1e-8,
+        epsRel: 1e-6,
         maxIterations: 5000,
         ...(warm ? { warmStart: warm } : {}),
       },

@@ -11,6 +11,7 @@ export type {
 } from './optimizer.ts';
 export { AdmmSolver, initialRho, portfolioObjective, solvePortfolio } from './optimizer.ts';
 export { proxTradeCost } from './prox.ts';
+export { SpectralRiskOperator } from './spectral-operator.ts';
 export type { BandThresholds, Side } from './turnover.ts';
 export {
   bandedSide,

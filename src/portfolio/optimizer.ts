@@ -8,10 +8,12 @@
  * box + gross, with w = z. The w-step applies (γΣ + ρI)⁻¹ through the covariance operator (Woodbury, O(pk)),
  * then eliminates A through its m×m Schur complement; the z-step is the exact separable prox
  * (`proxTradeCost`), with the gross-leverage multiplier found by a safeguarded Newton method. Over-relaxation
- * 1.6, ρ started at the problem's scale and adapted by normalised residual balancing; warm start from a previous
- * solution (docs/decisions/153-portfolio-admm-iterations.md).
+ * 1.6, ρ started at the problem's scale and adapted by normalised residual balancing, safeguarded Anderson
+ * acceleration of the (z, y) iterates (anderson.ts); warm start from a previous solution
+ * (docs/decisions/153-portfolio-admm-iterations.md).
  */
 import { InfeasibleError, InvalidInputError, NotConvergedError } from '../core/errors.ts';
+import { AndersonAccelerator } from './anderson.ts';
 import { type ConstrainedStepSolver, schurStepSolver } from './constrained-step.ts';
 import { dropDependentRows, type EqualityConstraint } from './constraints.ts';
 import { proxTradeCost } from './prox.ts';
@@ -62,6 +64,8 @@ export interface AdmmOptions {
   /** Check ρ by normalised residual balancing every this many iterations (0 = fixed ρ); default 10. */
   readonly adaptEvery?: number;
   readonly warmStart?: AdmmState;
+  /** Anderson acceleration memory on the (z, y) iterates (0 = plain ADMM); default 10. */
+  readonly andersonMemory?: number;
 }
 
 /** ADMM iterates, for warm starts. `y` is the scaled dual. */
@@ -133,10 +137,9 @@ export function solvePortfolio(pr: PortfolioProblem, options: AdmmOptions = {}):
 /**
  * ρ for a cold start. ADMM converges fastest when ρ is of the order of the dual variables over the primal ones
  * (Boyd et al. 2011 §3.4.1; OSQP's normalised balancing): the multipliers of the box and cost terms are of the
- * order of α and the weights of the order of the box, so ρ₀ = 2·‖α‖/‖u‖ over the names that can move, with
- * u_i = max(|lo_i|, |hi_i|) (the factor 2 was the best of 1–4 on the walk-forward's problems; below the optimum
- * the iteration count grows as 1/ρ). With a daily Σ, ρ = 1 is ~20× too large and every step a small move
- * toward the optimum; residual balancing corrects what is left (`AdmmSolver.iterate`).
+ * order of α and the weights of the order of the box, so ρ₀ = ‖α‖/‖u‖ over the names that can move, with
+ * u_i = max(|lo_i|, |hi_i|). Far below the best ρ the iteration count grows as 1/ρ, far above it as ρ; with a
+ * daily Σ, ρ = 1 was ~50× too large. Residual balancing corrects what is left (`AdmmSolver.iterate`).
  */
 export function initialRho(pr: PortfolioProblem): number {
   let aa = 0;
@@ -147,15 +150,15 @@ export function initialRho(pr: PortfolioProblem): number {
     const u = Math.min(Math.max(Math.abs(pr.lower[i]!), Math.abs(pr.upper[i]!)), 1e3);
     uu += u * u;
   }
-  return aa > 0 && uu > 0 ? 2 * Math.sqrt(aa / uu) : 1;
+  return aa > 0 && uu > 0 ? Math.sqrt(aa / uu) : 1;
 }
 
 /**
- * Normalised residual balancing changes ρ only when the ratio leaves [1/2, 2] (OSQP uses 5): a refactorisation
- * is O(k·m²) for the spectral operator, and on the walk-forward's problems the tighter band saved ~40 % of the
- * iterations (docs/decisions/153-portfolio-admm-iterations.md).
+ * Normalised residual balancing changes ρ only when the ratio leaves [1/3, 3] (OSQP uses 5): a refactorisation
+ * is O(k·m²) for the spectral operator, and on the walk-forward's problems the tighter band saved iterations
+ * (docs/decisions/153-portfolio-admm-iterations.md).
  */
-const RHO_DEADBAND = 2;
+const RHO_DEADBAND = 3;
 
 /**
  * The ADMM iteration as a resumable object, so that a caller can change γ between runs and continue from the
@@ -176,12 +179,20 @@ export class AdmmSolver {
   private readonly dropped: readonly string[];
   private readonly rows: readonly Float64Array[];
   private step: ConstrainedStepSolver;
+  /** The ADMM state (z, y) in one array, so that Anderson acceleration sees one vector. */
+  private readonly zy: Float64Array;
   private readonly z: Float64Array;
   private readonly y: Float64Array;
+  /** (z, y) before the current step, and the plain image of the last accepted point (the safeguard's fallback). */
+  private readonly zyPrev: Float64Array;
+  private readonly zyPlain: Float64Array;
+  private readonly accelerator: AndersonAccelerator | undefined;
+  /** Whether the current (z, y) is an extrapolation, and the fixed-point residual of the point it came from. */
+  private extrapolated = false;
+  private baseResidual = Number.POSITIVE_INFINITY;
   private readonly q: Float64Array;
   private readonly w: Float64Array;
   private readonly wr: Float64Array;
-  private readonly zPrev: Float64Array;
   /** Bounds of ρ: 10⁻⁶ and 10⁶ times the cold-start value. */
   private readonly rhoFloor: number;
   private readonly rhoCeiling: number;
@@ -216,13 +227,19 @@ export class AdmmSolver {
     this.rho = warm?.rho ?? options.rho ?? rho0;
     this.rhoFloor = 1e-6 * Math.min(rho0, this.rho);
     this.rhoCeiling = 1e6 * Math.max(rho0, this.rho);
-    this.z = warm ? Float64Array.from(warm.z) : Float64Array.from(pr.w0);
-    this.y = warm ? Float64Array.from(warm.y) : new Float64Array(p);
+    this.zy = new Float64Array(2 * p);
+    this.z = this.zy.subarray(0, p);
+    this.y = this.zy.subarray(p);
+    this.z.set(warm ? warm.z : pr.w0);
+    if (warm) this.y.set(warm.y);
+    this.zyPrev = new Float64Array(2 * p);
+    this.zyPlain = new Float64Array(2 * p);
+    const memory = options.andersonMemory ?? 10;
+    this.accelerator = memory > 0 ? new AndersonAccelerator(2 * p, memory) : undefined;
     for (let i = 0; i < p; i++) this.z[i] = Math.min(pr.upper[i]!, Math.max(pr.lower[i]!, this.z[i]!));
     this.q = new Float64Array(p);
     this.w = new Float64Array(p);
     this.wr = new Float64Array(p);
-    this.zPrev = new Float64Array(p);
     this.step = this.factorise();
   }
 
@@ -241,6 +258,9 @@ export class AdmmSolver {
     if (!(gamma > 0)) throw new InvalidInputError(`risk aversion gamma must be positive, got ${gamma}`);
     if (gamma === this.gamma) return;
     this.gamma = gamma;
+    if (this.extrapolated) this.zy.set(this.zyPlain);
+    this.extrapolated = false;
+    this.accelerator?.reset();
     this.iterations = 0;
     this.rPrimal = Number.POSITIVE_INFINITY;
     this.rDual = Number.POSITIVE_INFINITY;
@@ -262,16 +282,14 @@ export class AdmmSolver {
    * solver's own — or `budget` iterations pass; returns whether it converged.
    */
   iterate(budget: number, epsAbs = this.epsAbs, epsRel = this.epsRel): boolean {
-    const { p, pr, z, y, q, w, wr, zPrev, relax } = this;
+    const { p, pr, z, y, q, w, wr, relax, zy, zyPrev } = this;
     const sqrtP = Math.sqrt(p);
     for (let n = 0; n < budget; n++) {
       const rho = this.rho;
+      zyPrev.set(zy);
       for (let i = 0; i < p; i++) q[i] = pr.alpha[i]! + rho * (z[i]! - y[i]!);
       this.step.solve(q, w);
-      for (let i = 0; i < p; i++) {
-        wr[i] = relax * w[i]! + (1 - relax) * z[i]!;
-        zPrev[i] = z[i]!;
-      }
+      for (let i = 0; i < p; i++) wr[i] = relax * w[i]! + (1 - relax) * z[i]!;
       this.grossLambda = proxStep(wr, y, pr, this.impact, rho, this.grossLambda, z);
       // dual update, residuals and the norms of the stopping rule in one pass
       let rp = 0;
@@ -279,15 +297,18 @@ export class AdmmSolver {
       let ww = 0;
       let zz = 0;
       let yy = 0;
+      let dy = 0;
       for (let i = 0; i < p; i++) {
         const zi = z[i]!;
         const wi = w[i]!;
-        const yi = y[i]! + wr[i]! - zi;
+        const step = wr[i]! - zi;
+        const yi = y[i]! + step;
         y[i] = yi;
         const e = wi - zi;
-        const d = zi - zPrev[i]!;
+        const d = zi - zyPrev[i]!;
         rp += e * e;
         rd += d * d;
+        dy += step * step;
         ww += wi * wi;
         zz += zi * zi;
         yy += yi * yi;
@@ -304,7 +325,7 @@ export class AdmmSolver {
         return true;
       if (this.adaptEvery > 0 && this.iterations % this.adaptEvery === 0) {
         // Normalised residual balancing (Stellato et al. 2020, OSQP §5.2): ρ ← ρ·√((r_p/max(‖w‖, ‖z‖)) /
-        // (r_d/ρ‖y‖)), applied only outside a ×5 band since each change refactorises the w-step — O(k·m²)
+        // (r_d/ρ‖y‖)), applied only outside a ×3 band since each change refactorises the w-step — O(k·m²)
         // for the spectral operator, m operator solves otherwise. The scaled dual y keeps ρ·y fixed.
         // z pinned at its limits (r_d = 0) while w misses them is the extreme case: ρ too small to matter.
         if (primalScale > 0 && rPrimal > 0 && (rDual === 0 || dualScale > 0)) {
@@ -315,11 +336,35 @@ export class AdmmSolver {
             this.rho = rho * s;
             for (let i = 0; i < p; i++) y[i] = y[i]! / s;
             this.step = this.factorise();
+            this.accelerator?.reset(); // a new map: the history no longer describes it
+            this.extrapolated = false;
+            continue;
           }
         }
       }
+      if (this.accelerator) this.accelerate(Math.sqrt(rd + dy));
     }
+    if (this.extrapolated) this.zy.set(this.zyPlain); // leave a plain ADMM iterate (z within its limits)
+    this.extrapolated = false;
     return false;
+  }
+
+  /**
+   * Safeguarded Anderson step on (z, y) (anderson.ts). `residual` is ‖G(x) − x‖ for the step just taken. An
+   * extrapolated point is kept only if the step from it shrank the fixed-point residual below that of the
+   * point it was extrapolated from; otherwise the plain iterate is restored and the history cleared.
+   */
+  private accelerate(residual: number): void {
+    const acc = this.accelerator!;
+    if (this.extrapolated && residual > this.baseResidual) {
+      this.zy.set(this.zyPlain);
+      acc.reset();
+      this.extrapolated = false;
+      return;
+    }
+    this.zyPlain.set(this.zy);
+    this.baseResidual = residual;
+    this.extrapolated = acc.step(this.zyPrev, this.zy, this.zy);
   }
 
   /**

@@ -1,0 +1,127 @@
+/**
+ * Type-II Anderson acceleration of a fixed-point iteration x ← G(x) (Walker & Ni 2011; used on ADMM's
+ * (z, y) iterates as SCS 3 does, Zhang, O'Donoghue & Boyd 2020). From the last `memory` differences of the
+ * residuals f = G(x) − x and of the images G(x), the next iterate is
+ *
+ *   x⁺ = G(x_k) − ΔG·c,   c = argmin_c ‖f_k − ΔF·c‖²   (a `memory` × `memory` least-squares problem),
+ *
+ * the combination of recent images whose residual extrapolates to zero. The caller safeguards it (accepts x⁺
+ * only when the residual at x⁺ does not grow) and resets it whenever the map changes (ρ or γ). Cost per step
+ * O(n·memory) against the O(p·k) of an ADMM step; no allocation after construction.
+ */
+export class AndersonAccelerator {
+  private readonly dF: Float64Array[];
+  private readonly dG: Float64Array[];
+  private readonly fPrev: Float64Array;
+  private readonly gPrev: Float64Array;
+  private hasPrev = false;
+  /** Columns held, and the slot the next one goes to (a ring). */
+  private count = 0;
+  private head = 0;
+  private readonly gram: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly coef: Float64Array;
+
+  constructor(
+    readonly n: number,
+    readonly memory = 5,
+  ) {
+    this.dF = Array.from({ length: memory }, () => new Float64Array(n));
+    this.dG = Array.from({ length: memory }, () => new Float64Array(n));
+    this.fPrev = new Float64Array(n);
+    this.gPrev = new Float64Array(n);
+    this.gram = new Float64Array(memory * memory);
+    this.rhs = new Float64Array(memory);
+    this.coef = new Float64Array(memory);
+  }
+
+  reset(): void {
+    this.hasPrev = false;
+    this.count = 0;
+    this.head = 0;
+  }
+
+  /**
+   * Records the pair (x, g = G(x)) and writes the accelerated next iterate into `out` (which may alias `g` but
+   * not `x`). Returns false, with out = g, when there is no history to extrapolate from yet or the
+   * least-squares problem is degenerate.
+   */
+  step(x: Float64Array, g: Float64Array, out: Float64Array): boolean {
+    const { n, fPrev, gPrev, memory } = this;
+    if (this.hasPrev) {
+      const df = this.dF[this.head]!;
+      const dg = this.dG[this.head]!;
+      for (let i = 0; i < n; i++) {
+        const f = g[i]! - x[i]!;
+        df[i] = f - fPrev[i]!;
+        dg[i] = g[i]! - gPrev[i]!;
+      }
+      this.head = (this.head + 1) % memory;
+      this.count = Math.min(this.count + 1, memory);
+    }
+    for (let i = 0; i < n; i++) {
+      fPrev[i] = g[i]! - x[i]!;
+      gPrev[i] = g[i]!;
+    }
+    this.hasPrev = true;
+    if (out !== g) out.set(g);
+    const m = this.count;
+    if (m === 0) return false;
+    // normal equations (ΔFᵀΔF + εI)c = ΔFᵀf, with a relative ridge ε against near-collinear columns
+    const { gram, rhs, coef, dF, dG } = this;
+    let trace = 0;
+    for (let a = 0; a < m; a++) {
+      const fa = dF[a]!;
+      let r = 0;
+      for (let i = 0; i < n; i++) r += fa[i]! * fPrev[i]!;
+      rhs[a] = r;
+      for (let b = a; b < m; b++) {
+        const fb = dF[b]!;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += fa[i]! * fb[i]!;
+        gram[a * m + b] = s;
+        gram[b * m + a] = s;
+      }
+      trace += gram[a * m + a]!;
+    }
+    if (!(trace > 0)) return false;
+    for (let a = 0; a < m; a++) gram[a * m + a] = gram[a * m + a]! + 1e-10 * trace;
+    if (!solveSmall(m, gram, rhs, coef)) return false;
+    for (let a = 0; a < m; a++) {
+      const c = coef[a]!;
+      const ga = dG[a]!;
+      for (let i = 0; i < n; i++) out[i] = out[i]! - c * ga[i]!;
+    }
+    return true;
+  }
+}
+
+/** Gaussian elimination with partial pivoting on an m × m system (m ≤ memory), in place; false if singular. */
+function solveSmall(m: number, A: Float64Array, b: Float64Array, x: Float64Array): boolean {
+  for (let c = 0; c < m; c++) {
+    let piv = c;
+    for (let r = c + 1; r < m; r++) if (Math.abs(A[r * m + c]!) > Math.abs(A[piv * m + c]!)) piv = r;
+    if (!(Math.abs(A[piv * m + c]!) > 0)) return false;
+    if (piv !== c) {
+      for (let k = 0; k < m; k++) {
+        const t = A[c * m + k]!;
+        A[c * m + k] = A[piv * m + k]!;
+        A[piv * m + k] = t;
+      }
+      const t = b[c]!;
+      b[c] = b[piv]!;
+      b[piv] = t;
+    }
+    for (let r = c + 1; r < m; r++) {
+      const f = A[r * m + c]! / A[c * m + c]!;
+      for (let k = c; k < m; k++) A[r * m + k] = A[r * m + k]! - f * A[c * m + k]!;
+      b[r] = b[r]! - f * b[c]!;
+    }
+  }
+  for (let r = m - 1; r >= 0; r--) {
+    let s = b[r]!;
+    for (let k = r + 1; k < m; k++) s -= A[r * m + k]! * x[k]!;
+    x[r] = s / A[r * m + r]!;
+  }
+  return Number.isFinite(x[0]!);
+}
