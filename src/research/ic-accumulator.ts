@@ -75,6 +75,9 @@ export class IcAccumulator {
   private readonly js: IcAccumulatorJs | null;
   private readonly jsHasher: ValueHasher | null;
   private readonly k: DateKernelExports | null;
+  /** The spreads kernels by number of row pairs (index 1 … MAX_SPREAD_PAIRS), with and without NaN masks. */
+  private readonly spreadsMasked: ((...args: number[]) => void)[] = [];
+  private readonly spreadsComplete: ((...args: number[]) => void)[] = [];
   private readonly L: ReturnType<typeof memoryLayout>;
   private readonly R: number;
   /** Slots of each forward-return ring, and per horizon the next date to load into it. */
@@ -157,6 +160,10 @@ export class IcAccumulator {
     this.horizons = ctx.horizons.map((h) => newAccumulation(h, ctx.T, S));
     const memory = newWasmMemory(this.L.end);
     this.k = instantiate(mod, memory) as unknown as DateKernelExports;
+    for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) {
+      this.spreadsMasked[P] = this.k[`spreads${P}`]!;
+      this.spreadsComplete[P] = this.k[`spreads${P}Complete`]!;
+    }
     const buf = memory.buffer;
     const L = this.L;
     this.x = new Float64Array(buf, L.rank.x, N);
@@ -416,7 +423,6 @@ export class IcAccumulator {
     minCount: number,
     complete: Uint8Array,
   ): void {
-    const k = this.k!;
     for (let a = 0; a < count; a += 2 * MAX_SPREAD_PAIRS) {
       const m = Math.min(count - a, 2 * MAX_SPREAD_PAIRS);
       let allComplete = true;
@@ -425,7 +431,7 @@ export class IcAccumulator {
         if (!complete[a + b]) allComplete = false;
       }
       this.rowList[m] = rows[a + m - 1]!;
-      const spreads = k[`spreads${(m + 1) >> 1}${allComplete ? 'Complete' : ''}`]!;
+      const spreads = (allComplete ? this.spreadsComplete : this.spreadsMasked)[(m + 1) >> 1]!;
       spreads(this.L.rowList, top, nTop, bottom, nBottom, minCount, this.L.spreadOut + 8 * a);
     }
   }
