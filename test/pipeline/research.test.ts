@@ -3,6 +3,8 @@ import { resolveConfig } from '../../src/core/config.ts';
 import type { Universe } from '../../src/core/universe.ts';
 import { generateSyntheticMarket } from '../../src/data/index.ts';
 import { runResearchPipeline } from '../../src/pipeline/research.ts';
+import { buildResearchReport } from '../../src/pipeline/research-report.ts';
+import { buildSignalContext } from '../../src/signals/index.ts';
 
 // A small market keeps the whole pipeline to a few seconds: 80 stocks × 420 days, 2 variants, 3 methods.
 const config = resolveConfig({
@@ -64,6 +66,35 @@ describe('research pipeline', () => {
     expect(res.overfitting!.configurations).toEqual(['ledoit_wolf', 'pca', 'fama_macbeth']);
     expect(res.overfitting!.dsr.dsr).toBeGreaterThanOrEqual(0);
     expect(res.overfitting!.dsr.dsr).toBeLessThanOrEqual(1);
+  });
+
+  it('lets the tier’s working panels go before the books and keeps the forward returns at the rebalances', async () => {
+    const u = market();
+    const res = await runResearchPipeline({ universe: u, config, backend: 'inline' });
+    const ctx = res.research.tier.context;
+    expect(ctx.forward).toEqual([]);
+    expect(ctx.forwardRank).toEqual([]);
+    expect(ctx.logReturn.length).toBe(0);
+    expect(res.research.tier.snapshots.values.length).toBe(0);
+    // what is kept is exactly the forward-return rows at the rebalances
+    const full = buildSignalContext(u, { horizons: config.research.horizons, executionDelay: 1 });
+    const N = u.tickers.length;
+    full.horizons.forEach((_, h) => {
+      res.schedule.forEach((t, k) => {
+        expect([...res.forwardAtRebalances![h]!.subarray(k * N, (k + 1) * N)]).toEqual([
+          ...full.forward[h]!.subarray(t * N, (t + 1) * N),
+        ]);
+      });
+    });
+    // the report still has the composite's IC at the rebalances
+    const charts: { id?: string; series?: { values: number[] }[] }[] = [];
+    JSON.stringify(buildResearchReport(res), (_, v) => {
+      if (v && typeof v === 'object' && 'id' in v && 'series' in v) charts.push(v);
+      return v;
+    });
+    const ic = charts.find((c) => c.id === 'composite-ic')!.series![0]!.values;
+    expect(ic.length).toBe(res.schedule.length);
+    expect(ic.filter(Number.isFinite).length).toBeGreaterThan(res.schedule.length / 2);
   });
 
   it('decides every rebalance at or before t identically when all data after t changes (no look-ahead)', async () => {
