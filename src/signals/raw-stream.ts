@@ -1,17 +1,18 @@
 /**
- * Raw signals one date at a time (docs/decisions/025). The research tier neutralises and reduces each date
+ * Raw signals one date at a time (docs/decisions/025, 026). The research tier neutralises and reduces each date
  * as soon as it exists, so a family that is a trailing-window statistic (every built-in one) need not write
  * a T×N panel: `TrailingWindowStream` keeps the window sums per stock and emits row t, already skipped,
  * signed and EWMA-smoothed, in one pass over the new and the leaving input rows.
  *
  * Bit-for-bit contract: row t equals row t of `computeRawSignal` (stats `rollingMomentsKernel`, then
- * `shiftRowsDown`, the sign, then `ewmaSmoothInPlace`). The window sums are updated exactly as the stats
- * kernel updates them — the same shifted coordinates, the same add-then-remove order, the same rebase from
- * scratch every W rows — only without the unused Σd² of a mean and fused with the steps after it.
+ * `shiftRowsDown`, the sign, then `ewmaSmoothInPlace`). The window sums are stats/rolling.ts's own row
+ * functions — the same shifted coordinates, add-then-remove order and rebase schedule — and a mean's slide
+ * skips the unused Σd² and is fused with the steps after it.
  * A family without a streaming form (user families) is computed as a panel and handed out row by row.
  */
 import {
   RollingStat,
+  rebaseInterval,
   rebaseWindowSums,
   slideWindowSums,
   type WindowSums,
@@ -63,6 +64,8 @@ export class TrailingWindowStream implements RawRowSource {
   private readonly xNew: Float64Array | undefined;
   private readonly xOld: Float64Array | undefined;
   private readonly stat: RollingStat;
+  /** Rows between rebases (stats `rebaseInterval`, as the panel path). */
+  private readonly every: number;
   private t = 0;
 
   constructor(T: number, N: number, window: TrailingWindow, lambda: number) {
@@ -71,6 +74,7 @@ export class TrailingWindowStream implements RawRowSource {
     this.w = window;
     this.lambda = lambda;
     this.stat = window.stat === 'mean' ? RollingStat.Mean : RollingStat.Std;
+    this.every = rebaseInterval(window.window, this.stat);
     this.kernel = window.stat === 'mean' ? SlideMeanKernel.create(N) : undefined;
     const c = this.kernel?.columns;
     this.sums = c
@@ -93,8 +97,9 @@ export class TrailingWindowStream implements RawRowSource {
     const { row, N } = this;
     const W = this.w.window;
     const tau = t - this.w.skip;
+    const rebase = tau % this.every === 0;
     if (tau < 0 || tau >= this.T) row.fill(Number.NaN);
-    else if (tau % W !== 0 && this.w.stat === 'mean') {
+    else if (!rebase && this.w.stat === 'mean') {
       // The common case in one pass: slide, mean, sign and EWMA per stock.
       const x = this.w.x;
       if (this.kernel) {
@@ -104,7 +109,7 @@ export class TrailingWindowStream implements RawRowSource {
       } else this.slideMeanSmooth(tau);
       return row;
     } else {
-      if (tau % W === 0) rebaseWindowSums(this.w.x, N, tau, W, this.sums);
+      if (rebase) rebaseWindowSums(this.w.x, N, tau, W, this.sums);
       else slideWindowSums(this.w.x, N, tau, W, this.sums);
       windowStatRow(this.sums, N, this.w.minObs, this.stat, 1, row, 0, this.w.sign);
     }

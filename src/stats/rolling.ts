@@ -6,9 +6,10 @@
  * is NaN when the window holds fewer than `minObs` non-NaN values.
  *
  * Numerical safety: sums are kept in shifted coordinates x − c_i (c_i a value of column i inside the current
- * window), and every W dates the sums are recomputed from scratch with a fresh shift. So the roundoff of the
- * add/remove updates never accumulates over more than W steps, and the variance Σ(x−c)² − (Σ(x−c))²/n does
- * not cancel catastrophically for data like 1e6 + noise. The recomputation doubles the arithmetic at most.
+ * window), and every W dates (8·W for sums and means, see `rebaseInterval`) the sums are recomputed from
+ * scratch with a fresh shift. So the roundoff of the add/remove updates never accumulates over more than
+ * that many steps, and the variance Σ(x−c)² − (Σ(x−c))²/n does not cancel catastrophically for data like
+ * 1e6 + noise.
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { checkPositiveInteger, outputArray } from './checks.ts';
@@ -169,6 +170,16 @@ export function windowStatRow(
 }
 
 /**
+ * Sums and means rebase every 8·W rows, variances every W. A mean is shift + Σd/n: its rounding grows with
+ * the number of updates but never cancels, so a rebase (a pass over W rows) every 8·W rows keeps it within
+ * a few ulp while costing an eighth of a pass per row. A variance is Σd² − (Σd)²/n, which cancels once the
+ * data drift away from the shift, so it rebases every W rows (docs/decisions/026).
+ */
+export function rebaseInterval(W: number, stat: RollingStat): number {
+  return stat === RollingStat.Sum || stat === RollingStat.Mean ? 8 * W : W;
+}
+
+/**
  * Base kernel: trailing-window statistic `stat` of every column of the date-major T×N `x`, NaN-skipping,
  * into `out` (same shape). `n`, `s1`, `s2`, `shift` are scratch of length ≥ N. No checks.
  */
@@ -187,9 +198,9 @@ export function rollingMomentsKernel(
   shift: Float64Array,
 ): void {
   const sums: WindowSums = { n, s1, s2, shift };
+  const every = rebaseInterval(W, stat);
   for (let t = 0; t < T; t++) {
-    // Every W rows the window is recomputed from scratch, so update roundoff never outlives W steps.
-    if (t % W === 0) rebaseWindowSums(x, N, t, W, sums);
+    if (t % every === 0) rebaseWindowSums(x, N, t, W, sums);
     else slideWindowSums(x, N, t, W, sums);
     windowStatRow(sums, N, minObs, stat, ddof, out, t * N);
   }
