@@ -18,7 +18,9 @@ export class AndersonAccelerator {
   /** Columns held, and the slot the next one goes to (a ring). */
   private count = 0;
   private head = 0;
+  /** ΔFᵀΔF by ring slot (memory × memory), updated one column per step; `work` is the copy that is solved. */
   private readonly gram: Float64Array;
+  private readonly work: Float64Array;
   private readonly rhs: Float64Array;
   private readonly coef: Float64Array;
 
@@ -31,6 +33,7 @@ export class AndersonAccelerator {
     this.fPrev = new Float64Array(n);
     this.gPrev = new Float64Array(n);
     this.gram = new Float64Array(memory * memory);
+    this.work = new Float64Array(memory * memory);
     this.rhs = new Float64Array(memory);
     this.coef = new Float64Array(memory);
   }
@@ -47,17 +50,26 @@ export class AndersonAccelerator {
    * least-squares problem is degenerate.
    */
   step(x: Float64Array, g: Float64Array, out: Float64Array): boolean {
-    const { n, fPrev, gPrev, memory } = this;
+    const { n, fPrev, gPrev, memory, gram, dF } = this;
     if (this.hasPrev) {
-      const df = this.dF[this.head]!;
-      const dg = this.dG[this.head]!;
+      const h = this.head;
+      const df = dF[h]!;
+      const dg = this.dG[h]!;
       for (let i = 0; i < n; i++) {
         const f = g[i]! - x[i]!;
         df[i] = f - fPrev[i]!;
         dg[i] = g[i]! - gPrev[i]!;
       }
-      this.head = (this.head + 1) % memory;
       this.count = Math.min(this.count + 1, memory);
+      // only the new column's inner products change
+      for (let b = 0; b < this.count; b++) {
+        const fb = dF[b]!;
+        let s = 0;
+        for (let i = 0; i < n; i++) s += df[i]! * fb[i]!;
+        gram[h * memory + b] = s;
+        gram[b * memory + h] = s;
+      }
+      this.head = (h + 1) % memory;
     }
     for (let i = 0; i < n; i++) {
       fPrev[i] = g[i]! - x[i]!;
@@ -68,25 +80,19 @@ export class AndersonAccelerator {
     const m = this.count;
     if (m === 0) return false;
     // normal equations (ΔFᵀΔF + εI)c = ΔFᵀf, with a relative ridge ε against near-collinear columns
-    const { gram, rhs, coef, dF, dG } = this;
+    const { work, rhs, coef, dG } = this;
     let trace = 0;
     for (let a = 0; a < m; a++) {
       const fa = dF[a]!;
       let r = 0;
       for (let i = 0; i < n; i++) r += fa[i]! * fPrev[i]!;
       rhs[a] = r;
-      for (let b = a; b < m; b++) {
-        const fb = dF[b]!;
-        let s = 0;
-        for (let i = 0; i < n; i++) s += fa[i]! * fb[i]!;
-        gram[a * m + b] = s;
-        gram[b * m + a] = s;
-      }
-      trace += gram[a * m + a]!;
+      for (let b = 0; b < m; b++) work[a * m + b] = gram[a * memory + b]!;
+      trace += work[a * m + a]!;
     }
     if (!(trace > 0)) return false;
-    for (let a = 0; a < m; a++) gram[a * m + a] = gram[a * m + a]! + 1e-10 * trace;
-    if (!solveSmall(m, gram, rhs, coef)) return false;
+    for (let a = 0; a < m; a++) work[a * m + a] = work[a * m + a]! + 1e-10 * trace;
+    if (!solveSmall(m, work, rhs, coef)) return false;
     for (let a = 0; a < m; a++) {
       const c = coef[a]!;
       const ga = dG[a]!;
