@@ -1,7 +1,7 @@
 /**
- * The common row of a streamed trailing-mean signal (raw-stream.ts) as a WebAssembly f64x2 kernel: add the
- * entering input value to the window sums, remove the leaving one, take the mean, sign it and EWMA-smooth
- * it, two stocks per instruction (docs/decisions/026).
+ * The common row of a streamed trailing-window signal (raw-stream.ts) as a WebAssembly f64x2 kernel: add
+ * the entering input value to the window sums, remove the leaving one, take the mean or standard deviation,
+ * sign it and EWMA-smooth it, two stocks per instruction (docs/decisions/026).
  *
  * Every stock's arithmetic is the scalar stream's, operation for operation (lanes are stocks, nothing is
  * summed across them), so a row is the same to the bit as `rollingMomentsKernel` + shift + sign +
@@ -24,13 +24,15 @@ type SlideMean = (
 ) => void;
 
 /**
- * slideMean(stride, pairs, hasOld, minObs, sign, lambda). Per stock: restart the shift at the first value
- * of an empty window, add the new value, remove the old one (if hasOld), y = n < minObs ? NaN : shift + s1/n,
- * y ·= sign, then where λ > 0: y = (λ·num + y)/(λ·den + 1) where y is a number (num, den only decay where
- * it is NaN).
+ * slideMean / slideStd (stride, pairs, hasOld, minObs, sign, lambda). Per stock: restart the shift at the
+ * first value of an empty window, add the new value, remove the old one (if hasOld) — as stats
+ * `slideWindowSums` does, the mean without Σd² —, then y = n < minObs ? NaN : the statistic
+ * (`windowStatRow`: shift + s1/n, or √(max(0, s2 − s1²/n)/(n − 1)) with NaN for n ≤ 1), y ·= sign, and where
+ * λ > 0: y = (λ·num + y)/(λ·den + 1) where y is a number (num, den only decay where it is NaN).
  */
-function slideMeanFunction(): FunctionBuilder {
-  const f = new FunctionBuilder('slideMean', [
+function slideFunction(stat: 'mean' | 'std'): FunctionBuilder {
+  const std = stat === 'std';
+  const f = new FunctionBuilder(std ? 'slideStd' : 'slideMean', [
     ['stride', 'i32'],
     ['pairs', 'i32'],
     ['hasOld', 'i32'],
@@ -41,7 +43,25 @@ function slideMeanFunction(): FunctionBuilder {
     .local(['p', 'end'], 'i32')
     .local([...STREAM_COLUMNS.map((c) => `at_${c}`)], 'i32')
     .local(
-      ['one', 'zero', 'nan', 'vMin', 'vSign', 'vLam', 'smooth', 'v', 'ok', 'c', 'sum', 'c0', 'y', 'a', 'b'],
+      [
+        'one',
+        'zero',
+        'nan',
+        'vMin',
+        'vSign',
+        'vLam',
+        'smooth',
+        'v',
+        'ok',
+        'c',
+        'sum',
+        'sq',
+        'c0',
+        'd',
+        'y',
+        'a',
+        'b',
+      ],
       'v128',
     );
   STREAM_COLUMNS.forEach((c, k) => {
@@ -58,48 +78,49 @@ function slideMeanFunction(): FunctionBuilder {
   f.get('pairs').i32(4).op('i32.shl').set('end');
   f.block('done').loop('next');
   f.get('p').get('end').op('i32.ge_u').brIf('done');
-  // The entering value; an empty window restarts its shift there.
+  // The entering value; an empty window restarts its shift (and sums) there.
   at('xNew').load('v128.load').tee('v').get('v').op('f64x2.eq').set('ok');
   at('n').load('v128.load').set('c');
   at('s1').load('v128.load').set('sum');
+  if (std) at('s2').load('v128.load').set('sq');
   at('shift').load('v128.load').set('c0');
   f.get('c').get('zero').op('f64x2.eq').get('ok').op('v128.and').set('a'); // restart mask
   f.get('v').get('c0').get('a').op('v128.bitselect').set('c0');
   f.get('zero').get('sum').get('a').op('v128.bitselect').set('sum');
+  if (std) f.get('zero').get('sq').get('a').op('v128.bitselect').set('sq');
+  // d = v − shift on the lanes with a value, 0 elsewhere (adding an exact 0 leaves a sum as it is).
+  f.get('v').get('c0').op('f64x2.sub').get('ok').op('v128.and').set('d');
   f.get('c').get('one').get('ok').op('v128.and').op('f64x2.add').set('c');
-  f.get('sum').get('v').get('c0').op('f64x2.sub').get('ok').op('v128.and').op('f64x2.add').set('sum');
+  f.get('sum').get('d').op('f64x2.add').set('sum');
+  if (std) f.get('sq').get('d').get('d').op('f64x2.mul').op('f64x2.add').set('sq');
   // The leaving value.
   f.get('hasOld').if();
   at('xOld').load('v128.load').tee('v').get('v').op('f64x2.eq').set('ok');
+  f.get('v').get('c0').op('f64x2.sub').get('ok').op('v128.and').set('d');
   f.get('c').get('one').get('ok').op('v128.and').op('f64x2.sub').set('c');
-  f.get('sum').get('v').get('c0').op('f64x2.sub').get('ok').op('v128.and').op('f64x2.sub').set('sum');
+  f.get('sum').get('d').op('f64x2.sub').set('sum');
+  if (std) f.get('sq').get('d').get('d').op('f64x2.mul').op('f64x2.sub').set('sq');
   f.end();
   at('n').get('c').store('v128.store');
   at('s1').get('sum').store('v128.store');
+  if (std) at('s2').get('sq').store('v128.store');
   at('shift').get('c0').store('v128.store');
-  // y = sign · (n < minObs ? NaN : shift + s1/n)
-  f.get('c0').get('sum').get('c').op('f64x2.div').op('f64x2.add');
+  if (std) {
+    // √(max(0, s2 − s1²/n)/(n − 1)), NaN for n ≤ 1
+    f.get('zero').get('sq').get('sum').get('sum').op('f64x2.mul').get('c').op('f64x2.div').op('f64x2.sub');
+    f.op('f64x2.max').get('c').get('one').op('f64x2.sub').op('f64x2.div');
+    f.get('nan').get('c').get('one').op('f64x2.gt').op('v128.bitselect').op('f64x2.sqrt');
+  } else {
+    f.get('c0').get('sum').get('c').op('f64x2.div').op('f64x2.add');
+  }
+  // y = sign · (n < minObs ? NaN : statistic)
   f.get('nan').get('c').get('vMin').op('f64x2.ge').op('v128.bitselect').get('vSign').op('f64x2.mul').tee('y');
   f.get('y').op('f64x2.eq').set('ok');
   // EWMA: a = λ·num + y, b = λ·den + 1 where y is a number; otherwise both only decay.
-  at('num')
-    .load('v128.load')
-    .get('vLam')
-    .op('f64x2.mul')
-    .get('y')
-    .get('ok')
-    .op('v128.and')
-    .op('f64x2.add')
-    .set('a');
-  at('den')
-    .load('v128.load')
-    .get('vLam')
-    .op('f64x2.mul')
-    .get('one')
-    .get('ok')
-    .op('v128.and')
-    .op('f64x2.add')
-    .set('b');
+  at('num').load('v128.load').get('vLam').op('f64x2.mul').get('y').get('ok').op('v128.and').op('f64x2.add');
+  f.set('a');
+  at('den').load('v128.load').get('vLam').op('f64x2.mul').get('one').get('ok').op('v128.and').op('f64x2.add');
+  f.set('b');
   at('num').get('a').store('v128.store');
   at('den').get('b').store('v128.store');
   at('row');
@@ -114,7 +135,11 @@ let compiled: WasmModule | null | undefined;
 
 function kernelModule(): WasmModule | null {
   if (compiled === undefined)
-    compiled = new ModuleBuilder().importMemory().func(slideMeanFunction()).compile();
+    compiled = new ModuleBuilder()
+      .importMemory()
+      .func(slideFunction('mean'))
+      .func(slideFunction('std'))
+      .compile();
   return compiled;
 }
 
@@ -122,21 +147,23 @@ function kernelModule(): WasmModule | null {
 export const streamKernelOptions = { forceJs: false };
 
 /**
- * The stream's columns in a WebAssembly memory and the slide-mean kernel, or undefined where WebAssembly
- * SIMD is unavailable (the stream then keeps its columns in ordinary arrays and slides in JS).
+ * The stream's columns in a WebAssembly memory and its slide kernel (mean or standard deviation), or
+ * undefined where WebAssembly SIMD is unavailable (the stream then keeps its columns in ordinary arrays
+ * and slides in JS).
  */
-export class SlideMeanKernel {
+export class SlideKernel {
   readonly columns: Readonly<Record<StreamColumn, Float64Array>>;
   private readonly stride: number;
   private readonly pairs: number;
   private readonly run: SlideMean;
 
-  private constructor(module: WasmModule, N: number) {
+  private constructor(module: WasmModule, N: number, stat: 'mean' | 'std') {
     this.pairs = Math.ceil(N / 2);
     this.stride = this.pairs * 16;
     const api = wasmApi()!;
     const memory = new api.Memory({ initial: Math.ceil((this.stride * STREAM_COLUMNS.length) / 65536) });
-    this.run = instantiate(module, memory).slideMean as SlideMean;
+    const exports = instantiate(module, memory);
+    this.run = (stat === 'mean' ? exports.slideMean : exports.slideStd) as SlideMean;
     const cols = {} as Record<StreamColumn, Float64Array>;
     STREAM_COLUMNS.forEach((c, k) => {
       cols[c] = new Float64Array(memory.buffer, k * this.stride, N);
@@ -144,9 +171,9 @@ export class SlideMeanKernel {
     this.columns = cols;
   }
 
-  static create(N: number): SlideMeanKernel | undefined {
+  static create(N: number, stat: 'mean' | 'std'): SlideKernel | undefined {
     const module = streamKernelOptions.forceJs ? null : kernelModule();
-    return module ? new SlideMeanKernel(module, N) : undefined;
+    return module ? new SlideKernel(module, N, stat) : undefined;
   }
 
   /** One row: xNew (and xOld when `hasOld`) must have been copied into their columns. */

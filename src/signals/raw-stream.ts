@@ -22,7 +22,7 @@ import type { SignalContext } from './context.ts';
 import { ewmaDecay } from './ewma.ts';
 import { trailingWindowOf } from './families.ts';
 import { computeRawSignal, missingInputs, rawInputs } from './pipeline.ts';
-import { SlideMeanKernel } from './raw-stream-kernel.ts';
+import { SlideKernel } from './raw-stream-kernel.ts';
 import type { SignalFamily, SignalSpec } from './spec.ts';
 
 /** Rows of a raw signal in date order: `next()` returns row t = 0, 1, … (a view: copy what you keep). */
@@ -48,8 +48,8 @@ export interface TrailingWindow {
  * t = 0 … T−1. NaN where the window has fewer than minObs values (and for t < skip).
  *
  * The window sums are stats/rolling.ts's (`rebaseWindowSums`, `slideWindowSums`, `windowStatRow`): one
- * implementation for the panel and the stream. A mean's slide between rebases — the common row — runs in
- * the WebAssembly kernel of raw-stream-kernel.ts (slide, mean, sign and EWMA fused, bit-identical).
+ * implementation for the panel and the stream. The slide between rebases — the common row — runs in the
+ * WebAssembly kernel of raw-stream-kernel.ts (slide, statistic, sign and EWMA fused, bit-identical).
  */
 export class TrailingWindowStream implements RawRowSource {
   private readonly T: number;
@@ -60,7 +60,7 @@ export class TrailingWindowStream implements RawRowSource {
   private readonly num: Float64Array;
   private readonly den: Float64Array;
   private readonly row: Float64Array;
-  private readonly kernel: SlideMeanKernel | undefined;
+  private readonly kernel: SlideKernel | undefined;
   private readonly xNew: Float64Array | undefined;
   private readonly xOld: Float64Array | undefined;
   private readonly stat: RollingStat;
@@ -75,7 +75,7 @@ export class TrailingWindowStream implements RawRowSource {
     this.lambda = lambda;
     this.stat = window.stat === 'mean' ? RollingStat.Mean : RollingStat.Std;
     this.every = rebaseInterval(window.window, this.stat);
-    this.kernel = window.stat === 'mean' ? SlideMeanKernel.create(N) : undefined;
+    this.kernel = SlideKernel.create(N, window.stat);
     const c = this.kernel?.columns;
     this.sums = c
       ? { n: c.n, s1: c.s1, s2: c.s2, shift: c.shift }
@@ -99,14 +99,15 @@ export class TrailingWindowStream implements RawRowSource {
     const tau = t - this.w.skip;
     const rebase = tau % this.every === 0;
     if (tau < 0 || tau >= this.T) row.fill(Number.NaN);
-    else if (!rebase && this.w.stat === 'mean') {
-      // The common case in one pass: slide, mean, sign and EWMA per stock.
+    else if (!rebase && this.kernel) {
+      // The common row in one pass: slide, statistic, sign and EWMA per stock.
       const x = this.w.x;
-      if (this.kernel) {
-        this.xNew!.set(x.subarray(tau * N, (tau + 1) * N));
-        if (tau >= W) this.xOld!.set(x.subarray((tau - W) * N, (tau - W + 1) * N));
-        this.kernel.slide(tau >= W, this.w.minObs, this.w.sign, this.lambda);
-      } else this.slideMeanSmooth(tau);
+      this.xNew!.set(x.subarray(tau * N, (tau + 1) * N));
+      if (tau >= W) this.xOld!.set(x.subarray((tau - W) * N, (tau - W + 1) * N));
+      this.kernel.slide(tau >= W, this.w.minObs, this.w.sign, this.lambda);
+      return row;
+    } else if (!rebase && this.w.stat === 'mean') {
+      this.slideMeanSmooth(tau);
       return row;
     } else {
       if (rebase) rebaseWindowSums(this.w.x, N, tau, W, this.sums);
