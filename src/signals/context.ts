@@ -7,7 +7,7 @@
 import { InvalidInputError } from '../core/errors.ts';
 import { allocFloat64 } from '../core/panel.ts';
 import type { Universe } from '../core/universe.ts';
-import { rollingBeta } from '../stats/index.ts';
+import { rollingBetaInto } from '../stats/rollingBeta.ts';
 import { WasmBucketRanker } from './bucket-rank.ts';
 import { forwardReturnsInto } from './forward-returns.ts';
 
@@ -110,6 +110,11 @@ function equalWeightReturns(T: number, N: number, returns: Float64Array): Float6
   return r;
 }
 
+/** A zeroed float64 array on a SharedArrayBuffer, for panels whose every cell is written next (no NaN fill). */
+function sharedUnfilled(length: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(length * Float64Array.BYTES_PER_ELEMENT));
+}
+
 /**
  * out[j] = f(x[j]). The panel-wide loops live in small functions rather than in the body of
  * buildSignalContext, which runs once and would otherwise execute them unoptimised.
@@ -202,7 +207,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
   for (const [name, p] of universe.panels) fields.set(name, shared(p.values));
   const returns = fields.get('return')!;
 
-  const logReturn = allocFloat64(T * N, { shared: true });
+  const logReturn = sharedUnfilled(T * N);
   mapInto(returns, logReturn, Math.log1p);
 
   const marketLevel = universe.series.get('market');
@@ -211,15 +216,18 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
     notes.push("no 'market' series: betas use the equal-weight mean return (which includes each stock)");
   const betaWindow = options.betaWindow ?? 60;
   const betaMinObs = options.betaMinObs ?? Math.min(45, betaWindow);
-  const beta = shared(
-    rollingBeta(returns, marketReturn, { window: betaWindow, minObs: betaMinObs, columns: N }).beta,
+  const beta = rollingBetaInto(
+    returns,
+    marketReturn,
+    { window: betaWindow, minObs: betaMinObs, columns: N },
+    sharedUnfilled(T * N),
   );
 
   const regressors: Float64Array[] = [];
   const regressorNames: string[] = [];
   const mcap = fields.get('market_cap');
   if (mcap) {
-    const logMcap = allocFloat64(T * N, { shared: true });
+    const logMcap = sharedUnfilled(T * N);
     mapInto(mcap, logMcap, (m) => (m > 0 ? Math.log(m) : Number.NaN));
     regressors.push(logMcap);
     regressorNames.push('log_market_cap');
@@ -234,12 +242,12 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
   const forwardRankCount: Int32Array[] = [];
   const forwardRankSS: Float64Array[] = [];
   const forwardRank16: Int16Array[] = [];
-  const prefix = new Float64Array(T * N);
+  const prefix = new Float64Array(N);
   const suffix = new Float64Array(T * N);
   const ranker = new WasmBucketRanker(N);
   const rankRow = new Float64Array(N);
   for (const h of horizons) {
-    const f = allocFloat64(T * N, { shared: true });
+    const f = sharedUnfilled(T * N);
     forwardReturnsInto(T, N, returns, h, d, f, prefix, suffix);
     const r = new Float32Array(new SharedArrayBuffer(T * N * 4));
     const count = new Int32Array(new SharedArrayBuffer(T * 4));

@@ -14,7 +14,7 @@ import type { Panel } from '../core/panel.ts';
 
 /**
  * Base kernel: forward simple returns of every column of the date-major `returns` (T×N) into `out` (T×N).
- * `prefix` and `suffix` are T×N scratch arrays. No checks.
+ * `prefix` is scratch of length ≥ N (one running row), `suffix` T×N scratch. No checks.
  */
 export function forwardReturnsInto(
   T: number,
@@ -34,29 +34,33 @@ export function forwardReturnsInto(
     out.set(returns.subarray((d + 1) * N, (last + d + 2) * N), 0);
     return;
   }
-  // prefix[j] = Π (1 + r) from the start of j's block to j; suffix[j] = from j to the end of its block.
-  for (let j = 0; j < T; j++) {
-    const row = j * N;
-    if (j % h === 0) for (let i = 0; i < N; i++) prefix[row + i] = 1 + returns[row + i]!;
-    else for (let i = 0; i < N; i++) prefix[row + i] = prefix[row - N + i]! * (1 + returns[row + i]!);
-  }
+  // suffix[j] = Π (1 + r) from j to the end of j's block.
   for (let j = T - 1; j >= 0; j--) {
     const row = j * N;
     if (j % h === h - 1 || j === T - 1) for (let i = 0; i < N; i++) suffix[row + i] = 1 + returns[row + i]!;
     else for (let i = 0; i < N; i++) suffix[row + i] = suffix[row + N + i]! * (1 + returns[row + i]!);
   }
+  // prefix = Π (1 + r) from the start of hi's block to hi, one row carried along as hi = t + d + h grows.
+  const hi0 = d + h;
+  for (let j = hi0 - (hi0 % h); j <= hi0; j++) advancePrefix(N, returns, j, h, prefix);
   for (let t = 0; t <= last; t++) {
     const lo = t + d + 1;
-    const hi = lo + h - 1;
+    if (t > 0) advancePrefix(N, returns, lo + h - 1, h, prefix);
     const o = t * N;
-    const p = hi * N;
     if (lo % h === 0) {
-      for (let i = 0; i < N; i++) out[o + i] = prefix[p + i]! - 1;
+      for (let i = 0; i < N; i++) out[o + i] = prefix[i]! - 1;
     } else {
       const s = lo * N;
-      for (let i = 0; i < N; i++) out[o + i] = suffix[s + i]! * prefix[p + i]! - 1;
+      for (let i = 0; i < N; i++) out[o + i] = suffix[s + i]! * prefix[i]! - 1;
     }
   }
+}
+
+/** prefix ← 1 + r_j at the start of j's block, prefix·(1 + r_j) after it (the van Herk running product). */
+function advancePrefix(N: number, returns: Float64Array, j: number, h: number, prefix: Float64Array): void {
+  const row = j * N;
+  if (j % h === 0) for (let i = 0; i < N; i++) prefix[i] = 1 + returns[row + i]!;
+  else for (let i = 0; i < N; i++) prefix[i] = prefix[i]! * (1 + returns[row + i]!);
 }
 
 /**
@@ -80,6 +84,6 @@ export function forwardReturns(returns: Panel, h: number, d: number, out?: Float
   if (o.length !== T * N) {
     throw new InvalidInputError(`out has length ${o.length}, expected ${T * N}`, { where: { field: 'out' } });
   }
-  forwardReturnsInto(T, N, returns.values, h, d, o, new Float64Array(T * N), new Float64Array(T * N));
+  forwardReturnsInto(T, N, returns.values, h, d, o, new Float64Array(N), new Float64Array(T * N));
   return o;
 }

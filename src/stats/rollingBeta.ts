@@ -8,7 +8,7 @@
  * which market returns enter its window.
  */
 import { InvalidInputError } from '../core/errors.ts';
-import { outputArray } from './checks.ts';
+import { checkSameLength, outputArray } from './checks.ts';
 import { rollingShape } from './rolling.ts';
 
 /** Var(r_m) at or below this (ddof 1) gives NaN beta (methods.md §2). */
@@ -222,6 +222,34 @@ export function rollingBeta(
   y: Float64Array,
   options: RollingBetaOptions = {},
 ): RollingBetaResult {
+  const beta = new Float64Array(x.length);
+  const alpha = new Float64Array(x.length);
+  betaKernel(x, y, options, beta, alpha);
+  return { beta, alpha };
+}
+
+/**
+ * {@link rollingBeta}'s β only, written into `beta` (length T·N, e.g. on a SharedArrayBuffer), without the
+ * intercept panel. Returns `beta`.
+ */
+export function rollingBetaInto(
+  x: Float64Array,
+  y: Float64Array,
+  options: RollingBetaOptions,
+  beta: Float64Array,
+): Float64Array {
+  checkSameLength('x', x, 'beta', beta);
+  betaKernel(x, y, options, beta, undefined);
+  return beta;
+}
+
+function betaKernel(
+  x: Float64Array,
+  y: Float64Array,
+  options: RollingBetaOptions,
+  beta: Float64Array,
+  alpha: Float64Array | undefined,
+): void {
   const N = checkPair(x, y, options.columns);
   const W = options.window ?? 60;
   const { T, minObs } = rollingShape(
@@ -229,8 +257,6 @@ export function rollingBeta(
     { window: W, minObs: options.minObs ?? Math.min(45, W), columns: N },
     2,
   );
-  const beta = new Float64Array(x.length);
-  const alpha = new Float64Array(x.length);
   const acc = new PairAccumulators(N);
   for (let t = 0; t < T; t++) {
     advancePairWindow(t, N, x, y, W, acc);
@@ -242,17 +268,16 @@ export function rollingBeta(
       const syyC = acc.syy[i]! - (b * b) / c;
       if (c < minObs || !(syyC / (c - 1) > BETA_MIN_MARKET_VARIANCE)) {
         beta[row + i] = Number.NaN;
-        alpha[row + i] = Number.NaN;
+        if (alpha) alpha[row + i] = Number.NaN;
         continue;
       }
       const sxyC = acc.sxy[i]! - (a * b) / c;
       const bt = sxyC / syyC;
       beta[row + i] = bt;
       // Shifts cancel in the slope; the intercept needs the unshifted means.
-      alpha[row + i] = acc.shiftX[i]! + a / c - bt * (acc.shiftY[i]! + b / c);
+      if (alpha) alpha[row + i] = acc.shiftX[i]! + a / c - bt * (acc.shiftY[i]! + b / c);
     }
   }
-  return { beta, alpha };
 }
 
 export interface RollingCovarianceOptions extends RollingBetaOptions {
