@@ -26,7 +26,13 @@ export { checkFeatureMatrix, type FeatureMatrix, featureMatrixFromRows, selectRo
 export { type FeatureImportance, GbdtModel, type GbdtTrainingInfo } from './model.ts';
 export { HESSIAN_FLOOR, logPriorIntercept, softmaxGradients, softmaxRowsInPlace } from './objective.ts';
 export { DEFAULT_GBDT_PARAMS, type GbdtParams, gbdtParamsFromConfig, resolveGbdtParams } from './params.ts';
-export { addForestMargins, addForestMarginsJs, type FlatForest, flattenForest } from './predict.ts';
+export {
+  addForestMargins,
+  addForestMarginsJs,
+  addForestMarginsKeyed,
+  type FlatForest,
+  flattenForest,
+} from './predict.ts';
 export {
   type BinCuts,
   type BinnedMatrix,
@@ -50,3 +56,4 @@ export {
 } from './split.ts';
 export { type GbdtEvalSet, type TrainGbdtOptions, trainGbdt } from './train.ts';
 export { type Tree, treeLeafValue, treeNodeCount } from './tree.ts';
+export { forestRowKeys, MAX_WASM_PREDICT_DEPTH } from './wasm-predict.ts';

@@ -6,7 +6,7 @@
  * load; rows are processed in blocks so that a block of rows and the forest both stay in cache.
  */
 import type { Tree } from './tree.ts';
-import { addForestMarginsWasm } from './wasm-predict.ts';
+import { addForestMarginsWasm, forestRowKeys } from './wasm-predict.ts';
 
 export interface FlatForest {
   readonly numClass: number;
@@ -82,7 +82,21 @@ export function addForestMargins(
   treeBegin: number,
   treeEnd: number,
 ): void {
-  if (!addForestMarginsWasm(forest, X32, n, p, out, treeBegin, treeEnd))
+  addForestMarginsKeyed(forest, X32, forestRowKeys(X32.subarray(0, n * p)), n, p, out, treeBegin, treeEnd);
+}
+
+/** addForestMargins with the rows' forestRowKeys computed once by the caller (repeated scoring of one set). */
+export function addForestMarginsKeyed(
+  forest: FlatForest,
+  X32: Float32Array,
+  keys: Uint32Array,
+  n: number,
+  p: number,
+  out: Float64Array,
+  treeBegin: number,
+  treeEnd: number,
+): void {
+  if (!addForestMarginsWasm(forest, keys, n, p, out, treeBegin, treeEnd))
     addForestMarginsJs(forest, X32, n, p, out, treeBegin, treeEnd);
 }
 

@@ -17,10 +17,11 @@ import { checkFeatureMatrix, type FeatureMatrix } from './matrix.ts';
 import { GbdtModel } from './model.ts';
 import { logPriorIntercept, softmaxGradients, softmaxRowsInPlace } from './objective.ts';
 import { type GbdtParams, resolveGbdtParams } from './params.ts';
-import { addForestMargins, flattenForest } from './predict.ts';
+import { addForestMarginsKeyed, flattenForest } from './predict.ts';
 import { binMatrix, sketchCuts, transposeToFloat32Columns } from './quantize.ts';
 import { sampleRowsBernoulli } from './sample.ts';
 import type { Tree } from './tree.ts';
+import { forestRowKeys } from './wasm-predict.ts';
 
 export interface GbdtEvalSet {
   readonly X: FeatureMatrix;
@@ -87,6 +88,8 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
 
   const evN = ev ? ev.X.rows : 0;
   const evX32 = ev ? Float32Array.from(ev.X.values) : new Float32Array(0);
+  // The validation rows are scored every round: their comparison keys are computed once.
+  const evKeys = forestRowKeys(evX32);
   const evF = new Float64Array(evN * K);
   for (let i = 0; i < evN; i++) evF.set(baseMargin, i * K);
   const evP = new Float64Array(evN * K);
@@ -120,7 +123,7 @@ export function trainGbdt(X: FeatureMatrix, y: ArrayLike<number>, options: Train
       trees.push(grown.tree);
     }
     if (ev && evLabels) {
-      addForestMargins(flattenForest(trees.slice(round * K), K), evX32, evN, p, evF, 0, K);
+      addForestMarginsKeyed(flattenForest(trees.slice(round * K), K), evX32, evKeys, evN, p, evF, 0, K);
       evP.set(evF);
       softmaxRowsInPlace(evP, evN, K);
       const loss = multiclassLogLossKernel(evP, evLabels, evN, K, ev.weights);

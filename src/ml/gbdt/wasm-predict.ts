@@ -191,13 +191,24 @@ function treeDepth(forest: FlatForest, root: number): number {
 const ROW_CHUNK = 8192;
 
 /**
+ * The order-preserving u32 keys of float32 feature values (NaN → 0, −0 → +0) that the kernel compares. A caller
+ * scoring the same rows repeatedly (the trainer's validation set, every round) computes them once.
+ */
+export function forestRowKeys(X32: Float32Array): Uint32Array {
+  const bits = new Uint32Array(X32.buffer, X32.byteOffset, X32.length);
+  const keys = new Uint32Array(X32.length);
+  for (let q = 0; q < keys.length; q++) keys[q] = keyOfBits(bits[q]!);
+  return keys;
+}
+
+/**
  * addForestMargins in WebAssembly: adds the outputs of trees [treeBegin, treeEnd) to `out` (n × K margins).
- * `X32` holds the rows cast to float32 (row-major, p columns). Returns false (doing nothing) when the forest is
+ * `keys` holds forestRowKeys of the rows (row-major, p columns). Returns false (doing nothing) when the forest is
  * deeper than MAX_WASM_PREDICT_DEPTH. Base kernel: no validation.
  */
 export function addForestMarginsWasm(
   forest: FlatForest,
-  X32: Float32Array,
+  keys: Uint32Array,
   n: number,
   p: number,
   out: Float64Array,
@@ -251,13 +262,11 @@ export function addForestMarginsWasm(
       }
     }
   }
-  const keys = new Uint32Array(buf, xBase, p * chunk);
-  const bits = new Uint32Array(X32.buffer, X32.byteOffset, X32.length);
+  const x = new Uint32Array(buf, xBase, p * chunk);
   const o64 = new Float64Array(buf, outBase, K * chunk);
   for (let i0 = 0; i0 < n; i0 += chunk) {
     const m = Math.min(chunk, n - i0);
-    const base = i0 * p;
-    for (let q = 0; q < m * p; q++) keys[q] = keyOfBits(bits[base + q]!);
+    x.set(keys.subarray(i0 * p, (i0 + m) * p));
     o64.set(out.subarray(i0 * K, (i0 + m) * K));
     k.forest(0, 8 * nTrees, D, xBase, m, outBase, 8 * K);
     out.set(o64.subarray(0, m * K), i0 * K);
