@@ -80,7 +80,10 @@ export default defineBenchmarks([
         }
         const prefixed = (p: string, m: Readonly<Record<string, number>>) =>
           Object.fromEntries(Object.entries(m).map(([k, v]) => [`${p}_${k}`, v]));
-        return {
+        // The harness prints every metric with toPrecision: keep finite numbers only (NaN = undefined metric).
+        const finite = (m: Record<string, number>) =>
+          Object.fromEntries(Object.entries(m).filter(([, v]) => Number.isFinite(v)));
+        return finite({
           rows: r.rows,
           features: r.featureCount,
           modelVersion: r.model.version,
@@ -93,7 +96,7 @@ export default defineBenchmarks([
           ...prefixed('backtest', r.metrics.backtest),
           cpus: cpus().length,
           loadAvg1m: loadavg()[0]!,
-        };
+        });
       } finally {
         await store.close();
         if (!keep) rmSync(ws, { recursive: true, force: true });
