@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticMarket } from '../../src/data/synthetic/index.ts';
 import { compositeAlphaPanel, runResearch, runSignalTier } from '../../src/research/index.ts';
-import { baseSignalSpecs, defineSignalSpec, type SignalSpec } from '../../src/signals/index.ts';
+import { loadFamilies } from '../../src/research/signal-task.ts';
+import {
+  baseSignalSpecs,
+  defineSignalSpec,
+  neutralizedSignal,
+  type SignalSpec,
+} from '../../src/signals/index.ts';
 import { fixtureUniverse } from '../signals/fixtures.ts';
 
 const noiseModule = new URL('./fixtures/noise-family.ts', import.meta.url);
@@ -58,6 +64,24 @@ describe('runSignalTier', () => {
     const b = await compositeAlphaPanel(ref, w, { backend: 'threads', workers: 2, blocksPerWorker: 3 });
     expect([...b]).toEqual([...a]);
     expect(a.some((v) => !Number.isNaN(v) && v !== 0)).toBe(true);
+    // The panel is Σ_j w_j z_j over the neutralised signals in signal order (NaN → 0 only where some signal
+    // exists).
+    const loaded = await loadFamilies([noiseModule.href]);
+    const z = shortSpecs.map((s) => neutralizedSignal(ref.context, s, loaded));
+    let checked = 0;
+    for (let c = 0; c < a.length; c++) {
+      let sum = Number.NaN;
+      w.forEach((wj, j) => {
+        const v = z[j]![c]!;
+        if (wj !== 0 && !Number.isNaN(v)) sum = (Number.isNaN(sum) ? 0 : sum) + wj * v;
+      });
+      if (Number.isNaN(sum)) expect(a[c]).toBeNaN();
+      else {
+        expect(Math.abs(a[c]! - sum)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(sum)));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
   });
 
   it('reports exact duplicates by name and skips signals whose fields are missing', async () => {
