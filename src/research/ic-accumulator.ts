@@ -135,7 +135,7 @@ export class IcAccumulator {
     this.ringNext = new Int32Array(H);
     this.rws = new RankWorkspace(N);
     this.block = Math.max(1, Math.floor(0x7fffffff / (2 * Math.max(1, (N - 1) * (N - 1)))));
-    const mod = N <= I16_DOT_MAX_N ? dateKernelModule() : null;
+    const mod = N <= I16_DOT_MAX_N && !IcAccumulator.forceJs ? dateKernelModule() : null;
     if (!mod) {
       this.js = new IcAccumulatorJs(ctx, options);
       this.jsHasher = new ValueHasher();
@@ -193,6 +193,9 @@ export class IcAccumulator {
     this.k!.hash(this.L.rank.x, N, this.L.hashState);
     if (reduce) this.reduceLoaded(t, z);
   }
+
+  /** Tests set this to run the JavaScript reference path on machines that have WebAssembly SIMD. */
+  static forceJs = false;
 
   /** True when the WebAssembly kernels are in use (false: the JavaScript reference). */
   get wasm(): boolean {

@@ -107,6 +107,32 @@ describe('IcAccumulator (WebAssembly) = IcAccumulatorJs (reference)', () => {
     expect([...a.lagIcSum]).toEqual([...b.lagIcSum]);
   });
 
+  it('falls back to the JavaScript reference behind the same API (no WebAssembly SIMD, N > 32768)', () => {
+    const ctx = buildSignalContext(fixtureUniverse({ T: 60, N, seed: 6 }), { horizons: [1, 5] });
+    IcAccumulator.forceJs = true;
+    let js: IcAccumulator;
+    try {
+      js = new IcAccumulator(ctx, options);
+    } finally {
+      IcAccumulator.forceJs = false;
+    }
+    const wasm = new IcAccumulator(ctx, options);
+    expect([js.wasm, wasm.wasm]).toEqual([false, true]);
+    rows(9)
+      .slice(0, 60)
+      .forEach((z, t) => {
+        js.visit(t, z, true);
+        wasm.visit(t, z, true);
+      });
+    expect(js.digest()).toBe(wasm.digest());
+    js.horizons.forEach((a, hi) => {
+      const b = wasm.horizons[hi]!;
+      expect([...a.ic]).toEqual([...b.ic]);
+      expect([...a.lsCount]).toEqual([...b.lsCount]);
+      a.lsSum.forEach((v, s) => expect(close(v, b.lsSum[s]!)).toBe(true));
+    });
+  });
+
   it('hashes rows it does not reduce, NaN and ±0 canonically', () => {
     const ctx = buildSignalContext(fixtureUniverse({ T: 30, N: 7, seed: 2 }), { horizons: [1] });
     const wasm = new IcAccumulator(ctx, { ...options, minCoverage: 2 });
