@@ -3,8 +3,8 @@
  * Frisch–Waugh–Lovell residual on sector dummies + [ln mcap, β] over the complete-case stocks, z-score
  * (ddof 0). NaN is never zero-filled: a stock without a signal or a regressor gets NaN.
  *
- * The per-date residualisers depend only on the context, so each thread builds them once and every signal
- * reuses them (O(N·K) per signal and date).
+ * The per-date FWL bases depend only on the context, so each thread builds them once (into the memory of
+ * its WebAssembly kernel, neutralize-kernel.ts) and every signal reuses them: O(N) per signal and date.
  */
 import {
   CROSS_SECTION_MIN_SD,
@@ -146,15 +146,10 @@ export class NeutralizeScratch {
  * z-score. Returns the number of non-NaN outputs (0 when the date has too few stocks: fewer than 3 raw
  * values, N_t − rank(X) < 2, or a residual spread ≤ 1e-12).
  *
- * The fast path (docs/decisions/026) is five passes, four of them over the date's complete-case rows:
- * 1–2. winsorisation moments μ, σ over the non-NaN values (two-pass, methods.md §1);
- * 3. w = clip(raw, μ ± kσ) − μ, its sector sums and the projections c = Qᵀw at once. Q spans
- *    col(M_D Z), which is orthogonal to every sector dummy, so Qᵀ M_D w = Qᵀ w: no demeaned copy of w is
- *    needed. Subtracting μ (a constant, in col(D)) leaves the residual unchanged and keeps Qᵀw from
- *    summing the signal's level;
- * 4. e = w − w̄_sector − Q c, with Σe and Σe² in the same pass: e ⟂ col(D) ∋ 1, so its mean is 0 up to
- *    rounding and the one-pass variance Σe²/n − ē² does not cancel;
- * 5. z = (e − ē)·(1/sd), scattered to the stocks.
+ * The fast path (docs/decisions/026) is the WebAssembly kernel of neutralize-kernel.ts (or its JS twin
+ * below where WebAssembly SIMD is missing): five passes, three of them over the complete-case rows —
+ * winsorisation moments, w = clip − shift with its sector sums and c = Qᵀw, e = w − w̄_sector − Qc with
+ * Σe and Σe², and the z-score scatter. It equals the unfused steps within 1e-12 (reordered sums).
  * A row that is NaN on some complete-case stock (the residualiser must be restricted to the signal's
  * stocks), a non-finite value, or a date whose regressors need more than two basis vectors takes the
  * unfused stats functions (`winsorizeCrossSection`, `CrossSectionResidualizer`, `zscoreCrossSection`).
