@@ -41,8 +41,14 @@ for (const f of files) {
     const line = child.stdout.trim().split('\n').pop() ?? '';
     const base = { name: c.name, size: c.size, ...(c.target ? { target: c.target } : {}) };
     try {
-      const r = JSON.parse(line) as { wallMs: number; peakRssMb: number; extra: Record<string, number> };
-      results.push({ ...base, ...r });
+      const r = JSON.parse(line) as {
+        wallMs: number;
+        peakRssMb: number;
+        extra: Record<string, number | null>;
+      };
+      // JSON has no NaN: a non-finite metric arrives as null and is kept as NaN ("n/a" in the table).
+      const extra = Object.fromEntries(Object.entries(r.extra).map(([k, v]) => [k, v ?? Number.NaN]));
+      results.push({ ...base, ...r, extra });
     } catch {
       results.push({
         ...base,
@@ -63,7 +69,7 @@ const rows = results.map((r) => [
   `${fmt(r.peakRssMb, 0)} MB`,
   r.target ?? '',
   Object.entries(r.extra)
-    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toPrecision(4)}`)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : Number.isFinite(v) ? v.toPrecision(4) : 'n/a'}`)
     .join(' ') + (r.error ? ` ERROR ${r.error}` : ''),
 ]);
 const head = ['benchmark', 'size', 'wall', 'peak RSS', 'target', 'metrics'];
