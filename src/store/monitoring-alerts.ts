@@ -7,7 +7,7 @@
 import { isIsoDate } from '../core/calendar.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { SqlSession, StoreEngine } from './engine.ts';
-import type { AlertInput, AlertRecord, AlertSeverity } from './monitoring.ts';
+import { type AlertInput, type AlertRecord, alertRecordOf } from './monitoring.ts';
 
 export interface DayAlertChange {
   /** Alerts already stored identically (not re-raised). */
@@ -18,7 +18,6 @@ export interface DayAlertChange {
   readonly removed: number;
 }
 
-const num = (v: unknown) => (v === null || v === undefined ? Number.NaN : Number(v));
 const dbNum = (v: number | undefined): number | null => (v === undefined || Number.isNaN(v) ? null : v);
 const sameNumber = (a: number, b: number) => (Number.isNaN(a) && Number.isNaN(b)) || a === b;
 
@@ -39,18 +38,7 @@ async function selectDay(
      FROM alerts WHERE strategy_id = $1 AND date = CAST($2 AS DATE) ORDER BY alert_id`,
     [strategyId, date],
   );
-  return rows.map((r) => ({
-    alertId: Number(r.alert_id),
-    raisedAt: Number(r.raised_at),
-    date: r.date === null ? null : String(r.date),
-    strategyId: String(r.strategy_id),
-    rule: String(r.rule),
-    severity: r.severity as AlertSeverity,
-    metric: r.metric === null ? null : String(r.metric),
-    value: num(r.value),
-    threshold: num(r.threshold),
-    message: String(r.message),
-  }));
+  return rows.map(alertRecordOf);
 }
 
 /** Alerts of one strategy on one date, oldest first. */
