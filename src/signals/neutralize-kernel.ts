@@ -174,8 +174,75 @@ function neutralizeFunction(): FunctionBuilder {
   f.get('raw').get('rows').load('i32.load').i32(3).op('i32.shl').op('i32.add').load('f64.load');
   f.get('lo').op('f64.max').get('hi').op('f64.min').set('shift');
 
-  // 3a. w_j = clip(raw[rows_j]) − shift and the sector sums (scalar: a gather and a scatter-add).
   f.get('sums').i32(0).get('G').i32(3).op('i32.shl').op('memory.fill');
+  f.get('m').i32(-2).op('i32.and').set('end');
+  f.i32(0).set('j');
+  f.get('m').get('N').op('i32.eq').if();
+  // 3. Every stock is a complete case (rows is the identity): clip, shift, c = Qᵀw in pairs, the sector
+  // sums lane by lane; the odd tail as in the general path.
+  f.get('lo').op('f64x2.splat').set('vMu');
+  f.get('hi').op('f64x2.splat').set('vSs');
+  f.get('shift').op('f64x2.splat').set('vFirst');
+  f.block('p3idone').loop('p3i');
+  f.get('j').get('end').op('i32.ge_s').brIf('p3idone');
+  f.get('j').i32(3).op('i32.shl').set('p');
+  f.get('raw')
+    .get('p')
+    .op('i32.add')
+    .load('v128.load', 0, 3)
+    .get('vMu')
+    .op('f64x2.max')
+    .get('vSs')
+    .op('f64x2.min');
+  f.get('vFirst').op('f64x2.sub').set('vV');
+  f.get('w').get('p').op('i32.add').get('vV').store('v128.store', 0, 3);
+  f.get('vC0')
+    .get('q0')
+    .get('p')
+    .op('i32.add')
+    .load('v128.load', 0, 3)
+    .get('vV')
+    .op('f64x2.mul')
+    .op('f64x2.add');
+  f.set('vC0');
+  f.get('vC1')
+    .get('q1')
+    .get('p')
+    .op('i32.add')
+    .load('v128.load', 0, 3)
+    .get('vV')
+    .op('f64x2.mul')
+    .op('f64x2.add');
+  f.set('vC1');
+  for (const lane of [0, 1]) {
+    f.get('sums')
+      .get('grp')
+      .get('j')
+      .i32(2)
+      .op('i32.shl')
+      .op('i32.add')
+      .load('i32.load', 4 * lane)
+      .i32(3);
+    f.op('i32.shl')
+      .op('i32.add')
+      .tee('g')
+      .get('g')
+      .load('f64.load')
+      .get('vV')
+      .lane('f64x2.extract_lane', lane);
+    f.op('f64.add').store('f64.store');
+  }
+  f.get('j').i32(2).op('i32.add').set('j').br('p3i');
+  f.end().end();
+  f.get('j').get('m').op('i32.lt_s').if();
+  f.get('raw').get('j').i32(3).op('i32.shl').op('i32.add').load('f64.load');
+  f.get('lo').op('f64.max').get('hi').op('f64.min').get('shift').op('f64.sub').set('x');
+  f.get('w').get('j').i32(3).op('i32.shl').op('i32.add').get('x').store('f64.store');
+  f.get('sums').get('grp').get('j').i32(2).op('i32.shl').op('i32.add').load('i32.load').i32(3).op('i32.shl');
+  f.op('i32.add').tee('p').get('p').load('f64.load').get('x').op('f64.add').store('f64.store');
+  f.end();
+  f.else();
+  // 3a. w_j = clip(raw[rows_j]) − shift and the sector sums (scalar: a gather and a scatter-add).
   f.i32(0).set('j');
   f.block('p3done').loop('p3');
   f.get('j').get('m').op('i32.ge_s').brIf('p3done');
@@ -188,8 +255,7 @@ function neutralizeFunction(): FunctionBuilder {
   f.op('i32.add').tee('p').get('p').load('f64.load').get('x').op('f64.add').store('f64.store');
   f.get('j').i32(1).op('i32.add').set('j').br('p3');
   f.end().end();
-  // 3b. c = Qᵀw (pairs, then the odd tail).
-  f.get('m').i32(-2).op('i32.and').set('end');
+  // 3b. c = Qᵀw (pairs; the odd tail below).
   f.i32(0).set('j');
   f.block('p3bdone').loop('p3b');
   f.get('j').get('end').op('i32.ge_s').brIf('p3bdone');
@@ -215,6 +281,8 @@ function neutralizeFunction(): FunctionBuilder {
     .set('vC1');
   f.get('j').i32(2).op('i32.add').set('j').br('p3b');
   f.end().end();
+  f.end();
+
   hsum(f, 'vC0').set('c0');
   hsum(f, 'vC1').set('c1');
   f.get('j').get('m').op('i32.lt_s').if();
@@ -316,9 +384,29 @@ function neutralizeFunction(): FunctionBuilder {
     .op('i32.or');
   f.if().i32(0).op('return').end();
 
-  // 5. out[rows_j] = (e_j − ē)·(1/sd).
+  // 5. out[rows_j] = (e_j − ē)·(1/sd). When every stock is a complete case (m = N) rows is the identity
+  // and the pairs are stored as they are; the odd tail and partial dates scatter one by one below.
   f.f64(1).get('sd').op('f64.div').set('is');
   f.i32(0).set('j');
+  f.get('m').get('N').op('i32.eq').if();
+  f.get('me').op('f64x2.splat').set('vA');
+  f.get('is').op('f64x2.splat').set('vB');
+  f.block('p5vdone').loop('p5v');
+  f.get('j').get('end').op('i32.ge_s').brIf('p5vdone');
+  f.get('j').i32(3).op('i32.shl').set('p');
+  f.get('out').get('p').op('i32.add');
+  f.get('w')
+    .get('p')
+    .op('i32.add')
+    .load('v128.load', 0, 3)
+    .get('vA')
+    .op('f64x2.sub')
+    .get('vB')
+    .op('f64x2.mul');
+  f.store('v128.store', 0, 3);
+  f.get('j').i32(2).op('i32.add').set('j').br('p5v');
+  f.end().end();
+  f.end();
   f.block('p5done').loop('p5');
   f.get('j').get('m').op('i32.ge_s').brIf('p5done');
   f.get('out').get('rows').get('j').i32(2).op('i32.shl').op('i32.add').load('i32.load').i32(3).op('i32.shl');
