@@ -326,21 +326,28 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
   const covMethods = methods.filter(
     (m): m is Exclude<PortfolioMethod, 'fama_macbeth'> => m !== 'fama_macbeth',
   );
+  // The factor model's set-up (loadings over the whole panel, one regression per date) is built on first use,
+  // once the first window's estimates are on their way, so that the workers start on them meanwhile.
+  const fmSetupNotes: string[] = [];
   let factorModel: WalkForwardFactorModel | undefined;
-  if (methods.includes('fama_macbeth')) {
+  let factorModelPending = methods.includes('fama_macbeth');
+  const factorModelOnce = (): WalkForwardFactorModel | undefined => {
+    if (!factorModelPending) return factorModel;
+    factorModelPending = false;
     const f0 = performance.now();
     const logReturns = logReturnsFromUniverse(u);
     const dl = defaultLoadings(u, logReturns);
-    for (const s of dl.skipped) notes.push(`Fama–MacBeth loading ${s.name} skipped: ${s.reason}`);
+    for (const s of dl.skipped) fmSetupNotes.push(`Fama–MacBeth loading ${s.name} skipped: ${s.reason}`);
     if (logReturns && dl.loadings.length > 0) {
       factorModel = new WalkForwardFactorModel(logReturns, dl.loadings, {
         lookback: rc.lookback,
         minDates: rc.min_dates,
         minTickers: rc.min_tickers,
       });
-    } else notes.push('Fama–MacBeth risk model skipped: no loadings can be built from this universe');
+    } else fmSetupNotes.push('Fama–MacBeth risk model skipped: no loadings can be built from this universe');
     timings.factorModelMs! += performance.now() - f0;
-  }
+    return factorModel;
+  };
   const baselines: BaselineSpec[] = [MOMENTUM_BASELINE, VALUE_BASELINE].filter((b) => {
     const ok = b.requires.every((f) => u.panels.has(f));
     if (!ok) notes.push(`${b.name} skipped: the universe has no ${b.requires.join(', ')}`);
@@ -398,9 +405,10 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
 
     const fmNotes: string[] = [];
     let fm: Fit | undefined;
-    if (factorModel) {
+    const model = factorModelOnce();
+    if (model) {
       const f0 = performance.now();
-      const res = factorModel.fit(t);
+      const res = model.fit(t);
       if (res.status === 'ok') {
         try {
           fm = {
@@ -634,6 +642,7 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
     await pool.close();
   }
   timings.chainsMs = performance.now() - t0;
+  notes.unshift(...fmSetupNotes);
   for (const p of plans) {
     timings.covarianceMs! += p.covarianceMs;
     timings.optimiseMs! += p.optimiseMs;
