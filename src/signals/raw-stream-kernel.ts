@@ -131,6 +131,42 @@ function slideFunction(stat: 'mean' | 'std'): FunctionBuilder {
   return f;
 }
 
+/**
+ * accumulate(stride, pairs): adds the xNew column to the window sums around the given shifts, as stats
+ * `rebaseWindowSums` adds each row of a rebase (n + 1, s1 + d, s2 + d² where the value is a number; an
+ * exact 0 is added elsewhere).
+ */
+function accumulateFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('accumulate', [
+    ['stride', 'i32'],
+    ['pairs', 'i32'],
+  ])
+    .local(['p', 'end'], 'i32')
+    .local([...STREAM_COLUMNS.map((c) => `at_${c}`)], 'i32')
+    .local(['one', 'v', 'ok', 'd'], 'v128');
+  STREAM_COLUMNS.forEach((c, k) => {
+    f.get('stride').i32(k).op('i32.mul').set(`at_${c}`);
+  });
+  const at = (c: StreamColumn) => f.get(`at_${c}`).get('p').op('i32.add');
+  f.f64x2(1, 1).set('one');
+  f.get('pairs').i32(4).op('i32.shl').set('end');
+  f.block('done').loop('next');
+  f.get('p').get('end').op('i32.ge_u').brIf('done');
+  at('xNew').load('v128.load').tee('v').get('v').op('f64x2.eq').set('ok');
+  // d = v − shift where v is a number, else 0.
+  f.get('v');
+  at('shift').load('v128.load').op('f64x2.sub').get('ok').op('v128.and').set('d');
+  at('n');
+  at('n').load('v128.load').get('one').get('ok').op('v128.and').op('f64x2.add').store('v128.store');
+  at('s1');
+  at('s1').load('v128.load').get('d').op('f64x2.add').store('v128.store');
+  at('s2');
+  at('s2').load('v128.load').get('d').get('d').op('f64x2.mul').op('f64x2.add').store('v128.store');
+  f.get('p').i32(16).op('i32.add').set('p').br('next');
+  f.end().end();
+  return f;
+}
+
 let compiled: WasmModule | null | undefined;
 
 function kernelModule(): WasmModule | null {
@@ -139,6 +175,7 @@ function kernelModule(): WasmModule | null {
       .importMemory()
       .func(slideFunction('mean'))
       .func(slideFunction('std'))
+      .func(accumulateFunction())
       .compile();
   return compiled;
 }
@@ -156,6 +193,7 @@ export class SlideKernel {
   private readonly stride: number;
   private readonly pairs: number;
   private readonly run: SlideMean;
+  private readonly add: (stride: number, pairs: number) => void;
 
   private constructor(module: WasmModule, N: number, stat: 'mean' | 'std') {
     this.pairs = Math.ceil(N / 2);
@@ -164,6 +202,7 @@ export class SlideKernel {
     const memory = new api.Memory({ initial: Math.ceil((this.stride * STREAM_COLUMNS.length) / 65536) });
     const exports = instantiate(module, memory);
     this.run = (stat === 'mean' ? exports.slideMean : exports.slideStd) as SlideMean;
+    this.add = exports.accumulate as (stride: number, pairs: number) => void;
     const cols = {} as Record<StreamColumn, Float64Array>;
     STREAM_COLUMNS.forEach((c, k) => {
       cols[c] = new Float64Array(memory.buffer, k * this.stride, N);
@@ -174,6 +213,11 @@ export class SlideKernel {
   static create(N: number, stat: 'mean' | 'std'): SlideKernel | undefined {
     const module = streamKernelOptions.forceJs ? null : kernelModule();
     return module ? new SlideKernel(module, N, stat) : undefined;
+  }
+
+  /** Adds the row copied into xNew to the window sums (a rebase row; the shifts must be set). */
+  accumulate(): void {
+    this.add(this.stride, this.pairs);
   }
 
   /** One row: xNew (and xOld when `hasOld`) must have been copied into their columns. */

@@ -14,6 +14,7 @@ import {
   RollingStat,
   rebaseInterval,
   rebaseWindowSums,
+  resetWindowSums,
   slideWindowSums,
   type WindowSums,
   windowStatRow,
@@ -110,12 +111,27 @@ export class TrailingWindowStream implements RawRowSource {
       this.slideMeanSmooth(tau);
       return row;
     } else {
-      if (rebase) rebaseWindowSums(this.w.x, N, tau, W, this.sums);
+      if (rebase) this.rebase(tau);
       else slideWindowSums(this.w.x, N, tau, W, this.sums);
       windowStatRow(this.sums, N, this.w.minObs, this.stat, 1, row, 0, this.w.sign);
     }
     if (this.lambda > 0) this.smooth();
     return row;
+  }
+
+  /** Window sums of rows τ−W+1 … τ from scratch: stats `rebaseWindowSums`, the row sums in the kernel. */
+  private rebase(tau: number): void {
+    const { N } = this;
+    const x = this.w.x;
+    if (!this.kernel) {
+      rebaseWindowSums(x, N, tau, this.w.window, this.sums);
+      return;
+    }
+    const start = resetWindowSums(x, N, tau, this.w.window, this.sums);
+    for (let u = start; u <= tau; u++) {
+      this.xNew!.set(x.subarray(u * N, (u + 1) * N));
+      this.kernel.accumulate();
+    }
   }
 
   /** The kernel's row in JS (engines without WebAssembly SIMD): slide, mean, sign and EWMA per stock. */

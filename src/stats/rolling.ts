@@ -74,9 +74,30 @@ export interface WindowSums {
 
 /**
  * Rebase: the sums of rows max(0, t−W+1) … t of the date-major `x` from scratch, around the latest non-NaN
- * value of each column in that window (0 if none).
+ * value of each column in that window (0 if none): {@link resetWindowSums}, then each row added in order.
  */
 export function rebaseWindowSums(x: Float64Array, N: number, t: number, W: number, sums: WindowSums): void {
+  const { n, s1, s2, shift } = sums;
+  const start = resetWindowSums(x, N, t, W, sums);
+  for (let u = start; u <= t; u++) {
+    const r = u * N;
+    for (let i = 0; i < N; i++) {
+      const v = x[r + i]!;
+      if (!Number.isNaN(v)) {
+        const d = v - shift[i]!;
+        n[i]!++;
+        s1[i]! += d;
+        s2[i]! += d * d;
+      }
+    }
+  }
+}
+
+/**
+ * The first half of a rebase: zero sums, and as each column's shift the latest non-NaN value of rows
+ * max(0, t−W+1) … t (0 if none). Returns the window's first row; the caller adds rows start … t.
+ */
+export function resetWindowSums(x: Float64Array, N: number, t: number, W: number, sums: WindowSums): number {
   const { n, s1, s2, shift } = sums;
   const start = Math.max(0, t - W + 1);
   for (let i = 0; i < N; i++) {
@@ -92,18 +113,7 @@ export function rebaseWindowSums(x: Float64Array, N: number, t: number, W: numbe
       }
     }
   }
-  for (let u = start; u <= t; u++) {
-    const r = u * N;
-    for (let i = 0; i < N; i++) {
-      const v = x[r + i]!;
-      if (!Number.isNaN(v)) {
-        const d = v - shift[i]!;
-        n[i]!++;
-        s1[i]! += d;
-        s2[i]! += d * d;
-      }
-    }
-  }
+  return start;
 }
 
 /** Slide: add row t's non-NaN values, then remove row t − W's (when t ≥ W). */
