@@ -106,11 +106,25 @@ export class CrossSectionResidualizer {
       });
     }
     const n = groups.length;
+    const K = regressors.length;
+    // One pass: the complete-case mask, the rows with their groups, the other rows and the group sizes.
     const mask = new Uint8Array(n);
+    const rowsAll = new Int32Array(n);
+    const groupAll = new Int32Array(n);
+    const incompleteAll = new Int32Array(n);
+    const inv = new Float64Array(nGroups);
+    let count = 0;
+    let missing = 0;
     for (let i = 0; i < n; i++) {
-      let ok = groups[i]! >= 0;
-      for (let k = 0; ok && k < regressors.length; k++) ok = !Number.isNaN(regressors[k]![i]!);
-      mask[i] = ok ? 1 : 0;
+      const g = groups[i]!;
+      let ok = g >= 0;
+      for (let k = 0; ok && k < K; k++) ok = !Number.isNaN(regressors[k]![i]!);
+      if (ok) {
+        mask[i] = 1;
+        rowsAll[count] = i;
+        groupAll[count++] = g;
+        inv[g]!++;
+      } else incompleteAll[missing++] = i;
     }
     this.size = n;
     this.groups = groups;
@@ -119,28 +133,16 @@ export class CrossSectionResidualizer {
     this.options = options;
     this.rowMask = mask;
     this.groupSums = new Float64Array(nGroups);
-    this.invGroupSize = new Float64Array(nGroups);
-    let count = 0;
-    for (let i = 0; i < n; i++) count += mask[i]!;
-    const rows = new Int32Array(count);
-    const rowGroup = new Int32Array(count);
-    const incomplete = new Int32Array(n - count);
-    for (let i = 0, j = 0, k = 0; i < n; i++) {
-      if (mask[i]) {
-        rows[j] = i;
-        rowGroup[j++] = groups[i]!;
-      } else incomplete[k++] = i;
-    }
-    this.rows = rows;
-    this.rowGroup = rowGroup;
-    this.incompleteRows = incomplete;
+    this.invGroupSize = inv;
+    this.rows = rowsAll.slice(0, count);
+    this.rowGroup = groupAll.slice(0, count);
+    this.incompleteRows = incompleteAll.slice(0, missing);
     this.sTilde = new Float64Array(count);
-    for (let j = 0; j < count; j++) this.invGroupSize[groups[rows[j]!]!]!++;
     let nonEmpty = 0;
     for (let g = 0; g < nGroups; g++) {
-      const c = this.invGroupSize[g]!;
+      const c = inv[g]!;
       if (c > 0) nonEmpty++;
-      this.invGroupSize[g] = c > 0 ? 1 / c : 0;
+      inv[g] = c > 0 ? 1 / c : 0;
     }
     const { q, rFactor, pivots } = this.orthonormalBasis(tol);
     this.q = q;
@@ -151,61 +153,63 @@ export class CrossSectionResidualizer {
     this.skipped = count - this.rank < 2;
   }
 
-  /** M_D v over the complete-case rows, compacted into `out` (length N_t). */
-  private demeanCompact(v: Float64Array, out: Float64Array): void {
-    const rows = this.rows;
-    const groups = this.groups;
-    const sums = this.groupSums;
-    const inv = this.invGroupSize;
-    sums.fill(0);
-    for (let j = 0; j < rows.length; j++) {
-      const i = rows[j]!;
-      sums[groups[i]!]! += v[i]!;
-    }
-    for (let g = 0; g < sums.length; g++) sums[g] = sums[g]! * inv[g]!;
-    for (let j = 0; j < rows.length; j++) {
-      const i = rows[j]!;
-      // A singleton group gives v − v/1 = exactly 0, so its residual is exactly 0.
-      out[j] = v[i]! - sums[groups[i]!]!;
-    }
-  }
-
-  /** Column-pivoted modified Gram–Schmidt (twice) on the demeaned regressors. */
+  /**
+   * Column-pivoted modified Gram–Schmidt (twice) on the demeaned regressors. The passes are fused (decision
+   * 025, round 3) without changing any operation or the order of any sum: the gather of z over the rows
+   * carries the group sums, the mean and max |z|; the demeaning pass carries the centred sum of squares and
+   * the first pivot norms; the normalisation carries the first projection's dot, each first update the
+   * second dot, each second update the next pivot norm. Each accumulator still adds its terms in row order.
+   */
   private orthonormalBasis(tol: number): { q: Float64Array[]; rFactor: Float64Array[]; pivots: Int32Array } {
     const K = this.regressors.length;
-    const m = this.rows.length;
+    const rows = this.rows;
+    const rowGroup = this.rowGroup;
+    const m = rows.length;
+    const sums = this.groupSums;
+    const inv = this.invGroupSize;
     const w: Float64Array[] = [];
     const threshold = new Float64Array(K);
+    /** ‖w_k‖² of the columns not yet pivoted, kept current by the last pass over each. */
+    const norm2 = new Float64Array(K);
     for (let k = 0; k < K; k++) {
       const z = this.regressors[k]!;
       const wk = new Float64Array(m);
-      this.demeanCompact(z, wk);
-      w.push(wk);
+      sums.fill(0);
       let mean = 0;
       let maxAbs = 0;
       for (let j = 0; j < m; j++) {
-        const v = z[this.rows[j]!]!;
+        const v = z[rows[j]!]!;
+        wk[j] = v;
+        sums[rowGroup[j]!]! += v;
         mean += v;
         if (Math.abs(v) > maxAbs) maxAbs = Math.abs(v);
       }
+      for (let g = 0; g < sums.length; g++) sums[g] = sums[g]! * inv[g]!;
       mean /= m;
       let centred = 0;
-      for (let j = 0; j < m; j++) centred += (z[this.rows[j]!]! - mean) ** 2;
+      let ss = 0;
+      for (let j = 0; j < m; j++) {
+        const v = wk[j]!;
+        centred += (v - mean) ** 2;
+        // M_D z: a singleton group gives v − v/1 = exactly 0.
+        const d = v - sums[rowGroup[j]!]!;
+        wk[j] = d;
+        ss += d * d;
+      }
+      w.push(wk);
+      norm2[k] = ss;
       threshold[k] = tol * Math.sqrt(centred) + DEMEAN_ROUNDOFF * Math.sqrt(m) * maxAbs;
     }
     const q: Float64Array[] = [];
     const rFactor: Float64Array[] = [];
     const pivotList: number[] = [];
-    const remaining = new Set<number>(Array.from({ length: K }, (_, k) => k));
-    while (remaining.size > 0 && m > 0) {
+    const remaining: number[] = Array.from({ length: K }, (_, k) => k);
+    while (remaining.length > 0 && m > 0) {
       let best = -1;
       let bestRatio = 1;
       let bestNorm = 0;
       for (const k of remaining) {
-        let ss = 0;
-        const wk = w[k]!;
-        for (let j = 0; j < m; j++) ss += wk[j]! * wk[j]!;
-        const norm = Math.sqrt(ss);
+        const norm = Math.sqrt(norm2[k]!);
         const ratio = norm / threshold[k]!;
         // `ratio > 1` also rejects an exactly zero column (0/0 = NaN).
         if (ratio > bestRatio) {
@@ -215,20 +219,40 @@ export class CrossSectionResidualizer {
         }
       }
       if (best < 0) break;
-      remaining.delete(best);
+      remaining.splice(remaining.indexOf(best), 1);
       const qj = w[best]!;
-      for (let j = 0; j < m; j++) qj[j] = qj[j]! / bestNorm;
       const rj = new Float64Array(K);
       rj[best] = bestNorm;
       // Project q_j out of the remaining columns twice ("twice is enough", Giraud et al. 2005).
-      for (let pass = 0; pass < 2; pass++) {
-        for (const k of remaining) {
-          const wk = w[k]!;
-          let dot = 0;
-          for (let j = 0; j < m; j++) dot += qj[j]! * wk[j]!;
-          for (let j = 0; j < m; j++) wk[j] = wk[j]! - dot * qj[j]!;
-          rj[k] = rj[k]! + dot;
+      for (let r = 0; r < remaining.length || r === 0; r++) {
+        const k = remaining[r];
+        if (k === undefined) {
+          for (let j = 0; j < m; j++) qj[j] = qj[j]! / bestNorm;
+          break;
         }
+        const wk = w[k]!;
+        let dot1 = 0;
+        if (r === 0) {
+          for (let j = 0; j < m; j++) {
+            const x = qj[j]! / bestNorm;
+            qj[j] = x;
+            dot1 += x * wk[j]!;
+          }
+        } else for (let j = 0; j < m; j++) dot1 += qj[j]! * wk[j]!;
+        let dot2 = 0;
+        for (let j = 0; j < m; j++) {
+          const x = wk[j]! - dot1 * qj[j]!;
+          wk[j] = x;
+          dot2 += qj[j]! * x;
+        }
+        let ss = 0;
+        for (let j = 0; j < m; j++) {
+          const x = wk[j]! - dot2 * qj[j]!;
+          wk[j] = x;
+          ss += x * x;
+        }
+        norm2[k] = ss;
+        rj[k] = rj[k]! + dot1 + dot2;
       }
       q.push(qj);
       rFactor.push(rj);
