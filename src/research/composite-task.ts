@@ -6,6 +6,7 @@
  */
 import type { SignalContext } from '../signals/context.ts';
 import { forEachNeutralizedSignalRow } from '../signals/pipeline.ts';
+import { rawStateLength } from '../signals/raw-stream.ts';
 import type { SignalSpec } from '../signals/spec.ts';
 import { loadFamilies } from './signal-task.ts';
 
@@ -17,6 +18,15 @@ export interface CompositeShared {
   readonly familyModules: readonly string[];
   /** T×N output (shared), pre-filled with NaN. */
   readonly composite: Float64Array;
+  /**
+   * The signal tier's saved raw-stream states (tier `rawCheckpoints`): a block starting at one of `rows`
+   * resumes there; `specIndex[j]` is spec j's index in the tier (its slot in `states`).
+   */
+  readonly resume?: {
+    readonly rows: Int32Array;
+    readonly states: Float64Array;
+    readonly specIndex: Int32Array;
+  };
 }
 
 export interface CompositeTask {
@@ -29,8 +39,12 @@ export async function runTask(task: CompositeTask, shared: CompositeShared): Pro
   const N = ctx.N;
   const families = await loadFamilies(shared.familyModules);
   const t0 = performance.now();
+  const saved = shared.resume;
+  const at = saved ? saved.rows.indexOf(task.start) : -1;
+  const L = rawStateLength(N);
   shared.specs.forEach((spec, j) => {
     const w = shared.weights[j]!;
+    const slot = saved && at >= 0 ? (saved.specIndex[j]! * saved.rows.length + at) * L : -1;
     forEachNeutralizedSignalRow(
       ctx,
       spec,
@@ -46,7 +60,13 @@ export async function runTask(task: CompositeTask, shared: CompositeShared): Pro
           composite[row + i] = (Number.isNaN(prev) ? 0 : prev) + w * v;
         }
       },
-      { start: task.start, end: task.end },
+      slot < 0
+        ? { start: task.start, end: task.end }
+        : {
+            start: task.start,
+            end: task.end,
+            resume: { row: task.start, state: saved!.states.subarray(slot, slot + L) },
+          },
     );
   });
   return performance.now() - t0;

@@ -99,6 +99,22 @@ export function compositeBlocks(T: number, blocks: number, rawShare = 0.5): Comp
   return tasks;
 }
 
+function compositeBlockCount(T: number, options: CompositePanelOptions): number {
+  const workers = options.backend === 'inline' || options.backend === undefined ? 1 : (options.workers ?? 2);
+  return Math.max(1, Math.min(T, workers * (options.blocksPerWorker ?? 1)));
+}
+
+/**
+ * The rows where {@link compositeAlphaPanel}'s date blocks start after row 0, for the same options: run the
+ * signal tier with these as `rawCheckpoints` and every block resumes the raw streams there (equal blocks)
+ * instead of re-streaming the history before it.
+ */
+export function compositeCheckpointRows(T: number, options: CompositePanelOptions = {}): number[] {
+  return compositeBlocks(T, compositeBlockCount(T, options), 0)
+    .map((b) => b.start)
+    .filter((s) => s > 0);
+}
+
 /** The daily composite panel (T×N, on a SharedArrayBuffer) for one signed weight vector over the tier's specs. */
 export async function compositeAlphaPanel(
   tier: SignalTierResult,
@@ -114,15 +130,22 @@ export async function compositeAlphaPanel(
   const chosen = [...specs.keys()].filter((j) => weights[j] !== 0 && tier.signals[j]!.status === 'ok');
   const composite = allocFloat64(ctx.T * ctx.N, { shared: true });
   if (chosen.length === 0) return composite;
-  const workers = options.backend === 'inline' || options.backend === undefined ? 1 : (options.workers ?? 2);
-  const blocks = Math.max(1, Math.min(ctx.T, workers * (options.blocksPerWorker ?? 1)));
-  const tasks = compositeBlocks(ctx.T, blocks);
+  const blocks = compositeBlockCount(ctx.T, options);
+  // Blocks that start at saved raw states stream only their own rows, so equal blocks cost the same;
+  // otherwise each block re-streams the history before it (compositeBlocks' costed split).
+  const saved = tier.rawCheckpoints;
+  const equal = compositeBlocks(ctx.T, blocks, 0);
+  const resumable = equal.every((b) => b.start === 0 || saved.rows.includes(b.start));
+  const tasks = resumable ? equal : compositeBlocks(ctx.T, blocks);
   const shared: CompositeShared = {
     ctx,
     specs: chosen.map((j) => specs[j]!),
     weights: Float64Array.from(chosen, (j) => weights[j]!),
     familyModules: tier.familyModules,
     composite,
+    ...(resumable && blocks > 1
+      ? { resume: { rows: saved.rows, states: saved.states, specIndex: Int32Array.from(chosen) } }
+      : {}),
   };
   await parallelMap<CompositeTask, number, CompositeShared>(
     tasks,

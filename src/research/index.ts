@@ -2,6 +2,7 @@ export {
   type CompositePanelOptions,
   compositeAlphaPanel,
   compositeAtSnapshots,
+  compositeCheckpointRows,
   duplicateExclusions,
   icSeriesSet,
 } from './composite.ts';
@@ -21,6 +22,7 @@ export {
 } from './simplex-weights.ts';
 export { type SignalHorizonStats, type SummaryOptions, summarizeHorizon } from './summary.ts';
 export {
+  type RawCheckpoints,
   runSignalTier,
   type SignalSnapshots,
   type SignalTierOptions,

@@ -6,7 +6,13 @@
  */
 import type { Universe } from '../core/universe.ts';
 import type { ShrinkageMethod } from '../stats/index.ts';
-import { compositeAlphaPanel, compositeAtSnapshots, duplicateExclusions, icSeriesSet } from './composite.ts';
+import {
+  compositeAlphaPanel,
+  compositeAtSnapshots,
+  compositeCheckpointRows,
+  duplicateExclusions,
+  icSeriesSet,
+} from './composite.ts';
 import { runSignalTier, type SignalTierOptions, type SignalTierResult } from './tier.ts';
 import { chooseHorizonAsOf, type HorizonChoice, type SignalWeights, signalWeightsAsOf } from './weights.ts';
 
@@ -43,7 +49,20 @@ export async function runResearch(
   options: ResearchOptions = {},
 ): Promise<ResearchResult> {
   const until = options.until ?? 'weights';
-  const tier = await runSignalTier(universe, { ...options, computeIc: until !== 'signals' });
+  const backend = {
+    ...(options.backend === undefined ? {} : { backend: options.backend }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+  };
+  // The composite pass's date blocks resume the raw streams from states the tier saves at their starts.
+  const rawCheckpoints =
+    until === 'weights' && options.compositePanel !== false
+      ? compositeCheckpointRows(universe.dates.length, backend)
+      : undefined;
+  const tier = await runSignalTier(universe, {
+    ...options,
+    computeIc: until !== 'signals',
+    ...(rawCheckpoints && options.rawCheckpoints === undefined ? { rawCheckpoints } : {}),
+  });
   const timings: Record<string, number> = {
     contextMs: tier.timings.contextMs,
     signalsMs: tier.timings.signalsMs,
@@ -74,10 +93,7 @@ export async function runResearch(
     timings,
   };
   if (options.compositePanel === false) return done;
-  const composite = await compositeAlphaPanel(tier, weights.weights, {
-    ...(options.backend === undefined ? {} : { backend: options.backend }),
-    ...(options.workers === undefined ? {} : { workers: options.workers }),
-  });
+  const composite = await compositeAlphaPanel(tier, weights.weights, backend);
   timings.compositeMs = performance.now() - t1;
   return { ...done, composite };
 }

@@ -12,6 +12,7 @@ import {
   type StageTimes,
   skipNote,
 } from '../signals/pipeline.ts';
+import { rawStateLength } from '../signals/raw-stream.ts';
 import type { SignalFamily, SignalSpec } from '../signals/spec.ts';
 import { type HorizonAccumulation, IcAccumulator, type IcOptions } from './ic-accumulator.ts';
 import { type SignalHorizonStats, summarizeHorizon } from './summary.ts';
@@ -30,6 +31,10 @@ export interface SignalTierShared {
   readonly snapshotRows: Int32Array;
   /** specs × snapshotRows × N, written by the tasks (each into its own slot). */
   readonly snapshotValues: Float64Array;
+  /** Dates before which the raw stream's state is saved (tier option `rawCheckpoints`). */
+  readonly rawCheckpointRows: Int32Array;
+  /** specs × rawCheckpointRows × rawStateLength(N), written by the tasks (each into its own slot). */
+  readonly rawCheckpointStates: Float64Array;
 }
 
 export interface SignalTask {
@@ -99,6 +104,8 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
   const slot = task.index * rows.length * N;
   let next = 0;
   const times: StageTimes = { rawMs: 0, neutralizeMs: 0, visitMs: 0 };
+  const saveRows = shared.rawCheckpointRows;
+  const stateSlot = saveRows.length * rawStateLength(N);
   forEachNeutralizedSignalRow(
     ctx,
     spec,
@@ -108,7 +115,14 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
       while (next < rows.length && rows[next]! < t) next++;
       if (next < rows.length && rows[next] === t) shared.snapshotValues.set(z, slot + next * N);
     },
-    {},
+    saveRows.length === 0
+      ? {}
+      : {
+          save: {
+            rows: saveRows,
+            states: shared.rawCheckpointStates.subarray(task.index * stateSlot, (task.index + 1) * stateSlot),
+          },
+        },
     times,
   );
   const stats = !shared.computeIc

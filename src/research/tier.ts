@@ -12,6 +12,7 @@ import type { Universe } from '../core/universe.ts';
 import { buildSignalContext, type SignalContext, type SignalContextOptions } from '../signals/context.ts';
 import { type DuplicateGroup, duplicateNotes, findDuplicateSignals } from '../signals/duplicates.ts';
 import { builtinFamilies, variantSweep } from '../signals/families.ts';
+import { rawStateLength } from '../signals/raw-stream.ts';
 import { checkSpecs, type SignalSpec } from '../signals/spec.ts';
 import { defaultIcOptions, type IcOptions } from './ic-accumulator.ts';
 import {
@@ -37,6 +38,11 @@ export interface SignalTierOptions extends SignalContextOptions {
   readonly minIcObs?: number;
   /** Dates whose neutralised cross-sections are kept: explicit indices or every `every` rows from `start`. */
   readonly snapshots?: readonly number[] | { readonly start: number; readonly every: number };
+  /**
+   * Date indices (increasing, in (0, T)) before which every task saves its raw stream's state, so a later
+   * pass (the composite panel's date blocks) can start there instead of re-streaming the history.
+   */
+  readonly rawCheckpoints?: readonly number[];
   readonly backend?: BackendName | ComputeBackend;
   readonly workers?: number;
   readonly onProgress?: (p: TaskProgress & { readonly signal: string }) => void;
@@ -47,6 +53,14 @@ export interface SignalSnapshots {
   readonly rows: Int32Array;
   /** specs × rows × N neutralised values (NaN for skipped signals). */
   readonly values: Float64Array;
+}
+
+/** Raw-stream states saved by the tasks (signals/raw-stream.ts `save`). */
+export interface RawCheckpoints {
+  /** Date indices, increasing. */
+  readonly rows: Int32Array;
+  /** specs × rows × rawStateLength(N) values (unset for skipped signals). */
+  readonly states: Float64Array;
 }
 
 export interface SignalTierResult {
@@ -62,6 +76,7 @@ export interface SignalTierResult {
   readonly table: readonly SignalHorizonStats[];
   readonly duplicates: readonly DuplicateGroup[];
   readonly snapshots: SignalSnapshots;
+  readonly rawCheckpoints: RawCheckpoints;
   readonly notes: readonly string[];
   readonly timings: { readonly contextMs: number; readonly signalsMs: number };
 }
@@ -91,6 +106,17 @@ function snapshotRows(T: number, s: SignalTierOptions['snapshots']): Int32Array 
   return Int32Array.from(rows);
 }
 
+function checkpointRows(T: number, rows: readonly number[] | undefined): Int32Array {
+  (rows ?? []).forEach((r, k) => {
+    if (!Number.isInteger(r) || r <= 0 || r >= T || (k > 0 && r <= rows![k - 1]!)) {
+      throw new InvalidInputError(`raw checkpoints must be increasing date indices in (0, ${T}), got ${r}`, {
+        where: { field: 'rawCheckpoints' },
+      });
+    }
+  });
+  return Int32Array.from(rows ?? []);
+}
+
 function moduleHref(m: string | URL): string {
   return m instanceof URL ? m.href : m;
 }
@@ -109,6 +135,7 @@ export async function runSignalTier(
   if (!ic.skips.includes(0))
     throw new InvalidInputError('the decay skips must include 0', { where: { field: 'decay_skips' } });
   const rows = snapshotRows(ctx.T, options.snapshots);
+  const checkpoints = checkpointRows(ctx.T, options.rawCheckpoints);
   const shared: SignalTierShared = {
     ctx,
     specs,
@@ -118,6 +145,10 @@ export async function runSignalTier(
     computeIc: options.computeIc ?? true,
     snapshotRows: rows,
     snapshotValues: allocFloat64(specs.length * rows.length * ctx.N, { shared: true }),
+    rawCheckpointRows: checkpoints,
+    rawCheckpointStates: allocFloat64(specs.length * checkpoints.length * rawStateLength(ctx.N), {
+      shared: true,
+    }),
   };
   const tasks: SignalTask[] = specs.map((_, index) => ({ index }));
   const signals = await parallelMap<SignalTask, SignalTaskResult, SignalTierShared>(
@@ -148,6 +179,7 @@ export async function runSignalTier(
     table: signals.flatMap((s) => s.stats),
     duplicates,
     snapshots: { rows, values: shared.snapshotValues },
+    rawCheckpoints: { rows: checkpoints, states: shared.rawCheckpointStates },
     notes,
     timings: { contextMs: t1 - t0, signalsMs: t2 - t1 },
   };

@@ -26,10 +26,17 @@ export {
   forEachNeutralizedSignalRow,
   missingInputs,
   neutralizedSignal,
+  type SignalRowRange,
   type StageTimes,
   skipNote,
 } from './pipeline.ts';
-export { type RawRowSource, rawRowSource, type TrailingWindow, TrailingWindowStream } from './raw-stream.ts';
+export {
+  type RawRowSource,
+  rawRowSource,
+  rawStateLength,
+  type TrailingWindow,
+  TrailingWindowStream,
+} from './raw-stream.ts';
 export {
   checkSpecs,
   defineSignalFamily,

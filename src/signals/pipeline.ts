@@ -7,7 +7,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import type { SignalContext } from './context.ts';
 import { ewmaDecay, ewmaSmoothInPlace } from './ewma.ts';
 import { NeutralizeScratch, neutralizeRow } from './neutralize.ts';
-import { rawRowSource } from './raw-stream.ts';
+import { rawRowSource, rawStateLength } from './raw-stream.ts';
 import type { RawSignalInputs, SignalFamily, SignalSpec } from './spec.ts';
 
 /** Input fields of `spec` that the context's universe lacks (`return` is always present). */
@@ -101,7 +101,7 @@ export function forEachNeutralizedSignalRow(
   spec: SignalSpec,
   families: ReadonlyMap<string, SignalFamily>,
   visit: (t: number, z: Float64Array, count: number) => void,
-  range: { readonly start?: number; readonly end?: number } = {},
+  range: SignalRowRange = {},
   timing?: StageTimes,
 ): void {
   const z = new Float64Array(ctx.N);
@@ -110,7 +110,28 @@ export function forEachNeutralizedSignalRow(
   const end = range.end ?? ctx.T;
   let c0 = timing ? performance.now() : 0;
   const source = rawRowSource(ctx, spec, families);
-  for (let t = 0; t < end; t++) {
+  let t0 = 0;
+  if (range.resume) {
+    const r = range.resume;
+    if (
+      !(Number.isInteger(r.row) && r.row >= 0 && r.row <= start && r.state.length === rawStateLength(ctx.N))
+    )
+      throw new InvalidInputError(
+        `signal ${spec.name}: a raw state to resume must be for a row in [0, ${start}] with ${rawStateLength(ctx.N)} values`,
+        { where: { field: spec.name } },
+      );
+    source.resume(r.row, r.state);
+    t0 = r.row;
+  }
+  const saves = range.save;
+  let nextSave = 0;
+  while (saves && nextSave < saves.rows.length && saves.rows[nextSave]! < t0) nextSave++;
+  const stateLength = rawStateLength(ctx.N);
+  for (let t = t0; t < end; t++) {
+    if (saves && nextSave < saves.rows.length && saves.rows[nextSave] === t) {
+      source.save(saves.states.subarray(nextSave * stateLength, (nextSave + 1) * stateLength));
+      nextSave++;
+    }
     const raw = source.next();
     if (t < start) continue;
     if (!timing) {
@@ -128,6 +149,21 @@ export function forEachNeutralizedSignalRow(
     c0 = c3;
   }
   if (timing) timing.rawMs += performance.now() - c0;
+}
+
+/** Which rows {@link forEachNeutralizedSignalRow} visits, and raw-stream states to save or resume from. */
+export interface SignalRowRange {
+  /** First row visited (earlier rows are still streamed, unless `resume` starts later); default 0. */
+  readonly start?: number;
+  /** One past the last row computed; default T. */
+  readonly end?: number;
+  /** Start streaming at `row` ≤ start from a state saved there (raw-stream.ts `save`), not at row 0. */
+  readonly resume?: { readonly row: number; readonly state: Float64Array };
+  /**
+   * Save the raw stream's state before each of `rows` (increasing, < end) into consecutive
+   * {@link rawStateLength}-value slots of `states` (the composite pass resumes from them).
+   */
+  readonly save?: { readonly rows: Int32Array; readonly states: Float64Array };
 }
 
 /** Milliseconds spent per stage by {@link forEachNeutralizedSignalRow} (accumulated). */

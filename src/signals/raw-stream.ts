@@ -29,6 +29,19 @@ import type { SignalFamily, SignalSpec } from './spec.ts';
 /** Rows of a raw signal in date order: `next()` returns row t = 0, 1, … (a view: copy what you keep). */
 export interface RawRowSource {
   next(): Float64Array;
+  /**
+   * Writes the state the next row is computed from ({@link rawStateLength} values: the window sums and the
+   * EWMA numerators and denominators per stock) into `out`. A source resumed from it with
+   * {@link RawRowSource.resume} emits the same rows, bit for bit, as this one would.
+   */
+  save(out: Float64Array): void;
+  /** Continues at row t from a state that {@link RawRowSource.save} wrote when t rows had been emitted. */
+  resume(t: number, state: Float64Array): void;
+}
+
+/** Values in a saved raw-stream state for N stocks (six per stock: n, Σd, Σd², shift, EWMA num and den). */
+export function rawStateLength(N: number): number {
+  return 6 * N;
 }
 
 /** A trailing-window statistic of one input panel, as a family describes it for streaming. */
@@ -117,6 +130,29 @@ export class TrailingWindowStream implements RawRowSource {
     }
     if (this.lambda > 0) this.smooth();
     return row;
+  }
+
+  save(out: Float64Array): void {
+    const { n, s1, s2, shift } = this.sums;
+    const N = this.N;
+    out.set(n, 0);
+    out.set(s1, N);
+    out.set(s2, 2 * N);
+    out.set(shift, 3 * N);
+    out.set(this.num, 4 * N);
+    out.set(this.den, 5 * N);
+  }
+
+  resume(t: number, state: Float64Array): void {
+    const { n, s1, s2, shift } = this.sums;
+    const N = this.N;
+    n.set(state.subarray(0, N));
+    s1.set(state.subarray(N, 2 * N));
+    s2.set(state.subarray(2 * N, 3 * N));
+    shift.set(state.subarray(3 * N, 4 * N));
+    this.num.set(state.subarray(4 * N, 5 * N));
+    this.den.set(state.subarray(5 * N, 6 * N));
+    this.t = t;
   }
 
   /** Window sums of rows τ−W+1 … τ from scratch: stats `rebaseWindowSums`, the row sums in the kernel. */
@@ -216,6 +252,11 @@ class PanelRows implements RawRowSource {
   next(): Float64Array {
     const t = this.t++;
     return this.panel.subarray(t * this.N, (t + 1) * this.N);
+  }
+  /** A panel's rows depend on nothing but t. */
+  save(): void {}
+  resume(t: number): void {
+    this.t = t;
   }
 }
 

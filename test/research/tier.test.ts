@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { generateSyntheticMarket } from '../../src/data/synthetic/index.ts';
-import { compositeAlphaPanel, runResearch, runSignalTier } from '../../src/research/index.ts';
+import {
+  compositeAlphaPanel,
+  compositeCheckpointRows,
+  runResearch,
+  runSignalTier,
+} from '../../src/research/index.ts';
 import { loadFamilies } from '../../src/research/signal-task.ts';
 import {
   baseSignalSpecs,
   defineSignalSpec,
   neutralizedSignal,
+  rawStateLength,
   type SignalSpec,
 } from '../../src/signals/index.ts';
-import { fixtureUniverse } from '../signals/fixtures.ts';
+import { fixtureUniverse, sameBits } from '../signals/fixtures.ts';
 
 const noiseModule = new URL('./fixtures/noise-family.ts', import.meta.url);
 const shortSpecs: SignalSpec[] = [
@@ -82,6 +88,40 @@ describe('runSignalTier', () => {
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('composite blocks resumed from the raw states the tier saved equal blocks that re-stream the history', async () => {
+    const opts = { backend: 'threads', workers: 2, blocksPerWorker: 3 } as const;
+    const rows = compositeCheckpointRows(220, opts);
+    expect(rows).toEqual([37, 74, 111, 148, 185]);
+    const plain = await runSignalTier(universe, { ...small, backend: 'inline' });
+    const saved = await runSignalTier(universe, {
+      ...small,
+      backend: 'threads',
+      workers: 2,
+      rawCheckpoints: rows,
+    });
+    expect([...saved.rawCheckpoints.rows]).toEqual(rows);
+    expect(plain.rawCheckpoints.states.length).toBe(0);
+    expect(saved.signals.map((s) => s.hash)).toEqual(plain.signals.map((s) => s.hash));
+    const w = Float64Array.from(shortSpecs, (_, j) => (j % 3 === 0 ? 0.2 * (j % 2 === 0 ? 1 : -1) : 0));
+    const reference = await compositeAlphaPanel(plain, w, { backend: 'inline' });
+    const resumed = await compositeAlphaPanel(saved, w, opts);
+    expect(sameBits(resumed, reference)).toBe(true);
+    // Non-vacuity: the blocks do read the saved states (a perturbed EWMA numerator moves the panel).
+    const states = saved.rawCheckpoints.states.slice();
+    for (let k = 4 * 40; k < states.length; k += rawStateLength(40)) states[k] = states[k]! + 1;
+    const wrong = await compositeAlphaPanel(
+      { ...saved, rawCheckpoints: { rows: saved.rawCheckpoints.rows, states } },
+      w,
+      opts,
+    );
+    expect(sameBits(wrong, reference)).toBe(false);
+    expect(() => compositeCheckpointRows(220, { backend: 'inline' })).not.toThrow();
+    expect(compositeCheckpointRows(220, { backend: 'inline' })).toEqual([]);
+    await expect(runSignalTier(universe, { ...small, rawCheckpoints: [0] })).rejects.toThrow(
+      /raw checkpoints/,
+    );
   });
 
   it('reports exact duplicates by name and skips signals whose fields are missing', async () => {

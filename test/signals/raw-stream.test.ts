@@ -13,6 +13,7 @@ import {
   NeutralizeScratch,
   neutralizeRow,
   rawRowSource,
+  rawStateLength,
   residualizerAt,
   TrailingWindowStream,
 } from '../../src/signals/index.ts';
@@ -75,6 +76,62 @@ describe('rawRowSource: streamed rows equal computeRawSignal', () => {
     }
   }
 
+  for (const [label, c, forceJs] of [
+    ['WebAssembly, odd N', odd, false],
+    ['JS', ctx, true],
+  ] as const) {
+    it(`save at row t and resume a fresh source there: the same rows to the bit (${label})`, () => {
+      streamKernelOptions.forceJs = forceJs;
+      try {
+        fc.assert(
+          fc.property(
+            fc.constantFrom(...baseSignalSpecs),
+            fc.integer({ min: 2, max: 150 }),
+            fc.integer({ min: 0, max: 30 }),
+            fc.constantFrom(0, 1, 7, 40),
+            fc.integer({ min: 0, max: T - 1 }),
+            (base, lookback, skipRaw, halfLife, at) => {
+              const skip = Math.min(skipRaw, lookback - 2);
+              const spec = defineSignalSpec({ ...base, lookback, skip, halfLife });
+              const panel = computeRawSignal(c, spec, builtinFamilies);
+              const first = rawRowSource(c, spec, builtinFamilies);
+              for (let t = 0; t < at; t++) first.next();
+              const state = new Float64Array(rawStateLength(c.N)).fill(Number.NaN);
+              first.save(state);
+              expect(state.some((v) => Number.isNaN(v))).toBe(false);
+              const resumed = rawRowSource(c, spec, builtinFamilies);
+              resumed.resume(at, state);
+              for (let t = at; t < T; t++) {
+                const row = resumed.next();
+                expect(sameBits(row, panel.subarray(t * c.N, (t + 1) * c.N)), `${spec.name} row ${t}`).toBe(
+                  true,
+                );
+              }
+            },
+          ),
+          { numRuns: 25 },
+        );
+      } finally {
+        streamKernelOptions.forceJs = false;
+      }
+    });
+  }
+
+  it('a resumed source depends on its state (a wrong state gives other rows)', () => {
+    const spec = defineSignalSpec({ ...baseSignalSpecs[0]!, lookback: 30, skip: 0, halfLife: 7 });
+    const panel = computeRawSignal(ctx, spec, builtinFamilies);
+    const first = rawRowSource(ctx, spec, builtinFamilies);
+    for (let t = 0; t < 60; t++) first.next();
+    const state = new Float64Array(rawStateLength(N));
+    first.save(state);
+    state[4 * N] = state[4 * N]! + 1; // stock 0's EWMA numerator
+    const resumed = rawRowSource(ctx, spec, builtinFamilies);
+    resumed.resume(60, state);
+    const row = resumed.next();
+    expect(Object.is(row[0], panel[60 * N])).toBe(false);
+    expect(sameBits(row.subarray(1), panel.subarray(60 * N + 1, 61 * N))).toBe(true);
+  });
+
   it('a family without a streaming form (and one overriding a built-in name) goes through its panel', () => {
     const custom = defineSignalFamily({
       name: 'MOM',
@@ -92,6 +149,10 @@ describe('rawRowSource: streamed rows equal computeRawSignal', () => {
     expect(source).not.toBeInstanceOf(TrailingWindowStream);
     for (let t = 0; t < T; t++)
       expect(sameBits(source.next(), panel.subarray(t * N, (t + 1) * N))).toBe(true);
+    // A panel source resumes at any row.
+    const resumed = rawRowSource(ctx, spec, families);
+    resumed.resume(77, new Float64Array(rawStateLength(N)));
+    expect(sameBits(resumed.next(), panel.subarray(77 * N, 78 * N))).toBe(true);
     // and the built-in MOM differs from it (non-vacuity)
     const builtin = computeRawSignal(ctx, spec, builtinFamilies);
     expect(sameBits(builtin, panel)).toBe(false);
