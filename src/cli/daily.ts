@@ -5,13 +5,19 @@
  */
 import type { Command } from 'commander';
 import { formatInstant } from '../core/calendar.ts';
+import type { AlphalabConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
+import type { Logger } from '../core/log.ts';
+import type { Universe } from '../core/universe.ts';
 import { parseWhitelist } from '../ml/features/whitelist.ts';
 import { ARTIFACT_TYPES } from '../ml/strategy/bundle.ts';
-import { runDailyJob } from '../monitor/daily-job.ts';
+import { type DailyJobResult, runDailyJob } from '../monitor/daily-job.ts';
 import { driftMetricOptionsFromConfig } from '../monitor/metrics.ts';
+import type { AlertRules } from '../monitor/rules.ts';
+import type { AlertSink } from '../monitor/sinks.ts';
 import { runTrainingPipeline } from '../pipeline/training.ts';
 import { FEATURE_VERSION } from '../pipeline/training-dataset.ts';
+import type { Store } from '../store/open-store.ts';
 import { type CliContext, createCliContext } from './context.ts';
 import { wantsJson, withCliStore } from './features.ts';
 import {
@@ -26,12 +32,72 @@ import {
 } from './monitor.ts';
 import { universeFromFlags } from './train.ts';
 
-interface DailyFlags extends MonitorFlags {
+export interface DailyFlags extends MonitorFlags {
   readonly entity?: string;
   readonly retrain?: boolean;
 }
 
 const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
+
+export interface DailyRunOptions {
+  readonly store: Store;
+  readonly universe: Universe;
+  readonly config: AlphalabConfig;
+  /** A trading date of the universe; with `flags.retrain`, its last date (the caller checks). */
+  readonly date: string;
+  readonly flags: DailyFlags;
+  readonly rules: AlertRules;
+  readonly sinks: readonly AlertSink[];
+  readonly runId: string;
+  readonly logger: Logger;
+}
+
+/**
+ * The daily job of `alphalab daily` on an open store (also the scheduled `monitor` job): freshness of the
+ * active model's whitelisted features, its age, the day's drift metrics and alerts (stored idempotently, new
+ * alerts sent to `sinks`, which the caller closes), and with `flags.retrain` the training pipeline when a
+ * rule marked `retrain` fires.
+ */
+export async function runDailyOnUniverse(o: DailyRunOptions): Promise<DailyJobResult> {
+  const { store, universe: u, config, date, flags } = o;
+  const t = dateIndexOf(u, date);
+  const modelName = flags.model ?? config.ml.model_name;
+  const strategyId = flags.strategy ?? modelName;
+  const defined = await store.features.listFeatures();
+  const active = await store.registry.getActive(modelName);
+  const whitelist = active
+    ? parseWhitelist(
+        (await store.registry.loadModelArtifact(active.modelId, ARTIFACT_TYPES.whitelist)).toString('utf8'),
+      ).names
+    : [];
+  const known = new Set(defined.map((d) => d.name));
+  const names = whitelist.filter((n) => known.has(n));
+  return runDailyJob({
+    store,
+    date,
+    strategyId,
+    modelName,
+    stalenessDays: config.ml.model_staleness_days,
+    input: (status) => monitorInput(store, u, t, config, status, strategyId, flags),
+    freshness: {
+      entity: flags.entity ?? u.tickers[0]!,
+      features: names.map((name) => ({ name, version: FEATURE_VERSION })),
+    },
+    rules: o.rules,
+    metricOptions: driftMetricOptionsFromConfig(config),
+    sinks: o.sinks,
+    runId: o.runId,
+    logger: o.logger,
+    ...(flags.retrain
+      ? {
+          retrain: async () => {
+            const r = await runTrainingPipeline({ universe: u, config, store, logger: o.logger });
+            return `trained ${r.model.name} v${r.model.version}; ${r.promoted ? 'promoted' : 'not promoted'}: ${r.promotionReason}`;
+          },
+        }
+      : {}),
+  });
+}
 
 export function registerDailyCommand(program: Command, ctx: CliContext = createCliContext()): Command {
   return addMonitorOptions(program.command('daily'))
@@ -65,46 +131,16 @@ Examples:
       const strategyId = flags.strategy ?? modelName;
       const result = await withCliStore(session, flags, async (store) => {
         try {
-          const defined = await store.features.listFeatures();
-          const active = await store.registry.getActive(modelName);
-          const whitelist = active
-            ? parseWhitelist(
-                (await store.registry.loadModelArtifact(active.modelId, ARTIFACT_TYPES.whitelist)).toString(
-                  'utf8',
-                ),
-              ).names
-            : [];
-          const known = new Set(defined.map((d) => d.name));
-          const names = whitelist.filter((n) => known.has(n));
-          return await runDailyJob({
+          return await runDailyOnUniverse({
             store,
+            universe: u,
+            config,
             date,
-            strategyId,
-            modelName,
-            stalenessDays: config.ml.model_staleness_days,
-            input: (status) => monitorInput(store, u, t, config, status, strategyId, flags),
-            freshness: {
-              entity: flags.entity ?? u.tickers[0]!,
-              features: names.map((name) => ({ name, version: FEATURE_VERSION })),
-            },
+            flags,
             rules,
-            metricOptions: driftMetricOptionsFromConfig(config),
             sinks,
             runId: session.runId,
             logger: session.logger,
-            ...(flags.retrain
-              ? {
-                  retrain: async () => {
-                    const r = await runTrainingPipeline({
-                      universe: u,
-                      config,
-                      store,
-                      logger: session.logger,
-                    });
-                    return `trained ${r.model.name} v${r.model.version}; ${r.promoted ? 'promoted' : 'not promoted'}: ${r.promotionReason}`;
-                  },
-                }
-              : {}),
           });
         } finally {
           for (const s of sinks) await s.close();

@@ -69,7 +69,7 @@ export function addMonitorOptions(cmd: Command): Command {
 export function sinksFromConfig(
   config: AlphalabConfig,
   flags: MonitorFlags,
-  session: CliSession,
+  session: Pick<CliSession, 'logger'>,
 ): AlertSink[] {
   const m = config.monitor;
   const sinks: AlertSink[] = [logSink(session.logger)];

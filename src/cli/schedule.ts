@@ -21,6 +21,7 @@ import {
 } from '../compute/schedule/scheduler.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { type CliContext, type CliSession, createCliContext } from './context.ts';
+import { SCHEDULE_JOBS_MODULE } from './jobs.ts';
 import { addRedisOptions, type RedisFlags, redisFromFlags } from './worker.ts';
 
 const iso = (t: number | undefined) =>
@@ -192,7 +193,7 @@ Examples:
     .action(async (job: string, flags: { handlers?: string[] }, command: Command) => {
       const session = ctx.session(command);
       checkNames([job]);
-      const handlers = await loadScheduleHandlers(flags.handlers ?? []);
+      const handlers = await loadScheduleHandlers([SCHEDULE_JOBS_MODULE, ...(flags.handlers ?? [])]);
       const result = await runScheduledJob(job, handlers, {
         config: session.config(),
         logger: session.logger,

@@ -12,6 +12,7 @@ import { startComputeWorker, type WorkerHandle } from '../compute/bullmq/worker.
 import { startScheduleWorker } from '../compute/schedule/worker.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { type CliContext, type CliSession, createCliContext } from './context.ts';
+import { SCHEDULE_JOBS_MODULE } from './jobs.ts';
 
 export interface RedisFlags {
   readonly redis?: string;
@@ -144,7 +145,8 @@ Examples:
         handles.push(
           await startScheduleWorker({
             ...common,
-            ...(flags.handlers ? { handlerModules: flags.handlers } : {}),
+            // The built-in retrain/monitor handlers first, so a --handlers module can replace them.
+            handlerModules: [SCHEDULE_JOBS_MODULE, ...(flags.handlers ?? [])],
           }),
         );
       }

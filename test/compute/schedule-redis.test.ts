@@ -1,8 +1,10 @@
 // Integration: scheduled jobs on BullMQ job schedulers against the real Redis, executed by a schedule worker
-// (sandboxed child) with a plugged handler module; status shows last runs, failures and missed runs.
+// (sandboxed child) with the CLI's job handlers and a plugged module; status shows last runs, failures and
+// missed runs.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULE_JOBS_MODULE } from '../../src/cli/jobs.ts';
 import type { WorkerHandle } from '../../src/compute/bullmq/worker.ts';
 import {
   listSchedules,
@@ -29,7 +31,11 @@ describe.skipIf(!url)('scheduled jobs on BullMQ (real Redis)', () => {
     worker = await startScheduleWorker({
       connection,
       prefix,
-      handlerModules: [new URL('./bullmq-fixtures/schedule-handlers.ts', import.meta.url).href],
+      // As `alphalab worker` does: the built-in retrain/monitor jobs, then a module replacing monitor.
+      handlerModules: [
+        SCHEDULE_JOBS_MODULE,
+        new URL('./bullmq-fixtures/schedule-handlers.ts', import.meta.url).href,
+      ],
     });
   });
 
@@ -69,7 +75,9 @@ describe.skipIf(!url)('scheduled jobs on BullMQ (real Redis)', () => {
   it('shows a completed run with its result and a failed one with its error', async () => {
     const data = (job: string) => ({ job, config });
     const a = await queue!.add('monitor', data('monitor'));
-    const b = await queue!.add('retrain', data('retrain'));
+    // The real retrain handler, on a universe directory that does not exist: fails fast with the reason.
+    const missing = { ...config, data: { ...config.data, universe: '/nonexistent/alphalab-universe' } };
+    const b = await queue!.add('retrain', { job: 'retrain', config: missing });
     for (let k = 0; k < 200; k++) {
       const states = await Promise.all([a.getState(), b.getState()]);
       if (states[0] === 'completed' && states[1] === 'failed') break;
@@ -81,14 +89,14 @@ describe.skipIf(!url)('scheduled jobs on BullMQ (real Redis)', () => {
     expect(monitor.lastFailure).toBeUndefined();
     const retrain = status.find((s) => s.name === 'retrain')!;
     expect(retrain.lastRun?.status).toBe('failed');
-    expect(retrain.lastFailure?.error).toMatch(/scheduled job 'retrain' is not available in this build/);
+    expect(retrain.lastFailure?.error).toMatch(/universe directory does not exist/);
 
     const cli = await runInProcess(
       ['schedule', 'status', '--redis', connection, '--prefix', prefix],
       [], // schedule is a core command of the program
     );
     expect(cli.code).toBe(0);
-    expect(cli.stdout).toMatch(/retrain[\s\S]*last failure: .*not available in this build/);
+    expect(cli.stdout).toMatch(/retrain[\s\S]*last failure: .*universe directory does not exist/);
     expect(cli.stdout).toMatch(/monitor[\s\S]*last run: .*COMPLETED/);
   }, 20_000);
 

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { monitorJob, retrainJob, SCHEDULE_JOBS_MODULE } from '../../src/cli/jobs.ts';
 import { checkCron, cronProblem } from '../../src/compute/schedule/cron.ts';
 import { crontabLines } from '../../src/compute/schedule/crontab.ts';
 import {
   defaultScheduleHandlers,
+  loadScheduleHandlers,
   runScheduledJob,
   SCHEDULED_JOBS,
   scheduleCrons,
@@ -63,16 +65,32 @@ describe('scheduled jobs', () => {
     );
   });
 
-  it('fails retrain and monitor as "not available in this build" until handlers are plugged in', async () => {
+  it('wires risk_build here and retrain/monitor through the CLI jobs module; unknown names fail', async () => {
     const ctx = { config, logger: silentLogger };
     const handlers = defaultScheduleHandlers();
-    expect([...handlers.keys()].sort()).toEqual(['monitor', 'retrain', 'risk_build']);
+    // retrain and monitor sit above compute (src/cli/jobs.ts); without that module they are unavailable.
+    expect([...handlers.keys()]).toEqual(['risk_build']);
     await expect(runScheduledJob('retrain', handlers, ctx)).rejects.toBeInstanceOf(UnavailableError);
-    await expect(runScheduledJob('monitor', handlers, ctx)).rejects.toThrow(/not available in this build/);
-    await expect(runScheduledJob('nope', handlers, ctx)).rejects.toThrow(/no handler is registered/);
-    const plugged = withHandlers(handlers, { monitor: async () => ({ alerts: 0 }) });
+    await expect(runScheduledJob('nope', handlers, ctx)).rejects.toThrow(
+      /scheduled job 'nope' is not available in this build: no handler is registered/,
+    );
+    const loaded = await loadScheduleHandlers([SCHEDULE_JOBS_MODULE]);
+    expect([...loaded.keys()].sort()).toEqual(['monitor', 'retrain', 'risk_build']);
+    expect(loaded.get('retrain')).toBe(retrainJob);
+    expect(loaded.get('monitor')).toBe(monitorJob);
+    // A later module replaces a same-named handler, without touching the map it was built from.
+    const plugged = withHandlers(loaded, { monitor: async () => ({ alerts: 0 }) });
     await expect(runScheduledJob('monitor', plugged, ctx)).resolves.toEqual({ alerts: 0 });
-    expect(handlers.get('monitor')).not.toBe(plugged.get('monitor'));
+    expect(loaded.get('monitor')).toBe(monitorJob);
+  });
+
+  it('fails a retrain on a missing universe directory with the reason', async () => {
+    const handlers = await loadScheduleHandlers([SCHEDULE_JOBS_MODULE]);
+    const cfg = { ...config, data: { ...config.data, universe: '/nonexistent/alphalab-universe' } };
+    for (const job of ['retrain', 'monitor'])
+      await expect(runScheduledJob(job, handlers, { config: cfg, logger: silentLogger })).rejects.toThrow(
+        /universe directory does not exist.*nonexistent\/alphalab-universe/,
+      );
   });
 
   it('builds and persists the risk model through src/risk (small synthetic market)', async () => {

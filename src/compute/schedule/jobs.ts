@@ -1,9 +1,10 @@
 /**
  * The scheduled jobs of seeds 000, 003 and 004 and their pluggable handlers: a job name → async handler map.
- * The risk-model build is wired to src/risk; retraining and monitoring are registered by name and fail with
- * "not available in this build" until a build plugs their handlers in (`withHandlers`, or a module exporting
- * `scheduleHandlers` passed to the worker), so a missing handler shows as a failure in `schedule status`
- * instead of a run that silently did nothing.
+ * This layer wires the risk-model build (src/risk). Retraining and monitoring run the training pipeline and
+ * the daily job, which sit above compute (architecture.md §2), so their handlers live in src/cli/jobs.ts and
+ * are added by module URL (`loadScheduleHandlers`), as `alphalab worker` and `alphalab schedule run` do; a
+ * job without a handler fails as "not available in this build" in `schedule status` instead of a run that
+ * silently did nothing.
  */
 import { join } from 'node:path';
 import type { AlphalabConfig } from '../../core/config.ts';
@@ -56,7 +57,8 @@ export function notAvailableHandler(name: string, what: string): ScheduledJobHan
   };
 }
 
-async function configuredUniverse(config: AlphalabConfig, logger: Logger): Promise<Universe> {
+/** The universe the jobs run on: `data.universe`, else the configured synthetic market. */
+export async function configuredUniverse(config: AlphalabConfig, logger: Logger): Promise<Universe> {
   if (config.data.universe !== undefined) {
     const { readUniverseDir } = await import('../../data/io/directory.ts');
     return readUniverseDir(config.data.universe, { logger });
@@ -87,13 +89,12 @@ export const riskBuildHandler: ScheduledJobHandler = async ({ config, logger }) 
   };
 };
 
-/** The handlers of this build. */
+/**
+ * The handlers of this layer: `risk_build`. `retrain` and `monitor` come from src/cli/jobs.ts
+ * (`scheduleHandlers`), plugged in by module URL.
+ */
 export function defaultScheduleHandlers(): ScheduleHandlers {
-  return new Map<string, ScheduledJobHandler>([
-    ['risk_build', riskBuildHandler],
-    ['retrain', notAvailableHandler('retrain', 'the training command module is not part of it yet')],
-    ['monitor', notAvailableHandler('monitor', 'the monitoring command module is not part of it yet')],
-  ]);
+  return new Map<string, ScheduledJobHandler>([['risk_build', riskBuildHandler]]);
 }
 
 /** `base` with `extra` added or replacing same-named handlers. */
