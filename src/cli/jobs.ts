@@ -113,6 +113,8 @@ export const monitorJob: ScheduledJobHandler = async ({ config, logger }) => {
       ? {
           name: r.model.model.name,
           version: r.model.model.version,
+          // Registered after the monitored date (a replay, e.g. a synthetic market's past): age undefined.
+          registeredAfterDate: r.model.registeredAfterDate,
           ageDays: r.model.ageDays,
           stale: r.model.stale,
         }

@@ -2,6 +2,7 @@
 export { checkCron, cronProblem } from './cron.ts';
 export { type CrontabOptions, crontabLines } from './crontab.ts';
 export {
+  configuredUniverse,
   defaultScheduleHandlers,
   loadScheduleHandlers,
   notAvailableHandler,
