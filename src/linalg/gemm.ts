@@ -18,15 +18,29 @@
  * The packing buffers are module-level and grown on demand: JavaScript runs one call at a time per
  * isolate, so reuse is safe and the kernel does not allocate in steady state.
  */
+import { type GemmWorkspace, gemmWorkspace, WASM_MR, WASM_NR } from './wasm-gemm.ts';
 
-const MR = 4;
-const NR = 4;
+const MR = WASM_MR;
+const NR = WASM_NR;
 const KC = 256;
 const MC = 96;
 const NC = 1024;
 
 let packA = new Float64Array(MC * KC);
 let packB = new Float64Array(KC * NC);
+
+/** Whether dgemm may use the WebAssembly macro-kernel (tests and benches switch it off to compare). */
+let wasmKernelEnabled = true;
+
+/**
+ * Switches the WebAssembly macro-kernel on or off for this thread (it is on by default wherever the engine
+ * has WebAssembly SIMD); returns the previous setting. Both kernels give the same bits (wasm-gemm.ts).
+ */
+export function setGemmWasmKernel(enabled: boolean): boolean {
+  const was = wasmKernelEnabled;
+  wasmKernelEnabled = enabled;
+  return was;
+}
 
 /** C ← α·op(A)·op(B) + β·C. */
 export function dgemm(
@@ -50,12 +64,43 @@ export function dgemm(
   if (m === 0 || n === 0) return;
   if (beta !== 1) scaleBlock(m, n, beta, C, offC, ldc);
   if (alpha === 0 || k === 0) return;
-  const needA = Math.ceil(Math.min(m, MC) / MR) * MR * Math.min(k, KC);
-  const needB = Math.ceil(Math.min(n, NC) / NR) * NR * Math.min(k, KC);
+  const mcMax = Math.ceil(Math.min(m, MC) / MR) * MR;
+  const ncMax = Math.ceil(Math.min(n, NC) / NR) * NR;
+  const needA = mcMax * Math.min(k, KC);
+  const needB = ncMax * Math.min(k, KC);
+  const ws = wasmKernelEnabled ? gemmWorkspace() : null;
+  if (ws) {
+    // Packed straight into the kernel memory; the kernel writes each block's product into ws.Cs.
+    ws.reserve(needA, needB, mcMax * ncMax);
+    dgemmBlocks(transA, transB, m, n, k, alpha, A, offA, lda, B, offB, ldb, C, offC, ldc, ws.Ap, ws.Bp, ws);
+    return;
+  }
   if (packA.length < needA) packA = new Float64Array(needA);
   if (packB.length < needB) packB = new Float64Array(needB);
-  const Ap = packA;
-  const Bp = packB;
+  dgemmBlocks(transA, transB, m, n, k, alpha, A, offA, lda, B, offB, ldb, C, offC, ldc, packA, packB, null);
+}
+
+/** The Goto loops around the packing and the macro-kernel (WebAssembly when `ws` is given, else JS). */
+function dgemmBlocks(
+  transA: boolean,
+  transB: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  B: Float64Array,
+  offB: number,
+  ldb: number,
+  C: Float64Array,
+  offC: number,
+  ldc: number,
+  Ap: Float64Array,
+  Bp: Float64Array,
+  ws: GemmWorkspace | null,
+): void {
   for (let jc = 0; jc < n; jc += NC) {
     const nc = Math.min(NC, n - jc);
     for (let pc = 0; pc < k; pc += KC) {
@@ -64,9 +109,33 @@ export function dgemm(
       for (let ic = 0; ic < m; ic += MC) {
         const mc = Math.min(MC, m - ic);
         packPanelsA(transA, A, offA, lda, ic, pc, mc, kc, Ap);
-        macroKernel(mc, nc, kc, alpha, Ap, Bp, C, offC + ic * ldc + jc, ldc);
+        if (ws) {
+          const ncp = Math.ceil(nc / NR) * NR;
+          ws.macro(Math.ceil(mc / MR) * MR, ncp, kc);
+          addScaledBlock(mc, nc, alpha, ws.Cs, ncp, C, offC + ic * ldc + jc, ldc);
+        } else {
+          macroKernel(mc, nc, kc, alpha, Ap, Bp, C, offC + ic * ldc + jc, ldc);
+        }
       }
     }
+  }
+}
+
+/** C[m × n] += α·S, S row-major with row stride lds (the same `C += α·sum` as the JS micro-kernel). */
+function addScaledBlock(
+  m: number,
+  n: number,
+  alpha: number,
+  S: Float64Array,
+  lds: number,
+  C: Float64Array,
+  offC: number,
+  ldc: number,
+): void {
+  for (let i = 0; i < m; i++) {
+    const c = offC + i * ldc;
+    const s = i * lds;
+    for (let j = 0; j < n; j++) C[c + j] += alpha * S[s + j]!;
   }
 }
 
