@@ -12,6 +12,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import { choleskySolve, type Matrix } from '../linalg/index.ts';
 import { type ConstrainedStepSolver, schurFactor } from './constrained-step.ts';
 import type { RiskOperator } from './optimizer.ts';
+import { SpectralKernel } from './spectral-kernel.ts';
 
 /** Products of the spectral basis with a fixed set of constraint rows (see `constrainedSolver`). */
 interface RowProducts {
@@ -23,6 +24,22 @@ interface RowProducts {
   readonly sparse: readonly { readonly index: Int32Array; readonly value: Float64Array }[];
 }
 
+/**
+ * One kernel copy of each V (spectral-kernel.ts), shared by the operators built on the same array — the
+ * sample, Ledoit–Wolf, OAS and LW-2020 operators of a rebalance share the window's eigenvectors
+ * (docs/decisions/152). `null`: WebAssembly SIMD is unavailable, the JS loops run.
+ */
+const kernels = new WeakMap<Float64Array, SpectralKernel | null>();
+
+function kernelFor(V: Float64Array, p: number, k: number): SpectralKernel | null {
+  let kernel = kernels.get(V);
+  if (kernel === undefined || (kernel !== null && (kernel.p !== p || kernel.k !== k))) {
+    kernel = SpectralKernel.create(V, p, k) ?? null;
+    kernels.set(V, kernel);
+  }
+  return kernel;
+}
+
 export class SpectralRiskOperator implements RiskOperator {
   readonly p: number;
   readonly k: number;
@@ -30,11 +47,15 @@ export class SpectralRiskOperator implements RiskOperator {
   /** VᵀAᵀ (k × m) and AAᵀ (m × m) of the last constraint rows seen, which stay fixed within a rebalance. */
   private rowCache: RowProducts | undefined;
 
-  /** V is p × k row-major with orthonormal columns (the caller's contract); c has length k. */
+  /**
+   * V is p × k row-major with orthonormal columns (the caller's contract; V is not modified afterwards);
+   * c has length k. `useKernel: false` keeps the products in JS (the kernel's reference in tests).
+   */
   constructor(
     readonly a: number,
     readonly V: Float64Array,
     readonly c: Float64Array,
+    options: { readonly useKernel?: boolean } = {},
   ) {
     this.k = c.length;
     this.p = this.k === 0 ? 0 : V.length / this.k;
@@ -43,10 +64,25 @@ export class SpectralRiskOperator implements RiskOperator {
     }
     if (!(a >= 0)) throw new InvalidInputError(`the scalar part a must be ≥ 0, got ${a}`);
     this.scratch = new Float64Array(this.k);
+    if (options.useKernel === false) this.kernelRef = null;
   }
 
-  /** Vᵀx into `out` (length k). */
+  /** The WebAssembly twin of `project`/`expand`, made on first use (V is copied into its memory once). */
+  private get kernel(): SpectralKernel | null {
+    if (this.kernelRef === undefined) this.kernelRef = kernelFor(this.V, this.p, this.k);
+    return this.kernelRef;
+  }
+  private kernelRef: SpectralKernel | null | undefined;
+
+  /** Vᵀx into `out` (length k); the kernel and the JS loop give the same bits. */
   private project(x: Float64Array, out: Float64Array): Float64Array {
+    const kernel = this.kernel;
+    if (kernel) {
+      kernel.x.set(x);
+      kernel.project();
+      out.set(kernel.y);
+      return out;
+    }
     const { p, k, V } = this;
     out.fill(0);
     // Two rows per pass halve the loads and stores of `out`; a zero x_i adds nothing and is skipped.
@@ -67,8 +103,16 @@ export class SpectralRiskOperator implements RiskOperator {
     return out;
   }
 
-  /** out = s·x + V·y. */
+  /** out = s·x + V·y (out may be x); the kernel and the JS loop give the same bits. */
   private expand(x: Float64Array, s: number, y: Float64Array, out: Float64Array): Float64Array {
+    const kernel = this.kernel;
+    if (kernel) {
+      kernel.x.set(x);
+      kernel.y.set(y);
+      kernel.expand(s);
+      out.set(kernel.out);
+      return out;
+    }
     const { p, k, V } = this;
     // Four partial sums break the add-latency chain of a single accumulator (the hot loop of every ADMM
     // step); the order is fixed, so results stay deterministic.

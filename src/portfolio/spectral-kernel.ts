@@ -1,0 +1,215 @@
+/**
+ * The two products of a spectral risk operator's ADMM step (spectral-operator.ts), Vᵀx and s·x + V·y, as
+ * WebAssembly SIMD kernels over a copy of V (p × k, row-major) held in the kernel's own memory.
+ *
+ * Why: at p = 1500, k ≈ 500 each w-step streams the 6 MB V twice and these two loops are the optimiser's
+ * per-iteration cost (docs/decisions/153). In JS every `out[j] +=` reloads the typed array's pointer and
+ * length and runs one lane; here the memory base is pinned and the pairs go through f64x2.
+ *
+ * Exactness: both kernels perform the same IEEE operations in the same order as the scalar JS twins in
+ * spectral-operator.ts — `project` sums two rows per pass into out (out_j + (V_i,j·x_i + V_i+1,j·x_i+1)),
+ * `expand` keeps four strided partial sums per row ((a0 + a1) + (a2 + a3), the k mod 4 tail on a0) — and a
+ * lane of f64x2.mul/add rounds as the scalar operation does (no fused multiply-add), so the results are
+ * bit-identical to the JS path (test/portfolio/spectral-kernel.test.ts).
+ *
+ *   project(V, x, out, p, k):      out = Vᵀx  (pairs of rows whose x are both zero are skipped, as in JS)
+ *   expand(V, x, s, y, out, p, k): out_i = s·x_i + V_i·y   (out may be x)
+ */
+import {
+  FunctionBuilder,
+  instantiate,
+  ModuleBuilder,
+  newWasmMemory,
+  type WasmMemory,
+  type WasmModule,
+} from '../core/wasm.ts';
+
+type Project = (V: number, x: number, out: number, p: number, k: number) => void;
+type Expand = (V: number, x: number, s: number, y: number, out: number, p: number, k: number) => void;
+
+/** out = Vᵀx, two rows per pass (the order of SpectralRiskOperator's JS `project`). */
+function projectFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('project', [
+    ['V', 'i32'],
+    ['x', 'i32'],
+    ['out', 'i32'],
+    ['p', 'i32'],
+    ['k', 'i32'],
+  ])
+    .local(['i', 'r0', 'r1', 'jb', 'kb', 'k2b', 'o'], 'i32')
+    .local(['x0', 'x1'], 'f64')
+    .local(['v0', 'v1'], 'v128');
+  f.get('k').i32(3).op('i32.shl').set('kb');
+  f.get('k').i32(-2).op('i32.and').i32(3).op('i32.shl').set('k2b');
+  f.get('out').i32(0).get('kb').op('memory.fill');
+  f.get('V').set('r0');
+  // rows i, i + 1 while i + 1 < p
+  f.block('pairsDone').loop('pairs');
+  f.get('i').i32(1).op('i32.add').get('p').op('i32.ge_s').brIf('pairsDone');
+  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').load('f64.load').set('x0');
+  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').load('f64.load', 8).set('x1');
+  f.get('r0').get('kb').op('i32.add').set('r1');
+  // a zero pair adds nothing (skipping it is exact)
+  f.get('x0').f64(0).op('f64.ne').get('x1').f64(0).op('f64.ne').op('i32.or').if();
+  f.get('x0').op('f64x2.splat').set('v0');
+  f.get('x1').op('f64x2.splat').set('v1');
+  f.i32(0).set('jb');
+  f.block('vecDone').loop('vec');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('vecDone');
+  f.get('out').get('jb').op('i32.add').tee('o');
+  f.get('o').load('v128.load', 0, 3);
+  f.get('r0').get('jb').op('i32.add').load('v128.load', 0, 3).get('v0').op('f64x2.mul');
+  f.get('r1').get('jb').op('i32.add').load('v128.load', 0, 3).get('v1').op('f64x2.mul');
+  f.op('f64x2.add').op('f64x2.add').store('v128.store', 0, 3);
+  f.get('jb').i32(16).op('i32.add').set('jb').br('vec');
+  f.end().end();
+  // odd k: the last column
+  f.get('jb').get('kb').op('i32.lt_u').if();
+  f.get('out').get('jb').op('i32.add').tee('o');
+  f.get('o').load('f64.load');
+  f.get('r0').get('jb').op('i32.add').load('f64.load').get('x0').op('f64.mul');
+  f.get('r1').get('jb').op('i32.add').load('f64.load').get('x1').op('f64.mul');
+  f.op('f64.add').op('f64.add').store('f64.store');
+  f.end();
+  f.end(); // if non-zero pair
+  f.get('r1').get('kb').op('i32.add').set('r0');
+  f.get('i').i32(2).op('i32.add').set('i').br('pairs');
+  f.end().end();
+  // odd p: the last row alone (out_j + V_j·x_i)
+  f.get('i').get('p').op('i32.lt_s').if();
+  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').load('f64.load').set('x0');
+  f.get('x0').op('f64x2.splat').set('v0');
+  f.i32(0).set('jb');
+  f.block('lastDone').loop('last');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('lastDone');
+  f.get('out').get('jb').op('i32.add').tee('o');
+  f.get('o').load('v128.load', 0, 3);
+  f.get('r0').get('jb').op('i32.add').load('v128.load', 0, 3).get('v0').op('f64x2.mul');
+  f.op('f64x2.add').store('v128.store', 0, 3);
+  f.get('jb').i32(16).op('i32.add').set('jb').br('last');
+  f.end().end();
+  f.get('jb').get('kb').op('i32.lt_u').if();
+  f.get('out').get('jb').op('i32.add').tee('o');
+  f.get('o').load('f64.load');
+  f.get('r0').get('jb').op('i32.add').load('f64.load').get('x0').op('f64.mul');
+  f.op('f64.add').store('f64.store');
+  f.end();
+  f.end();
+  return f;
+}
+
+/** out_i = s·x_i + V_i·y with partial sums (a0, a1) and (a2, a3) in two f64x2 (the JS `expand`'s order). */
+function expandFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('expand', [
+    ['V', 'i32'],
+    ['x', 'i32'],
+    ['s', 'f64'],
+    ['y', 'i32'],
+    ['out', 'i32'],
+    ['p', 'i32'],
+    ['k', 'i32'],
+  ])
+    .local(['i', 'row', 'jb', 'kb', 'k4b', 'ib'], 'i32')
+    .local(['a0'], 'f64')
+    .local(['A', 'B'], 'v128');
+  f.get('k').i32(3).op('i32.shl').set('kb');
+  f.get('k').i32(-4).op('i32.and').i32(3).op('i32.shl').set('k4b');
+  f.get('V').set('row');
+  f.block('rowsDone').loop('rows');
+  f.get('i').get('p').op('i32.ge_s').brIf('rowsDone');
+  f.f64x2(0, 0).tee('A').set('B');
+  f.i32(0).set('jb');
+  f.block('vecDone').loop('vec');
+  f.get('jb').get('k4b').op('i32.ge_u').brIf('vecDone');
+  f.get('A');
+  f.get('row').get('jb').op('i32.add').load('v128.load', 0, 3);
+  f.get('y').get('jb').op('i32.add').load('v128.load', 0, 3);
+  f.op('f64x2.mul').op('f64x2.add').set('A');
+  f.get('B');
+  f.get('row').get('jb').op('i32.add').load('v128.load', 16, 3);
+  f.get('y').get('jb').op('i32.add').load('v128.load', 16, 3);
+  f.op('f64x2.mul').op('f64x2.add').set('B');
+  f.get('jb').i32(32).op('i32.add').set('jb').br('vec');
+  f.end().end();
+  f.get('A').lane('f64x2.extract_lane', 0).set('a0');
+  // the k mod 4 tail on a0
+  f.block('tailDone').loop('tail');
+  f.get('jb').get('kb').op('i32.ge_u').brIf('tailDone');
+  f.get('a0');
+  f.get('row').get('jb').op('i32.add').load('f64.load');
+  f.get('y').get('jb').op('i32.add').load('f64.load');
+  f.op('f64.mul').op('f64.add').set('a0');
+  f.get('jb').i32(8).op('i32.add').set('jb').br('tail');
+  f.end().end();
+  f.get('i').i32(3).op('i32.shl').set('ib');
+  f.get('out').get('ib').op('i32.add');
+  f.get('s').get('x').get('ib').op('i32.add').load('f64.load').op('f64.mul');
+  f.get('a0').get('A').lane('f64x2.extract_lane', 1).op('f64.add');
+  f.get('B').lane('f64x2.extract_lane', 0).get('B').lane('f64x2.extract_lane', 1).op('f64.add');
+  f.op('f64.add').op('f64.add').store('f64.store');
+  f.get('row').get('kb').op('i32.add').set('row');
+  f.get('i').i32(1).op('i32.add').set('i').br('rows');
+  f.end().end();
+  return f;
+}
+
+let compiled: WasmModule | null | undefined;
+function kernelModule(): WasmModule | null {
+  if (compiled === undefined)
+    compiled = new ModuleBuilder().importMemory().func(projectFunction()).func(expandFunction()).compile();
+  return compiled;
+}
+
+const align16 = (n: number) => Math.ceil(n / 16) * 16;
+
+/**
+ * One V in kernel memory with scratch vectors x (p), y (k) and out (p). The caller copies its operands into
+ * the views `x`/`y`, runs a kernel, and reads `out` (or `y` for a projection).
+ */
+export class SpectralKernel {
+  readonly p: number;
+  readonly k: number;
+  private readonly memory: WasmMemory;
+  private readonly runProject: Project;
+  private readonly runExpand: Expand;
+  private readonly xAt: number;
+  private readonly yAt: number;
+  private readonly outAt: number;
+  /** Views of the scratch vectors in kernel memory. */
+  readonly x: Float64Array;
+  readonly y: Float64Array;
+  readonly out: Float64Array;
+
+  private constructor(module: WasmModule, V: Float64Array, p: number, k: number) {
+    this.p = p;
+    this.k = k;
+    this.xAt = align16(8 * p * k);
+    this.yAt = this.xAt + align16(8 * p);
+    this.outAt = this.yAt + align16(8 * k);
+    this.memory = newWasmMemory(this.outAt + align16(8 * p));
+    const exports = instantiate(module, this.memory);
+    this.runProject = exports.project as Project;
+    this.runExpand = exports.expand as Expand;
+    const f64 = new Float64Array(this.memory.buffer);
+    f64.set(V, 0);
+    this.x = f64.subarray(this.xAt / 8, this.xAt / 8 + p);
+    this.y = f64.subarray(this.yAt / 8, this.yAt / 8 + k);
+    this.out = f64.subarray(this.outAt / 8, this.outAt / 8 + p);
+  }
+
+  /** A kernel holding a copy of V (p × k), or undefined where WebAssembly SIMD is unavailable. */
+  static create(V: Float64Array, p: number, k: number): SpectralKernel | undefined {
+    const module = kernelModule();
+    return module && p > 0 && k > 0 ? new SpectralKernel(module, V, p, k) : undefined;
+  }
+
+  /** y = Vᵀx (the views). */
+  project(): void {
+    this.runProject(0, this.xAt, this.yAt, this.p, this.k);
+  }
+
+  /** out = s·x + V·y (the views). */
+  expand(s: number): void {
+    this.runExpand(0, this.xAt, s, this.yAt, this.outAt, this.p, this.k);
+  }
+}
