@@ -12,6 +12,7 @@ import type { Universe } from '../core/universe.ts';
 import { buildSignalContext, type SignalContext, type SignalContextOptions } from '../signals/context.ts';
 import { type DuplicateGroup, duplicateNotes, findDuplicateSignals } from '../signals/duplicates.ts';
 import { builtinFamilies, variantSweep } from '../signals/families.ts';
+import { withSharedFwlBases } from '../signals/neutralize.ts';
 import { rawStateLength } from '../signals/raw-stream.ts';
 import { checkSpecs, type SignalSpec } from '../signals/spec.ts';
 import { defaultIcOptions, type IcOptions } from './ic-accumulator.ts';
@@ -126,7 +127,8 @@ export async function runSignalTier(
   options: SignalTierOptions = {},
 ): Promise<SignalTierResult> {
   const t0 = performance.now();
-  const ctx = buildSignalContext(universe, options);
+  // The dates' FWL bases once, here, instead of in every worker of this pass and of the composite's.
+  const ctx = withSharedFwlBases(buildSignalContext(universe, options));
   const t1 = performance.now();
   const specs = options.specs ?? variantSweep(undefined, options.variants ?? 10);
   const familyModules = (options.familyModules ?? []).map(moduleHref);

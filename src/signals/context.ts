@@ -65,6 +65,25 @@ export interface SignalContext {
   readonly forwardRankSS: readonly Float64Array[];
   /** Things the user should know (e.g. which regressors were unavailable). */
   readonly notes: readonly string[];
+  /**
+   * The dates' FWL bases built once on shared memory (neutralize.ts `withSharedFwlBases`); without them
+   * every thread builds each date's basis itself.
+   */
+  readonly fwlBases?: SharedFwlBases;
+}
+
+/**
+ * Per-date FWL bases of a context, on SharedArrayBuffers, for the dates whose complete cases are all N stocks
+ * (the common case after the β warm-up): what `CrossSectionResidualizer.basis()` gives there, so a thread
+ * copies it instead of rebuilding it (docs/decisions/026, round 3).
+ */
+export interface SharedFwlBases {
+  /** Per date: its number of basis vectors (0–2), or −1 when the thread must build the date itself. */
+  readonly kind: Int8Array;
+  /** T × 2N: q0 then q1 of each date (zeros for the vectors it lacks). */
+  readonly q: Float64Array;
+  /** T × nSectors: 1/|sector| of each date (0 for an empty sector). */
+  readonly invGroupSize: Float64Array;
 }
 
 function checkHorizons(horizons: readonly number[]): void {

@@ -5,7 +5,12 @@ export {
   rankAverageTiesBucketed,
   WasmBucketRanker,
 } from './bucket-rank.ts';
-export { buildSignalContext, type SignalContext, type SignalContextOptions } from './context.ts';
+export {
+  buildSignalContext,
+  type SharedFwlBases,
+  type SignalContext,
+  type SignalContextOptions,
+} from './context.ts';
 export { type DuplicateGroup, duplicateNotes, findDuplicateSignals, ValueHasher } from './duplicates.ts';
 export { ewmaDecay, ewmaSmooth, ewmaSmoothInPlace } from './ewma.ts';
 export {
@@ -19,7 +24,7 @@ export {
   windowMinObs,
 } from './families.ts';
 export { forwardReturns, forwardReturnsInto } from './forward-returns.ts';
-export { NeutralizeScratch, neutralizeRow, residualizerAt } from './neutralize.ts';
+export { NeutralizeScratch, neutralizeRow, residualizerAt, withSharedFwlBases } from './neutralize.ts';
 export {
   computeRawSignal,
   forEachNeutralizedRow,

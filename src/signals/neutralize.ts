@@ -12,7 +12,7 @@ import {
   winsorizeCrossSection,
   zscoreCrossSection,
 } from '../stats/index.ts';
-import type { SignalContext } from './context.ts';
+import type { SharedFwlBases, SignalContext } from './context.ts';
 import { NeutralizeKernel, type StoredDateBasis } from './neutralize-kernel.ts';
 
 const cache = new WeakMap<SignalContext, (CrossSectionResidualizer | undefined)[]>();
@@ -51,6 +51,54 @@ function freshResidualizer(ctx: SignalContext, t: number): CrossSectionResiduali
   );
 }
 const basisCache = new WeakMap<SignalContext, (DateBasis | null | undefined)[]>();
+
+/**
+ * The context with every date's basis built once, here, on shared memory (kind −1 for a date whose complete
+ * cases are not all stocks, that is skipped or that needs more than two basis vectors: each thread still
+ * builds those). The signal tier attaches them before its tasks start, so its workers and the composite
+ * pass's copy a date's basis instead of each rebuilding it (≈ 60–120 µs per date and thread; the composite's
+ * fresh workers ran that code cold). Bit-identical: the same residualiser computes the same vectors.
+ */
+export function withSharedFwlBases(ctx: SignalContext): SignalContext {
+  if (ctx.fwlBases) return ctx;
+  const { T, N } = ctx;
+  const G = ctx.nSectors;
+  const kind = new Int8Array(new SharedArrayBuffer(T)).fill(-1);
+  const q = new Float64Array(new SharedArrayBuffer(8 * T * 2 * N));
+  const invGroupSize = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, T * G)));
+  for (let t = 0; t < T; t++) {
+    const r = freshResidualizer(ctx, t);
+    const b = r.basis();
+    if (r.skipped || b.rows.length !== N || b.q.length > 2 || b.invGroupSize.length !== G) continue;
+    b.q.forEach((v, k) => q.set(v, (2 * t + k) * N));
+    invGroupSize.set(b.invGroupSize, t * G);
+    kind[t] = b.q.length;
+  }
+  return { ...ctx, fwlBases: { kind, q, invGroupSize } };
+}
+
+const identityRows = new Map<number, Int32Array>();
+const noRows = new Int32Array(0);
+
+/** Date t's shared basis in the form the kernel stores (a full date: identity rows, the sector column). */
+function sharedBasisParts(ctx: SignalContext, shared: SharedFwlBases, t: number, vectors: number) {
+  const N = ctx.N;
+  const G = ctx.nSectors;
+  let rows = identityRows.get(N);
+  if (!rows) {
+    rows = Int32Array.from({ length: N }, (_, i) => i);
+    identityRows.set(N, rows);
+  }
+  const q: Float64Array[] = [];
+  for (let k = 0; k < vectors; k++) q.push(shared.q.subarray((2 * t + k) * N, (2 * t + k + 1) * N));
+  return {
+    rows,
+    rowGroup: ctx.sectorOf,
+    incompleteRows: noRows,
+    invGroupSize: shared.invGroupSize.subarray(t * G, (t + 1) * G),
+    q,
+  };
+}
 
 /**
  * What the fast path of {@link neutralizeRow} needs of date t's residualiser: the m complete-case rows,
@@ -165,8 +213,12 @@ export function neutralizeRow(
   if (state === undefined) return neutralizeRowJs(ctx, t, raw, out, scratch);
   let b = state.dates[t];
   if (b === undefined) {
-    const r = freshResidualizer(ctx, t);
-    b = r.skipped ? null : state.kernel.store(r.basis());
+    const vectors = ctx.fwlBases?.kind[t] ?? -1;
+    if (vectors >= 0) b = state.kernel.store(sharedBasisParts(ctx, ctx.fwlBases!, t, vectors));
+    else {
+      const r = freshResidualizer(ctx, t);
+      b = r.skipped ? null : state.kernel.store(r.basis());
+    }
     state.dates[t] = b;
   }
   if (b === null || b.q0 < 0) {

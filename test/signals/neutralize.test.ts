@@ -10,8 +10,9 @@ import {
   NeutralizeScratch,
   neutralizedSignal,
   neutralizeRow,
+  withSharedFwlBases,
 } from '../../src/signals/index.ts';
-import { fixtureData, fixtureUniverse, universeFrom } from './fixtures.ts';
+import { fixtureData, fixtureUniverse, sameBits, universeFrom } from './fixtures.ts';
 
 /** Naive twin of methods.md §1–§2: winsorise (ddof 0, k σ), dense OLS residual by Gram–Schmidt, z-score. */
 function naiveNeutralize(raw: Float64Array, groups: Int32Array, Z: Float64Array[], k: number): Float64Array {
@@ -141,5 +142,35 @@ describe('neutralizeRow (methods.md §2): FWL residual = full OLS residual', () 
       expect(Number.isNaN(raw[t * 30]!)).toBe(false);
     }
     expect(checked).toBeGreaterThan(50);
+  });
+});
+
+describe('withSharedFwlBases', () => {
+  it('neutralises every date to the same bits as the bases each thread builds itself', () => {
+    // Holes make some dates' complete cases partial (those keep the thread-built path); odd N.
+    const ctx = buildSignalContext(fixtureUniverse({ T: 160, N: 41, holes: 0.004, seed: 12 }), {
+      horizons: [1],
+    });
+    const shared = withSharedFwlBases(ctx);
+    expect(withSharedFwlBases(shared)).toBe(shared);
+    const kind = shared.fwlBases!.kind;
+    // Non-vacuity: both kinds of dates occur (β warm-up and holes: −1; full dates: 2 vectors).
+    expect(kind.some((k) => k === 2)).toBe(true);
+    expect(kind.some((k) => k === -1)).toBe(true);
+    const rng = new Rng(3);
+    const a = new Float64Array(ctx.N);
+    const b = new Float64Array(ctx.N);
+    const sa = new NeutralizeScratch(ctx.N);
+    const sb = new NeutralizeScratch(ctx.N);
+    let compared = 0;
+    for (let t = 0; t < ctx.T; t++) {
+      const raw = Float64Array.from({ length: ctx.N }, () => (rng.uniform() < 0.02 ? 8 : rng.normal()));
+      const ca = neutralizeRow(ctx, t, raw, a, sa);
+      const cb = neutralizeRow(shared, t, raw, b, sb);
+      expect(cb).toBe(ca);
+      expect(sameBits(b, a), `date ${t}`).toBe(true);
+      if (kind[t]! >= 0 && ca > 0) compared++;
+    }
+    expect(compared).toBeGreaterThan(50);
   });
 });
