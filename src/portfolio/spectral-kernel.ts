@@ -27,7 +27,33 @@ import {
 type Project = (V: number, x: number, out: number, p: number, k: number) => void;
 type Expand = (V: number, x: number, s: number, y: number, out: number, p: number, k: number) => void;
 
-/** out = Vᵀx, two rows per pass (the order of SpectralRiskOperator's JS `project`). */
+/** out_j += (V_r0,j·x0 + V_r1,j·x1) over the k columns: one pair of rows, as a pass of the JS `project`. */
+function pairPass(f: FunctionBuilder, r0: string, r1: string, v0: string, v1: string): void {
+  f.i32(0).set('jb');
+  f.block('pairVecDone').loop('pairVec');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('pairVecDone');
+  f.get('out').get('jb').op('i32.add').tee('o');
+  f.get('o').load('v128.load', 0, 3);
+  f.get(r0).get('jb').op('i32.add').load('v128.load', 0, 3).get(v0).op('f64x2.mul');
+  f.get(r1).get('jb').op('i32.add').load('v128.load', 0, 3).get(v1).op('f64x2.mul');
+  f.op('f64x2.add').op('f64x2.add').store('v128.store', 0, 3);
+  f.get('jb').i32(16).op('i32.add').set('jb').br('pairVec');
+  f.end().end();
+  // odd k: the last column
+  f.get('jb').get('kb').op('i32.lt_u').if();
+  f.get('out').get('jb').op('i32.add').tee('o');
+  f.get('o').load('f64.load');
+  f.get(r0).get('jb').op('i32.add').load('f64.load').get(v0).lane('f64x2.extract_lane', 0).op('f64.mul');
+  f.get(r1).get('jb').op('i32.add').load('f64.load').get(v1).lane('f64x2.extract_lane', 0).op('f64.mul');
+  f.op('f64.add').op('f64.add').store('f64.store');
+  f.end();
+}
+
+/**
+ * out = Vᵀx (the JS `project`'s order: out_j + (V_i,j·x_i + V_i+1,j·x_i+1) per pair of rows, a pair whose x
+ * are both zero skipped). Two pairs share one load and store of out when both count — the same additions
+ * in the same order, half the traffic on out.
+ */
 function projectFunction(): FunctionBuilder {
   const f = new FunctionBuilder('project', [
     ['V', 'i32'],
@@ -36,49 +62,85 @@ function projectFunction(): FunctionBuilder {
     ['p', 'i32'],
     ['k', 'i32'],
   ])
-    .local(['i', 'r0', 'r1', 'jb', 'kb', 'k2b', 'o'], 'i32')
-    .local(['x0', 'x1'], 'f64')
-    .local(['v0', 'v1'], 'v128');
+    .local(['i', 'r0', 'r1', 'r2', 'r3', 'jb', 'kb', 'k2b', 'o', 'xb', 'f01', 'f23'], 'i32')
+    .local(['t'], 'f64')
+    .local(['v0', 'v1', 'v2', 'v3'], 'v128');
   f.get('k').i32(3).op('i32.shl').set('kb');
   f.get('k').i32(-2).op('i32.and').i32(3).op('i32.shl').set('k2b');
   f.get('out').i32(0).get('kb').op('memory.fill');
   f.get('V').set('r0');
-  // rows i, i + 1 while i + 1 < p
-  f.block('pairsDone').loop('pairs');
-  f.get('i').i32(1).op('i32.add').get('p').op('i32.ge_s').brIf('pairsDone');
-  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').load('f64.load').set('x0');
-  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').load('f64.load', 8).set('x1');
-  f.get('r0').get('kb').op('i32.add').set('r1');
-  // a zero pair adds nothing (skipping it is exact)
-  f.get('x0').f64(0).op('f64.ne').get('x1').f64(0).op('f64.ne').op('i32.or').if();
-  f.get('x0').op('f64x2.splat').set('v0');
-  f.get('x1').op('f64x2.splat').set('v1');
+  const splat = (at: number, v: string) => f.get('xb').load('f64.load', at).op('f64x2.splat').set(v);
+  const nonZero = (v: string) => f.get(v).lane('f64x2.extract_lane', 0).f64(0).op('f64.ne');
+  // rows i … i + 3 while i + 3 < p
+  f.block('quadsDone').loop('quads');
+  f.get('i').i32(3).op('i32.add').get('p').op('i32.ge_s').brIf('quadsDone');
+  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').set('xb');
+  splat(0, 'v0');
+  splat(8, 'v1');
+  splat(16, 'v2');
+  splat(24, 'v3');
+  f.get('r0').get('kb').op('i32.add').tee('r1').get('kb').op('i32.add').tee('r2');
+  f.get('kb').op('i32.add').set('r3');
+  nonZero('v0');
+  nonZero('v1');
+  f.op('i32.or').set('f01');
+  nonZero('v2');
+  nonZero('v3');
+  f.op('i32.or').set('f23');
+  f.get('f01').get('f23').op('i32.and').if();
   f.i32(0).set('jb');
-  f.block('vecDone').loop('vec');
-  f.get('jb').get('k2b').op('i32.ge_u').brIf('vecDone');
+  f.block('quadVecDone').loop('quadVec');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('quadVecDone');
   f.get('out').get('jb').op('i32.add').tee('o');
   f.get('o').load('v128.load', 0, 3);
   f.get('r0').get('jb').op('i32.add').load('v128.load', 0, 3).get('v0').op('f64x2.mul');
   f.get('r1').get('jb').op('i32.add').load('v128.load', 0, 3).get('v1').op('f64x2.mul');
+  f.op('f64x2.add').op('f64x2.add');
+  f.get('r2').get('jb').op('i32.add').load('v128.load', 0, 3).get('v2').op('f64x2.mul');
+  f.get('r3').get('jb').op('i32.add').load('v128.load', 0, 3).get('v3').op('f64x2.mul');
   f.op('f64x2.add').op('f64x2.add').store('v128.store', 0, 3);
-  f.get('jb').i32(16).op('i32.add').set('jb').br('vec');
+  f.get('jb').i32(16).op('i32.add').set('jb').br('quadVec');
   f.end().end();
-  // odd k: the last column
   f.get('jb').get('kb').op('i32.lt_u').if();
   f.get('out').get('jb').op('i32.add').tee('o');
   f.get('o').load('f64.load');
-  f.get('r0').get('jb').op('i32.add').load('f64.load').get('x0').op('f64.mul');
-  f.get('r1').get('jb').op('i32.add').load('f64.load').get('x1').op('f64.mul');
+  f.get('r0').get('jb').op('i32.add').load('f64.load').get('v0').lane('f64x2.extract_lane', 0).op('f64.mul');
+  f.get('r1').get('jb').op('i32.add').load('f64.load').get('v1').lane('f64x2.extract_lane', 0).op('f64.mul');
+  f.op('f64.add').op('f64.add').set('t');
+  f.get('t');
+  f.get('r2').get('jb').op('i32.add').load('f64.load').get('v2').lane('f64x2.extract_lane', 0).op('f64.mul');
+  f.get('r3').get('jb').op('i32.add').load('f64.load').get('v3').lane('f64x2.extract_lane', 0).op('f64.mul');
   f.op('f64.add').op('f64.add').store('f64.store');
   f.end();
-  f.end(); // if non-zero pair
-  f.get('r1').get('kb').op('i32.add').set('r0');
-  f.get('i').i32(2).op('i32.add').set('i').br('pairs');
+  f.else();
+  f.get('f01').if();
+  pairPass(f, 'r0', 'r1', 'v0', 'v1');
+  f.end();
+  f.get('f23').if();
+  pairPass(f, 'r2', 'r3', 'v2', 'v3');
+  f.end();
+  f.end();
+  f.get('r3').get('kb').op('i32.add').set('r0');
+  f.get('i').i32(4).op('i32.add').set('i').br('quads');
   f.end().end();
+  // a last pair
+  f.get('i').i32(1).op('i32.add').get('p').op('i32.lt_s').if();
+  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').set('xb');
+  splat(0, 'v0');
+  splat(8, 'v1');
+  f.get('r0').get('kb').op('i32.add').set('r1');
+  nonZero('v0');
+  nonZero('v1');
+  f.op('i32.or').if();
+  pairPass(f, 'r0', 'r1', 'v0', 'v1');
+  f.end();
+  f.get('r1').get('kb').op('i32.add').set('r0');
+  f.get('i').i32(2).op('i32.add').set('i');
+  f.end();
   // odd p: the last row alone (out_j + V_j·x_i)
   f.get('i').get('p').op('i32.lt_s').if();
-  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').load('f64.load').set('x0');
-  f.get('x0').op('f64x2.splat').set('v0');
+  f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').set('xb');
+  splat(0, 'v0');
   f.i32(0).set('jb');
   f.block('lastDone').loop('last');
   f.get('jb').get('k2b').op('i32.ge_u').brIf('lastDone');
@@ -91,14 +153,18 @@ function projectFunction(): FunctionBuilder {
   f.get('jb').get('kb').op('i32.lt_u').if();
   f.get('out').get('jb').op('i32.add').tee('o');
   f.get('o').load('f64.load');
-  f.get('r0').get('jb').op('i32.add').load('f64.load').get('x0').op('f64.mul');
+  f.get('r0').get('jb').op('i32.add').load('f64.load').get('v0').lane('f64x2.extract_lane', 0).op('f64.mul');
   f.op('f64.add').store('f64.store');
   f.end();
   f.end();
   return f;
 }
 
-/** out_i = s·x_i + V_i·y with partial sums (a0, a1) and (a2, a3) in two f64x2 (the JS `expand`'s order). */
+/**
+ * out_i = s·x_i + V_i·y with partial sums (a0, a1) and (a2, a3) in two f64x2 (the JS `expand`'s order). Two
+ * rows per pass: four independent add chains instead of two (the latency of f64x2.add bound the loop), and
+ * each y pair loaded once for both rows; each row's sums are formed exactly as alone.
+ */
 function expandFunction(): FunctionBuilder {
   const f = new FunctionBuilder('expand', [
     ['V', 'i32'],
@@ -109,36 +175,45 @@ function expandFunction(): FunctionBuilder {
     ['p', 'i32'],
     ['k', 'i32'],
   ])
-    .local(['i', 'row', 'jb', 'kb', 'k4b', 'ib'], 'i32')
-    .local(['a0'], 'f64')
-    .local(['A', 'B'], 'v128');
+    .local(['i', 'row', 'row1', 'jb', 'kb', 'k4b', 'ib'], 'i32')
+    .local(['a0', 'c0'], 'f64')
+    .local(['A', 'B', 'C', 'D', 'Y0', 'Y1'], 'v128');
   f.get('k').i32(3).op('i32.shl').set('kb');
   f.get('k').i32(-4).op('i32.and').i32(3).op('i32.shl').set('k4b');
   f.get('V').set('row');
-  f.block('rowsDone').loop('rows');
-  f.get('i').get('p').op('i32.ge_s').brIf('rowsDone');
-  f.f64x2(0, 0).tee('A').set('B');
+  // rows i, i + 1 while i + 1 < p
+  f.block('pairsDone').loop('pairs');
+  f.get('i').i32(1).op('i32.add').get('p').op('i32.ge_s').brIf('pairsDone');
+  f.get('row').get('kb').op('i32.add').set('row1');
+  f.f64x2(0, 0).tee('A').tee('B').tee('C').set('D');
   f.i32(0).set('jb');
   f.block('vecDone').loop('vec');
   f.get('jb').get('k4b').op('i32.ge_u').brIf('vecDone');
-  f.get('A');
-  f.get('row').get('jb').op('i32.add').load('v128.load', 0, 3);
-  f.get('y').get('jb').op('i32.add').load('v128.load', 0, 3);
+  f.get('y').get('jb').op('i32.add').load('v128.load', 0, 3).set('Y0');
+  f.get('y').get('jb').op('i32.add').load('v128.load', 16, 3).set('Y1');
+  f.get('A').get('row').get('jb').op('i32.add').load('v128.load', 0, 3).get('Y0');
   f.op('f64x2.mul').op('f64x2.add').set('A');
-  f.get('B');
-  f.get('row').get('jb').op('i32.add').load('v128.load', 16, 3);
-  f.get('y').get('jb').op('i32.add').load('v128.load', 16, 3);
+  f.get('B').get('row').get('jb').op('i32.add').load('v128.load', 16, 3).get('Y1');
   f.op('f64x2.mul').op('f64x2.add').set('B');
+  f.get('C').get('row1').get('jb').op('i32.add').load('v128.load', 0, 3).get('Y0');
+  f.op('f64x2.mul').op('f64x2.add').set('C');
+  f.get('D').get('row1').get('jb').op('i32.add').load('v128.load', 16, 3).get('Y1');
+  f.op('f64x2.mul').op('f64x2.add').set('D');
   f.get('jb').i32(32).op('i32.add').set('jb').br('vec');
   f.end().end();
   f.get('A').lane('f64x2.extract_lane', 0).set('a0');
-  // the k mod 4 tail on a0
+  f.get('C').lane('f64x2.extract_lane', 0).set('c0');
+  // the k mod 4 tail on a0 (row i) and c0 (row i + 1)
   f.block('tailDone').loop('tail');
   f.get('jb').get('kb').op('i32.ge_u').brIf('tailDone');
   f.get('a0');
   f.get('row').get('jb').op('i32.add').load('f64.load');
   f.get('y').get('jb').op('i32.add').load('f64.load');
   f.op('f64.mul').op('f64.add').set('a0');
+  f.get('c0');
+  f.get('row1').get('jb').op('i32.add').load('f64.load');
+  f.get('y').get('jb').op('i32.add').load('f64.load');
+  f.op('f64.mul').op('f64.add').set('c0');
   f.get('jb').i32(8).op('i32.add').set('jb').br('tail');
   f.end().end();
   f.get('i').i32(3).op('i32.shl').set('ib');
@@ -147,9 +222,44 @@ function expandFunction(): FunctionBuilder {
   f.get('a0').get('A').lane('f64x2.extract_lane', 1).op('f64.add');
   f.get('B').lane('f64x2.extract_lane', 0).get('B').lane('f64x2.extract_lane', 1).op('f64.add');
   f.op('f64.add').op('f64.add').store('f64.store');
-  f.get('row').get('kb').op('i32.add').set('row');
-  f.get('i').i32(1).op('i32.add').set('i').br('rows');
+  f.get('out').get('ib').op('i32.add');
+  f.get('s').get('x').get('ib').op('i32.add').load('f64.load', 8).op('f64.mul');
+  f.get('c0').get('C').lane('f64x2.extract_lane', 1).op('f64.add');
+  f.get('D').lane('f64x2.extract_lane', 0).get('D').lane('f64x2.extract_lane', 1).op('f64.add');
+  f.op('f64.add').op('f64.add').store('f64.store', 8);
+  f.get('row1').get('kb').op('i32.add').set('row');
+  f.get('i').i32(2).op('i32.add').set('i').br('pairs');
   f.end().end();
+  // odd p: the last row alone
+  f.get('i').get('p').op('i32.lt_s').if();
+  f.f64x2(0, 0).tee('A').set('B');
+  f.i32(0).set('jb');
+  f.block('lastDone').loop('last');
+  f.get('jb').get('k4b').op('i32.ge_u').brIf('lastDone');
+  f.get('A').get('row').get('jb').op('i32.add').load('v128.load', 0, 3);
+  f.get('y').get('jb').op('i32.add').load('v128.load', 0, 3);
+  f.op('f64x2.mul').op('f64x2.add').set('A');
+  f.get('B').get('row').get('jb').op('i32.add').load('v128.load', 16, 3);
+  f.get('y').get('jb').op('i32.add').load('v128.load', 16, 3);
+  f.op('f64x2.mul').op('f64x2.add').set('B');
+  f.get('jb').i32(32).op('i32.add').set('jb').br('last');
+  f.end().end();
+  f.get('A').lane('f64x2.extract_lane', 0).set('a0');
+  f.block('lastTailDone').loop('lastTail');
+  f.get('jb').get('kb').op('i32.ge_u').brIf('lastTailDone');
+  f.get('a0');
+  f.get('row').get('jb').op('i32.add').load('f64.load');
+  f.get('y').get('jb').op('i32.add').load('f64.load');
+  f.op('f64.mul').op('f64.add').set('a0');
+  f.get('jb').i32(8).op('i32.add').set('jb').br('lastTail');
+  f.end().end();
+  f.get('i').i32(3).op('i32.shl').set('ib');
+  f.get('out').get('ib').op('i32.add');
+  f.get('s').get('x').get('ib').op('i32.add').load('f64.load').op('f64.mul');
+  f.get('a0').get('A').lane('f64x2.extract_lane', 1).op('f64.add');
+  f.get('B').lane('f64x2.extract_lane', 0).get('B').lane('f64x2.extract_lane', 1).op('f64.add');
+  f.op('f64.add').op('f64.add').store('f64.store');
+  f.end();
   return f;
 }
 
