@@ -13,6 +13,17 @@
 import { daxpy, ddot } from './blas1.ts';
 import { dgemm } from './gemm.ts';
 import { householderInPlace } from './qr.ts';
+import { type TridiagonalWorkspace, tridiagonalWorkspace } from './wasm-tridiagonal.ts';
+
+/** Whether the reduction may use the WebAssembly symmetric product (tests switch it off to compare). */
+let wasmKernelEnabled = true;
+
+/** Switches the WebAssembly symmetric product on or off for this thread; returns the previous setting. */
+export function setTridiagonalWasmKernel(enabled: boolean): boolean {
+  const was = wasmKernelEnabled;
+  wasmKernelEnabled = enabled;
+  return was;
+}
 
 /** Panel width of the blocked reduction. */
 const PANEL = 32;
@@ -38,11 +49,26 @@ export function dsytrdUpperRows(
   p: Float64Array,
 ): void {
   let k0 = 0;
+  const ws = n >= 4 * PANEL && wasmKernelEnabled ? tridiagonalWorkspace() : null;
+  if (ws) {
+    // The whole reduction runs on a copy in the kernel memory (leading dimension n), copied back at the
+    // end: the O(n²) copies are small next to the n³ work, and the symmetric product reads it in place.
+    ws.reserve(n, PANEL);
+    const W = ws.A;
+    for (let r = 0; r < n; r++) W.set(A.subarray(offA + r * lda, offA + r * lda + n), r * n);
+    const coef = new Float64Array(2 * PANEL);
+    for (; n - k0 - 2 > 2 * PANEL; k0 += PANEL)
+      reducePanel(n, k0, W, 0, n, d, e, tau, ws.p, ws.Vt, ws.Wt, coef, ws);
+    reduceUnblocked(n, k0, W, 0, n, d, e, tau, v, p);
+    for (let r = 0; r < n; r++) A.set(W.subarray(r * n, r * n + n), offA + r * lda);
+    return;
+  }
   if (n >= 4 * PANEL) {
     const Vt = new Float64Array(PANEL * n);
     const Wt = new Float64Array(PANEL * n);
     const coef = new Float64Array(2 * PANEL);
-    for (; n - k0 - 2 > 2 * PANEL; k0 += PANEL) reducePanel(n, k0, A, offA, lda, d, e, tau, p, Vt, Wt, coef);
+    for (; n - k0 - 2 > 2 * PANEL; k0 += PANEL)
+      reducePanel(n, k0, A, offA, lda, d, e, tau, p, Vt, Wt, coef, null);
   }
   reduceUnblocked(n, k0, A, offA, lda, d, e, tau, v, p);
 }
@@ -64,6 +90,7 @@ function reducePanel(
   Vt: Float64Array,
   Wt: Float64Array,
   coef: Float64Array,
+  ws: TridiagonalWorkspace | null,
 ): void {
   for (let j = 0; j < PANEL; j++) {
     const k = k0 + j;
@@ -88,29 +115,8 @@ function reducePanel(
     for (let c = k + 2; c < n; c++) Vt[vj + c] = A[rk + c]!;
     // p = A₂₂(stale)·v over rows/columns k+1..n−1, upper rows.
     p.fill(0, 0, n);
-    // Two rows at a time: each loaded v_c and p_c serves both rows, and the two running sums are
-    // independent chains (a single fused dot is bound by the add latency).
-    let r = k + 1;
-    for (; r + 1 < n; r += 2) {
-      const b0 = offA + r * lda;
-      const b1 = b0 + lda;
-      const v0 = Vt[vj + r]!;
-      const v1 = Vt[vj + r + 1]!;
-      const a01 = A[b0 + r + 1]!;
-      let s0 = A[b0 + r]! * v0 + a01 * v1;
-      let s1 = a01 * v0 + A[b1 + r + 1]! * v1;
-      for (let c = r + 2; c < n; c++) {
-        const a0 = A[b0 + c]!;
-        const a1 = A[b1 + c]!;
-        const vc = Vt[vj + c]!;
-        s0 += a0 * vc;
-        s1 += a1 * vc;
-        p[c] += v0 * a0 + v1 * a1;
-      }
-      p[r] += s0;
-      p[r + 1] += s1;
-    }
-    if (r < n) p[r] += A[offA + r * lda + r]! * Vt[vj + r]!;
+    if (ws) ws.symvUpper(k + 1, j);
+    else symvUpperRows(n, k + 1, A, offA, lda, Vt, vj, p);
     // Corrections for the pending panel update: p −= V(Wᵀv) + W(Vᵀv).
     for (let i = 0; i < j; i++) {
       let wv = 0;
@@ -146,6 +152,45 @@ function reducePanel(
     dgemm(true, false, rows, cols, PANEL, -1, Vt, r0, n, Wt, r0, n, 1, A, cOff, lda);
     dgemm(true, false, rows, cols, PANEL, -1, Wt, r0, n, Vt, r0, n, 1, A, cOff, lda);
   }
+}
+
+/**
+ * p += A₂₂·v over rows/columns r0…n−1 from the upper rows of A (p zeroed by the caller), v = Vt[vj + ·]
+ * (the JavaScript twin of the WebAssembly symvUpper in wasm-tridiagonal.ts).
+ */
+function symvUpperRows(
+  n: number,
+  r0: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  Vt: Float64Array,
+  vj: number,
+  p: Float64Array,
+): void {
+  // Two rows at a time: each loaded v_c and p_c serves both rows, and the two running sums are
+  // independent chains (a single fused dot is bound by the add latency).
+  let r = r0;
+  for (; r + 1 < n; r += 2) {
+    const b0 = offA + r * lda;
+    const b1 = b0 + lda;
+    const v0 = Vt[vj + r]!;
+    const v1 = Vt[vj + r + 1]!;
+    const a01 = A[b0 + r + 1]!;
+    let s0 = A[b0 + r]! * v0 + a01 * v1;
+    let s1 = a01 * v0 + A[b1 + r + 1]! * v1;
+    for (let c = r + 2; c < n; c++) {
+      const a0 = A[b0 + c]!;
+      const a1 = A[b1 + c]!;
+      const vc = Vt[vj + c]!;
+      s0 += a0 * vc;
+      s1 += a1 * vc;
+      p[c] += v0 * a0 + v1 * a1;
+    }
+    p[r] += s0;
+    p[r + 1] += s1;
+  }
+  if (r < n) p[r] += A[offA + r * lda + r]! * Vt[vj + r]!;
 }
 
 function reduceUnblocked(
