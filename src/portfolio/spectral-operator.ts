@@ -40,6 +40,22 @@ function kernelFor(V: Float64Array, p: number, k: number): SpectralKernel | null
   return kernel;
 }
 
+/** The last row products computed on each V (see `rowProducts`); P and AAᵀ depend on V and the rows only. */
+const sharedRowProducts = new WeakMap<Float64Array, RowProducts>();
+
+/** The same rows, number for number (same arrays, or copies of them). */
+function sameRows(a: readonly Float64Array[], b: readonly Float64Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let r = 0; r < a.length; r++) {
+    const x = a[r]!;
+    const y = b[r]!;
+    if (x === y) continue;
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  }
+  return true;
+}
+
 export class SpectralRiskOperator implements RiskOperator {
   readonly p: number;
   readonly k: number;
@@ -246,10 +262,19 @@ export class SpectralRiskOperator implements RiskOperator {
     return f;
   }
 
-  /** P = VᵀAᵀ (k × m, row-major) and AAᵀ for these rows, reused while the same row arrays come back. */
+  /**
+   * P = VᵀAᵀ (k × m, row-major) and AAᵀ for these rows, reused while the same row arrays come back — and
+   * across the operators built on the same V when the rows hold the same numbers (the four spectral
+   * estimators of a rebalance share V and the constraint rows: one O(p·k·m) product instead of four).
+   */
   private rowProducts(rows: readonly Float64Array[]): RowProducts {
     const c = this.rowCache;
     if (c && c.rows.length === rows.length && c.rows.every((r, a) => r === rows[a])) return c;
+    const shared = sharedRowProducts.get(this.V);
+    if (shared && sameRows(shared.rows, rows)) {
+      this.rowCache = { ...shared, rows: rows.slice() };
+      return this.rowCache;
+    }
     const { p, k, V } = this;
     const m = rows.length;
     for (const r of rows) {
@@ -281,6 +306,7 @@ export class SpectralRiskOperator implements RiskOperator {
       return { index: Int32Array.from(index), value: Float64Array.from(index, (i) => r[i]!) };
     });
     this.rowCache = { rows: rows.slice(), P, AAt, sparse };
+    sharedRowProducts.set(V, this.rowCache);
     return this.rowCache;
   }
 }

@@ -55,3 +55,34 @@ describe('SpectralRiskOperator', () => {
     expect(() => op.shiftedSolver(1, 0)).toThrow(/positive/);
   });
 });
+
+describe('SpectralRiskOperator row products shared on one V', () => {
+  it('reuses VᵀAᵀ only for the same numbers: copies of the rows give the unshared bits, a changed row its own', () => {
+    const rng = new Rng(21);
+    const p = 11;
+    const k = 4;
+    const V = orthonormal(p, k, rng);
+    const c1 = Float64Array.from({ length: k }, () => rng.uniform());
+    const c2 = Float64Array.from({ length: k }, () => rng.uniform());
+    const rows = [
+      Float64Array.from({ length: p }, () => 1),
+      Float64Array.from({ length: p }, () => rng.normal()),
+    ];
+    const q = Float64Array.from({ length: p }, () => rng.normal());
+    const solveWith = (op: SpectralRiskOperator, r: readonly Float64Array[]) => {
+      const w = new Float64Array(p);
+      op.constrainedSolver(2, 0.3, r).solve(q, w);
+      return w;
+    };
+    solveWith(new SpectralRiskOperator(0.01, V, c1), rows); // fills the cache for V
+    const copies = rows.map((r) => Float64Array.from(r));
+    const shared = solveWith(new SpectralRiskOperator(0.02, V, c2), copies);
+    const alone = solveWith(new SpectralRiskOperator(0.02, Float64Array.from(V), c2), copies);
+    expect([...shared]).toEqual([...alone]);
+    const changed = [copies[0]!, Float64Array.from(copies[1]!, (x, i) => (i === 3 ? x + 0.5 : x))];
+    const sharedChanged = solveWith(new SpectralRiskOperator(0.02, V, c2), changed);
+    const aloneChanged = solveWith(new SpectralRiskOperator(0.02, Float64Array.from(V), c2), changed);
+    expect([...sharedChanged]).toEqual([...aloneChanged]);
+    expect(sharedChanged[3]).not.toBe(shared[3]);
+  });
+});
