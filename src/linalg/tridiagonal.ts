@@ -304,7 +304,7 @@ export function applyQBlocked(
   const T = new Float64Array(nb0 * nb0);
   const W = new Float64Array(nb0 * q);
   const W2 = new Float64Array(nb0 * q);
-  const yv = new Float64Array(nb0);
+  const G = new Float64Array(nb0 * nb0);
   // Blocks in reverse order: Q·C = B_0·(B_1·(…·(B_last·C))).
   const lastStart = nref === 0 ? 0 : Math.floor((nref - 1) / WY_BLOCK) * WY_BLOCK;
   for (let k0 = lastStart; k0 >= 0 && nref > 0; k0 -= WY_BLOCK) {
@@ -318,36 +318,24 @@ export function applyQBlocked(
         Y[y + c] = r < c ? 0 : r === c ? 1 : A[offA + k * lda + k + 1 + (r - c)]!;
       }
     }
-    // T (nb × nb, upper): T_ii = τ_i, T[0..i, i] = −τ_i·T[0..i, 0..i]·(Y[:, 0..i]ᵀ·y_i).
+    // T (nb × nb, upper): T_ii = τ_i, T[0..i, i] = −τ_i·T[0..i, 0..i]·(Y[:, 0..i]ᵀ·y_i). The products
+    // Yᵀ·y_i are the columns of the Gram matrix G = YᵀY, one gemm call (Y[r, i] = 0 for r < i).
+    dgemm(true, false, nb, nb, len, 1, Y, 0, nb, Y, 0, nb, 0, G, 0, nb);
     T.fill(0, 0, nb * nb);
     for (let i = 0; i < nb; i++) {
       const t = tau[k0 + i]!;
       T[i * nb + i] = t;
       if (t === 0) continue;
-      for (let c = 0; c < i; c++) {
-        let s = 0;
-        for (let r = i; r < len; r++) s += Y[r * nb + c]! * Y[r * nb + i]!;
-        yv[c] = s;
-      }
       for (let a = 0; a < i; a++) {
         let s = 0;
-        for (let c = a; c < i; c++) s += T[a * nb + c]! * yv[c]!;
+        for (let c = a; c < i; c++) s += T[a * nb + c]! * G[c * nb + i]!;
         T[a * nb + i] = -t * s;
       }
     }
     const c0 = offC + (k0 + 1) * ldc;
-    // W = Yᵀ·C₂ (nb × q), W2 = T·W, C₂ ← C₂ − Y·W2.
+    // W = Yᵀ·C₂ (nb × q), W2 = T·W, C₂ ← C₂ − Y·W2: three gemm calls.
     dgemm(true, false, nb, q, len, 1, Y, 0, nb, C, c0, ldc, 0, W, 0, q);
-    for (let a = 0; a < nb; a++) {
-      const w2 = a * q;
-      W2.fill(0, w2, w2 + q);
-      for (let c = a; c < nb; c++) {
-        const tac = T[a * nb + c]!;
-        if (tac === 0) continue;
-        const w = c * q;
-        for (let j = 0; j < q; j++) W2[w2 + j] += tac * W[w + j]!;
-      }
-    }
+    dgemm(false, false, nb, q, nb, 1, T, 0, nb, W, 0, q, 0, W2, 0, q);
     dgemm(false, false, len, q, nb, -1, Y, 0, nb, W2, 0, q, 1, C, c0, ldc);
   }
 }
