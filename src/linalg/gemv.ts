@@ -6,6 +6,9 @@ import { ddot } from './blas1.ts';
 
 /**
  * y ← α·A·x + β·y (y has length m, x length n). With β = 0, y is overwritten (NaN in y is not propagated).
+ * Four rows at a time (contiguous x): each loaded x_j serves four dots, whose four running sums are the
+ * independent chains that keep the adds busy; a large A is streamed from memory once either way, and the
+ * shared x loads make the product ≈ 1.3× faster at 1500 × 1500 (Lanczos on a correlation matrix, decision 030).
  */
 export function dgemv(
   m: number,
@@ -22,11 +25,38 @@ export function dgemv(
   offY: number,
   incY: number,
 ): void {
-  for (let i = 0; i < m; i++) {
-    const s = ddot(n, A, offA + i * lda, 1, x, offX, incX);
-    const yi = offY + i * incY;
-    y[yi] = beta === 0 ? alpha * s : alpha * s + beta * y[yi]!;
+  let i = 0;
+  if (incX === 1) {
+    for (; i + 4 <= m; i += 4) {
+      const a0 = offA + i * lda;
+      const a1 = a0 + lda;
+      const a2 = a1 + lda;
+      const a3 = a2 + lda;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < n; j++) {
+        const xj = x[offX + j]!;
+        s0 += A[a0 + j]! * xj;
+        s1 += A[a1 + j]! * xj;
+        s2 += A[a2 + j]! * xj;
+        s3 += A[a3 + j]! * xj;
+      }
+      const yi = offY + i * incY;
+      storeScaled(y, yi, alpha, s0, beta);
+      storeScaled(y, yi + incY, alpha, s1, beta);
+      storeScaled(y, yi + 2 * incY, alpha, s2, beta);
+      storeScaled(y, yi + 3 * incY, alpha, s3, beta);
+    }
   }
+  for (; i < m; i++)
+    storeScaled(y, offY + i * incY, alpha, ddot(n, A, offA + i * lda, 1, x, offX, incX), beta);
+}
+
+/** y[i] ← α·s + β·y[i], without reading y[i] when β = 0. */
+function storeScaled(y: Float64Array, i: number, alpha: number, s: number, beta: number): void {
+  y[i] = beta === 0 ? alpha * s : alpha * s + beta * y[i]!;
 }
 
 /**
