@@ -14,6 +14,10 @@
  * 4×4 4.2 GFLOP/s, 4×2 4.1, 2×4 4.0, 2×2 3.4. 4×4 is kept (16 accumulators + 8 operands: V8 spills a
  * few registers, but the higher arithmetic intensity per load still wins).
  *
+ * Where the engine has WebAssembly SIMD, the panels are packed into the kernel memory of wasm-gemm.ts and its
+ * f64x2 macro-kernel computes each block's product (≈ 4× this kernel's rate; same bits, decision 030); the
+ * JavaScript micro-kernel below stays as the path for engines without it.
+ *
  * β = 0 overwrites C without reading it (NaN in C does not propagate), as in reference BLAS.
  * The packing buffers are module-level and grown on demand: JavaScript runs one call at a time per
  * isolate, so reuse is safe and the kernel does not allocate in steady state.
