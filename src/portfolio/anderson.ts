@@ -23,6 +23,7 @@ export class AndersonAccelerator {
   private readonly work: Float64Array;
   private readonly rhs: Float64Array;
   private readonly coef: Float64Array;
+  private readonly dotOut: Float64Array;
 
   constructor(
     readonly n: number,
@@ -36,6 +37,7 @@ export class AndersonAccelerator {
     this.work = new Float64Array(memory * memory);
     this.rhs = new Float64Array(memory);
     this.coef = new Float64Array(memory);
+    this.dotOut = new Float64Array(memory);
   }
 
   reset(): void {
@@ -62,12 +64,10 @@ export class AndersonAccelerator {
       }
       this.count = Math.min(this.count + 1, memory);
       // only the new column's inner products change
+      dots(df, dF, this.count, n, this.dotOut);
       for (let b = 0; b < this.count; b++) {
-        const fb = dF[b]!;
-        let s = 0;
-        for (let i = 0; i < n; i++) s += df[i]! * fb[i]!;
-        gram[h * memory + b] = s;
-        gram[b * memory + h] = s;
+        gram[h * memory + b] = this.dotOut[b]!;
+        gram[b * memory + h] = this.dotOut[b]!;
       }
       this.head = (h + 1) % memory;
     }
@@ -82,23 +82,84 @@ export class AndersonAccelerator {
     // normal equations (ΔFᵀΔF + εI)c = ΔFᵀf, with a relative ridge ε against near-collinear columns
     const { work, rhs, coef, dG } = this;
     let trace = 0;
+    dots(fPrev, dF, m, n, rhs);
     for (let a = 0; a < m; a++) {
-      const fa = dF[a]!;
-      let r = 0;
-      for (let i = 0; i < n; i++) r += fa[i]! * fPrev[i]!;
-      rhs[a] = r;
       for (let b = 0; b < m; b++) work[a * m + b] = gram[a * memory + b]!;
       trace += work[a * m + a]!;
     }
     if (!(trace > 0)) return false;
     for (let a = 0; a < m; a++) work[a * m + a] = work[a * m + a]! + 1e-10 * trace;
     if (!solveSmall(m, work, rhs, coef)) return false;
-    for (let a = 0; a < m; a++) {
+    // out_i − c_0·ΔG_0,i − c_1·ΔG_1,i − … in that order, two columns per pass over out
+    let a = 0;
+    for (; a + 1 < m; a += 2) {
+      const c0 = coef[a]!;
+      const c1 = coef[a + 1]!;
+      const g0 = dG[a]!;
+      const g1 = dG[a + 1]!;
+      for (let i = 0; i < n; i++) out[i] = out[i]! - c0 * g0[i]! - c1 * g1[i]!;
+    }
+    if (a < m) {
       const c = coef[a]!;
       const ga = dG[a]!;
       for (let i = 0; i < n; i++) out[i] = out[i]! - c * ga[i]!;
     }
     return true;
+  }
+}
+
+/**
+ * out_b = Σ_i x_i·ys[b]_i for b < count, four columns per pass over x. Each sum still runs i = 0, 1, … with
+ * one accumulator (the bits of the one-at-a-time loop); the four chains overlap where one alone waits on the
+ * latency of its additions.
+ */
+function dots(
+  x: Float64Array,
+  ys: readonly Float64Array[],
+  count: number,
+  n: number,
+  out: Float64Array,
+): void {
+  let b = 0;
+  for (; b + 3 < count; b += 4) {
+    const y0 = ys[b]!;
+    const y1 = ys[b + 1]!;
+    const y2 = ys[b + 2]!;
+    const y3 = ys[b + 3]!;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      s0 += xi * y0[i]!;
+      s1 += xi * y1[i]!;
+      s2 += xi * y2[i]!;
+      s3 += xi * y3[i]!;
+    }
+    out[b] = s0;
+    out[b + 1] = s1;
+    out[b + 2] = s2;
+    out[b + 3] = s3;
+  }
+  for (; b + 1 < count; b += 2) {
+    const y0 = ys[b]!;
+    const y1 = ys[b + 1]!;
+    let s0 = 0;
+    let s1 = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = x[i]!;
+      s0 += xi * y0[i]!;
+      s1 += xi * y1[i]!;
+    }
+    out[b] = s0;
+    out[b + 1] = s1;
+  }
+  if (b < count) {
+    const y0 = ys[b]!;
+    let s0 = 0;
+    for (let i = 0; i < n; i++) s0 += x[i]! * y0[i]!;
+    out[b] = s0;
   }
 }
 
