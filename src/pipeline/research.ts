@@ -142,8 +142,10 @@ function forwardRowsAt(ctx: SignalContext, schedule: readonly number[]): Float64
  */
 function releaseWorkingPanels(tier: SignalTierResult): SignalTierResult {
   const empty = new Float64Array(0);
+  // `fwlBases` (the dates' neutralisation bases, ≈ 60 MB at full size) is only read by the signal tier.
+  const { fwlBases: _bases, ...kept } = tier.context;
   const context: SignalContext = {
-    ...tier.context,
+    ...kept,
     logReturn: empty,
     regressors: [],
     regressorNames: [],
