@@ -455,8 +455,21 @@ function proxStep(
     return gross;
   };
   const G = pr.maxGross;
-  const gross0 = apply(0);
-  if (G === undefined || gross0 <= G) return 0;
+  const start = Math.max(lambdaStart, 0);
+  let g: number;
+  if (G !== undefined && start > 0) {
+    // The previous step's λ first: where the limit binds there it binds at λ = 0 too (g is non-increasing),
+    // so the pass at 0 is skipped — one prox pass of the 2–4 per iteration while the limit holds.
+    g = apply(start);
+    if (!(g > G)) {
+      if (apply(0) <= G) return 0;
+      g = apply(start);
+    }
+  } else {
+    const gross0 = apply(0);
+    if (G === undefined || gross0 <= G) return 0;
+    g = gross0;
+  }
   // λ → ∞ pulls every name to the point of its box nearest 0: if even that exceeds G, no λ helps
   let floor = 0;
   for (let i = 0; i < p; i++) floor += Math.max(0, pr.lower[i]!, -pr.upper[i]!);
@@ -464,8 +477,7 @@ function proxStep(
     throw new InfeasibleError(`the box limits alone need gross ${floor} > maxGross ${G}`, ['box', 'gross']);
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;
-  let lambda = Math.max(lambdaStart, 0);
-  let g = lambda > 0 ? apply(lambda) : gross0;
+  let lambda = start;
   for (let k = 0; k < 200; k++) {
     if (g > G) lo = lambda;
     else {
