@@ -533,6 +533,19 @@ export class ModuleBuilder {
 }
 
 /**
+ * A module built and compiled on first use, then kept for the life of the thread: the kernels' one way to
+ * get their module. Null where the engine has no WebAssembly or rejects the module (e.g. no SIMD), so the
+ * caller keeps its JS path; an error while building is a bug and is thrown, never turned into the JS path.
+ */
+export function lazyModule(build: () => ModuleBuilder): () => WasmModule | null {
+  let compiled: WasmModule | null | undefined;
+  return () => {
+    if (compiled === undefined) compiled = wasmApi() ? build().compile() : null;
+    return compiled;
+  };
+}
+
+/**
  * The slice of the WebAssembly JS API used by the kernels. The project's TypeScript `lib` (ES2023, no DOM)
  * does not declare the global, so it is typed here and looked up at run time.
  */

@@ -19,6 +19,7 @@
 import {
   FunctionBuilder,
   instantiate,
+  lazyModule,
   ModuleBuilder,
   WASM_PAGE_BYTES,
   type WasmMemory,
@@ -112,21 +113,8 @@ function macroFunction(MR: number, NR: number): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD is unavailable (gemm.ts keeps its JS kernel). */
-function gemmModule(): WasmModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi()
-        ? new ModuleBuilder().importMemory().func(macroFunction(WASM_MR, WASM_NR)).compile()
-        : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+const gemmModule = lazyModule(() => new ModuleBuilder().importMemory().func(macroFunction(WASM_MR, WASM_NR)));
 
 /**
  * The kernel memory of this thread: packed A at 0, packed B after it, the C scratch after that; views of

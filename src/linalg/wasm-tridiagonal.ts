@@ -16,6 +16,7 @@
 import {
   FunctionBuilder,
   instantiate,
+  lazyModule,
   ModuleBuilder,
   WASM_PAGE_BYTES,
   type WasmMemory,
@@ -107,18 +108,8 @@ function symvUpperFunction(): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-
-function tridiagonalModule(): WasmModule | null {
-  if (compiled === undefined) {
-    try {
-      compiled = wasmApi() ? new ModuleBuilder().importMemory().func(symvUpperFunction()).compile() : null;
-    } catch {
-      compiled = null;
-    }
-  }
-  return compiled;
-}
+/** The compiled module, or null where WebAssembly SIMD is unavailable (tridiagonal.ts keeps its JS path). */
+const tridiagonalModule = lazyModule(() => new ModuleBuilder().importMemory().func(symvUpperFunction()));
 
 /**
  * This thread's kernel memory for one reduction of order n: the matrix (n × n, leading dimension n), the

@@ -18,6 +18,7 @@
 import {
   FunctionBuilder,
   instantiate,
+  lazyModule,
   ModuleBuilder,
   newWasmMemory,
   type WasmMemory,
@@ -263,12 +264,9 @@ function expandFunction(): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-function kernelModule(): WasmModule | null {
-  if (compiled === undefined)
-    compiled = new ModuleBuilder().importMemory().func(projectFunction()).func(expandFunction()).compile();
-  return compiled;
-}
+const kernelModule = lazyModule(() =>
+  new ModuleBuilder().importMemory().func(projectFunction()).func(expandFunction()),
+);
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 

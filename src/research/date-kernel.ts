@@ -22,7 +22,7 @@
  * accumulators — only those sums' rounding differs from the JavaScript reference (ic-accumulator-js.ts,
  * stock order), by a few ulps.
  */
-import { FunctionBuilder, ModuleBuilder, type WasmModule, wasmApi } from '../core/wasm.ts';
+import { FunctionBuilder, lazyModule, ModuleBuilder } from '../core/wasm.ts';
 import { bucketRankFunction } from '../signals/bucket-rank.ts';
 import { dotFunction } from './i16-dot.ts';
 
@@ -268,27 +268,20 @@ function hashFunction(): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-
 /** The compiled date-kernel module, or null where WebAssembly (with SIMD) is unavailable. */
-export function dateKernelModule(): WasmModule | null {
-  if (compiled === undefined) {
-    if (wasmApi()) {
-      const builder = new ModuleBuilder()
-        .importMemory()
-        .func(bucketRankFunction())
-        .func(centreFunction())
-        .func(dotFunction())
-        .func(dotsFunction())
-        .func(hashFunction());
-      for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) {
-        builder.func(spreadsFunction(P, false)).func(spreadsFunction(P, true));
-      }
-      compiled = builder.compile();
-    } else compiled = null;
+export const dateKernelModule = lazyModule(() => {
+  const builder = new ModuleBuilder()
+    .importMemory()
+    .func(bucketRankFunction())
+    .func(centreFunction())
+    .func(dotFunction())
+    .func(dotsFunction())
+    .func(hashFunction());
+  for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) {
+    builder.func(spreadsFunction(P, false)).func(spreadsFunction(P, true));
   }
-  return compiled;
-}
+  return builder;
+});
 
 /** The exports of an instance of {@link dateKernelModule}. */
 export interface DateKernelExports {

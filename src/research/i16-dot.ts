@@ -11,7 +11,7 @@
  * The module is assembled by core/wasm.ts (no toolchain, no file to load). Memory layout is the
  * caller's: rows are byte offsets into `memory`, padded with zeros to a multiple of 8 values.
  */
-import { FunctionBuilder, instantiate, ModuleBuilder, newWasmMemory, type WasmModule } from '../core/wasm.ts';
+import { FunctionBuilder, instantiate, lazyModule, ModuleBuilder, newWasmMemory } from '../core/wasm.ts';
 
 /**
  * dot(a, b, n, blk) → f64: Σ over n vectors of 8 int16 at byte offsets a and b; the int32 lanes are
@@ -54,13 +54,8 @@ export function dotFunction(): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD is unavailable (the JS twin is used then). */
-function simdModule(): WasmModule | null {
-  if (compiled === undefined) compiled = new ModuleBuilder().importMemory().func(dotFunction()).compile();
-  return compiled;
-}
+const simdModule = lazyModule(() => new ModuleBuilder().importMemory().func(dotFunction()));
 
 /** Largest n for which doubled centred ranks fit int16. */
 export const I16_DOT_MAX_N = 32768;

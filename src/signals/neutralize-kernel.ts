@@ -24,6 +24,7 @@
 import {
   FunctionBuilder,
   instantiate,
+  lazyModule,
   ModuleBuilder,
   type WasmMemory,
   type WasmModule,
@@ -419,14 +420,8 @@ function neutralizeFunction(): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-
 /** The compiled module, or null where WebAssembly SIMD is unavailable (neutralize.ts keeps a JS path). */
-function kernelModule(): WasmModule | null {
-  if (compiled === undefined)
-    compiled = new ModuleBuilder().importMemory().func(neutralizeFunction()).compile();
-  return compiled;
-}
+const kernelModule = lazyModule(() => new ModuleBuilder().importMemory().func(neutralizeFunction()));
 
 /** One date's basis in the kernel memory (byte offsets), or null for a skipped date. */
 export interface StoredDateBasis {

@@ -8,7 +8,14 @@
  * `ewmaSmoothInPlace` (test/signals/raw-stream.test.ts). NaN tests become lane masks: a missing value adds
  * an exact 0 to the sums and a 0 to the count.
  */
-import { FunctionBuilder, instantiate, ModuleBuilder, type WasmModule, wasmApi } from '../core/wasm.ts';
+import {
+  FunctionBuilder,
+  instantiate,
+  lazyModule,
+  ModuleBuilder,
+  type WasmModule,
+  wasmApi,
+} from '../core/wasm.ts';
 
 /** Column order in the kernel memory: float64 columns of `stride` bytes from byte 0. */
 export const STREAM_COLUMNS = ['n', 's1', 's2', 'shift', 'num', 'den', 'row', 'xNew', 'xOld'] as const;
@@ -167,18 +174,13 @@ function accumulateFunction(): FunctionBuilder {
   return f;
 }
 
-let compiled: WasmModule | null | undefined;
-
-function kernelModule(): WasmModule | null {
-  if (compiled === undefined)
-    compiled = new ModuleBuilder()
-      .importMemory()
-      .func(slideFunction('mean'))
-      .func(slideFunction('std'))
-      .func(accumulateFunction())
-      .compile();
-  return compiled;
-}
+const kernelModule = lazyModule(() =>
+  new ModuleBuilder()
+    .importMemory()
+    .func(slideFunction('mean'))
+    .func(slideFunction('std'))
+    .func(accumulateFunction()),
+);
 
 /** Tests set this to run the scalar JS stream on machines that have SIMD. */
 export const streamKernelOptions = { forceJs: false };
