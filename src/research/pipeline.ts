@@ -4,6 +4,7 @@
  * composite alpha). The weights and horizon reported here use the whole sample and are labelled in-sample;
  * a backtest calls `signalWeightsAsOf` / `chooseHorizonAsOf` at each rebalance instead.
  */
+import { type ComputeBackend, threadsBackend } from '../compute/index.ts';
 import type { Universe } from '../core/universe.ts';
 import type { ShrinkageMethod } from '../stats/index.ts';
 import {
@@ -44,9 +45,38 @@ export interface ResearchResult {
   readonly timings: Readonly<Record<string, number>>;
 }
 
+/**
+ * The task modules of the two parallel passes, imported by the workers while the context is built.
+ */
+const stageModules = [
+  new URL('./signal-task.ts', import.meta.url),
+  new URL('./composite-task.ts', import.meta.url),
+];
+
 export async function runResearch(
   universe: Universe,
   options: ResearchOptions = {},
+): Promise<ResearchResult> {
+  if (options.backend !== 'threads') return researchOn(universe, options, options.backend);
+  // One pool for both passes, started before the (serial) context build so the workers boot and import the
+  // stage modules meanwhile instead of on the critical path, twice (decision 023).
+  const pool = threadsBackend({
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
+    preload: stageModules,
+  });
+  pool.warm();
+  try {
+    return await researchOn(universe, options, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A research run whose parallel passes use `compute` (a name: a backend per pass; an instance: shared). */
+async function researchOn(
+  universe: Universe,
+  options: ResearchOptions,
+  compute: ResearchOptions['backend'] | ComputeBackend,
 ): Promise<ResearchResult> {
   const until = options.until ?? 'weights';
   const backend = {
@@ -60,6 +90,7 @@ export async function runResearch(
       : undefined;
   const tier = await runSignalTier(universe, {
     ...options,
+    ...(compute === undefined ? {} : { backend: compute }),
     computeIc: until !== 'signals',
     ...(rawCheckpoints && options.rawCheckpoints === undefined ? { rawCheckpoints } : {}),
   });
@@ -93,7 +124,12 @@ export async function runResearch(
     timings,
   };
   if (options.compositePanel === false) return done;
-  const composite = await compositeAlphaPanel(tier, weights.weights, backend);
+  // The block count follows the backend's name and `workers` (compositeCheckpointRows above), so the
+  // instance passed here splits the dates exactly as the name would.
+  const composite = await compositeAlphaPanel(tier, weights.weights, {
+    ...backend,
+    ...(compute === undefined ? {} : { backend: compute }),
+  });
   timings.compositeMs = performance.now() - t1;
   return { ...done, composite };
 }
