@@ -5,18 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliContext } from '../../src/cli/context.ts';
 import { exitCodeFor } from '../../src/cli/errors.ts';
 import { buildProgram } from '../../src/cli/program.ts';
-import { closeTime } from '../../src/core/calendar.ts';
-import { requirePanel } from '../../src/core/universe.ts';
-import { generateSyntheticMarket } from '../../src/data/synthetic/index.ts';
-import { computeFeatures, featureMatrixAt } from '../../src/ml/features/feature-set.ts';
-import { freezeWhitelist } from '../../src/ml/features/whitelist.ts';
-import { saveGbdt } from '../../src/ml/gbdt/json.ts';
-import { trainGbdt } from '../../src/ml/gbdt/train.ts';
-import { ARTIFACT_TYPES, payoffsToJson } from '../../src/ml/strategy/bundle.ts';
 import { exitCodeForSeverity } from '../../src/monitor/run-day.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { MONITOR_MARKET, monitorMarket, registrationClock, seedMonitoredModel } from './monitored-model.ts';
 
-const MARKET = { stocks: 60, days: 320, seed: 5 };
+const MARKET = MONITOR_MARKET;
 let dir = '';
 let D = '';
 
@@ -46,48 +39,10 @@ async function cli(args: string[]) {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'alphalab-monitor-cli-'));
-  const u = generateSyntheticMarket({ ...MARKET, sectors: 11, start: '2015-01-01' }).universe;
-  const fs = computeFeatures(u, { families: ['technical'] });
-  const names = fs.names.slice(0, 4);
-  const close = requirePanel(u, 'close').values;
-  const N = u.tickers.length;
-  const di: number[] = [];
-  const ti: number[] = [];
-  const y: number[] = [];
-  for (let s = 60; s < 200; s += 3)
-    for (let i = 0; i < N; i++) {
-      const R = close[(s + 6) * N + i]! / close[(s + 1) * N + i]! - 1;
-      if (!Number.isFinite(R)) continue;
-      di.push(s);
-      ti.push(i);
-      y.push(R > 0.01 ? 2 : R < -0.01 ? 0 : 1);
-    }
-  const X = featureMatrixAt(fs, di, ti, names);
-  const model = trainGbdt(X, y, { params: { nEstimators: 5, maxDepth: 2 } });
-  const store = await openStore({ workspace: dir, clock: () => closeTime(u.dates[205]!), env: {} });
+  const u = monitorMarket();
+  const store = await openStore({ workspace: dir, clock: registrationClock(u), env: {} });
   try {
-    const m = await store.registry.register('ml_signal', { strategyType: 'ml_signal' });
-    const run = await store.registry.startTrainingRun(m.modelId, {
-      datasetStart: closeTime(u.dates[60]!),
-      datasetEnd: closeTime(u.dates[199]!),
-    });
-    await store.registry.finishTrainingRun(run, 'completed', { modelId: m.modelId });
-    await store.registry.logArtifact(
-      m.modelId,
-      { name: 'model.json', data: saveGbdt(model) },
-      ARTIFACT_TYPES.weights,
-    );
-    await store.registry.logArtifact(
-      m.modelId,
-      { name: 'feature_whitelist.json', data: JSON.stringify(freezeWhitelist(names)) },
-      ARTIFACT_TYPES.whitelist,
-    );
-    await store.registry.logArtifact(
-      m.modelId,
-      { name: 'payoffs.json', data: payoffsToJson(Float64Array.from([-0.02, 0, 0.02]), 5) },
-      ARTIFACT_TYPES.payoffs,
-    );
-    await store.registry.promote('ml_signal', m.version, { by: 'test', reason: 'deploy' });
+    await seedMonitoredModel(store, u);
   } finally {
     await store.close();
   }

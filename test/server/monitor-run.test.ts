@@ -17,14 +17,14 @@ import { serveMonitorRunner } from '../../src/cli/serve-monitor.ts';
 import type { Universe } from '../../src/core/universe.ts';
 import { type AlphalabServer, buildServer } from '../../src/server/index.ts';
 import { openStore, type Store } from '../../src/store/open-store.ts';
-import { call, expectError } from './helpers.ts';
 import {
   MONITOR_MARKET,
   MONITORED_MODEL,
   monitorMarket,
   registrationClock,
   seedMonitoredModel,
-} from './monitor-fixture.ts';
+} from '../monitor/monitored-model.ts';
+import { call, expectError } from './helpers.ts';
 
 const PG_URL = process.env.ALPHALAB_TEST_PG_URL;
 const TOKEN = 'monitor-token-0123456789';
