@@ -6,6 +6,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError, fmt, type Page, post } from '../api.ts';
 import { Chart, lineOption } from '../components/Chart.tsx';
 import { Status, Table } from '../components/Table.tsx';
+import { TokenInput } from '../components/TokenInput.tsx';
 import { useApi } from '../hooks.ts';
 
 interface Metrics {
@@ -186,16 +187,7 @@ export function DriftPage({ token, onToken }: { token: string; onToken: (t: stri
         >
           Run monitor
         </button>{' '}
-        <label>
-          API token{' '}
-          <input
-            data-testid="token-input"
-            type="password"
-            value={token}
-            placeholder="server.token"
-            onChange={(e) => onToken(e.target.value)}
-          />
-        </label>
+        <TokenInput token={token} onToken={onToken} />
       </div>
       {message && (
         <p data-testid="monitor-message" className="notice">

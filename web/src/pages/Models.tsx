@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { ApiError, fmt, type Page, post } from '../api.ts';
 import { Chart } from '../components/Chart.tsx';
 import { Status, Table } from '../components/Table.tsx';
+import { TokenInput } from '../components/TokenInput.tsx';
 import { useApi } from '../hooks.ts';
 
 interface ModelRow {
@@ -92,16 +93,7 @@ export function ModelsPage({ token, onToken }: { token: string; onToken: (t: str
   return (
     <section>
       <h2>Models</h2>
-      <label>
-        API token{' '}
-        <input
-          data-testid="token-input"
-          type="password"
-          value={token}
-          placeholder="server.token"
-          onChange={(e) => onToken(e.target.value)}
-        />
-      </label>
+      <TokenInput token={token} onToken={onToken} />
       <Status loading={models.loading} error={models.error} />
       {models.data && (
         <Table
