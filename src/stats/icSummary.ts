@@ -3,7 +3,7 @@
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { checkNonNegativeInteger, checkPositiveInteger } from './checks.ts';
-import { pearsonComplete } from './correlation.ts';
+import { laggedPearson } from './lagged-pearson.ts';
 import { neweyWestLags, neweyWestMeanStandardError } from './ols.ts';
 
 /** IC variance at or below this counts as constant (ICs are O(1): methods.md §0 with scale 1). */
@@ -170,8 +170,11 @@ export function icPersistenceHalfLife(ic: Float64Array, options: IcPersistenceOp
   let sll = 0;
   let sly = 0;
   let points = 0;
-  for (let lag = 1; lag <= Math.min(maxLag, n - 2); lag++) {
-    const rho = pearsonComplete(n - lag, x.subarray(0, n - lag), x.subarray(lag));
+  // All lags at once (lagged-pearson.ts): each ρ(ℓ) is pearsonComplete's to the bit.
+  const lags = Math.max(0, Math.min(maxLag, n - 2));
+  const rhos = laggedPearson(x, n, lags);
+  for (let lag = 1; lag <= lags; lag++) {
+    const rho = rhos[lag - 1]!;
     if (rho > 0) {
       sll += lag * lag;
       sly += lag * Math.log(rho);
