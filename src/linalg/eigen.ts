@@ -11,6 +11,11 @@ import { checkFinite, checkSymmetric } from './shape.ts';
 import { applyQBlocked, dsytrdUpperRows, formQtRows } from './tridiagonal.ts';
 import { tridiagonalDivideConquer } from './tridiagonal-dc.ts';
 import { tridiagonalQL, tridiagonalQLScratch } from './tridiagonal-ql.ts';
+import {
+  tridiagonalCountBelow,
+  tridiagonalInverseIteration,
+  tridiagonalTopEigenvalues,
+} from './tridiagonal-select.ts';
 
 export interface SymmetricEigen {
   /** λ_0 ≤ λ_1 ≤ … ≤ λ_{n−1}. */
@@ -114,6 +119,50 @@ export function dsyevRows(
 }
 
 /**
+ * Base kernel: the eigenpairs of A whose eigenvalue exceeds `threshold`, and A's largest eigenvalue
+ * (LAPACK dsyevx with a value range): Householder tridiagonalisation, bisection for the eigenvalues from
+ * the Sturm count at `threshold` up, inverse iteration for their eigenvectors of T, and the reflectors
+ * applied to those k vectors only (2n²k flops). Next to a full decomposition this skips divide and
+ * conquer and the 2n³ back-transformation, so it pays when k ≪ n. A (upper triangle, leading dimension
+ * lda) is destroyed. `values` ascending; `vectorsByRow` is k × n, row j the unit eigenvector of values[j]
+ * (largest entry positive). Returns null if inverse iteration failed for a vector (dstein's failure).
+ */
+export function dsyevAbove(
+  n: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  threshold: number,
+): { values: Float64Array; vectorsByRow: Float64Array; largest: number } | null {
+  if (n === 0) return { values: new Float64Array(0), vectorsByRow: new Float64Array(0), largest: Number.NaN };
+  const d = new Float64Array(n);
+  const e = new Float64Array(n);
+  const tau = new Float64Array(Math.max(n - 2, 0));
+  dsytrdUpperRows(n, A, offA, lda, d, e, tau, new Float64Array(n), new Float64Array(n));
+  // The largest eigenvalue is always computed (RMT reports it even when nothing is above the threshold).
+  const first = Math.min(tridiagonalCountBelow(n, d, e, threshold), n - 1);
+  const top = tridiagonalTopEigenvalues(n, d, e, first);
+  let skip = 0;
+  while (skip < top.length && !(top[skip]! > threshold)) skip++;
+  const values = top.subarray(skip);
+  const k = values.length;
+  const Zt = new Float64Array(k * n);
+  if (tridiagonalInverseIteration(n, d, e, values, Zt, 0, n) >= 0) return null;
+  // Q·Z on the n × k column layout applyQBlocked works on, then back to rows.
+  const Z = new Float64Array(n * k);
+  transposeInto(k, n, Zt, 0, n, Z, 0, k);
+  applyQBlocked(n, k, A, offA, lda, tau, Z, 0, k);
+  transposeInto(n, k, Z, 0, k, Zt, 0, n);
+  for (let j = 0; j < k; j++) {
+    const row = Zt.subarray(j * n, (j + 1) * n);
+    let big = 0;
+    for (let i = 1; i < n; i++) if (Math.abs(row[i]!) > Math.abs(row[big]!)) big = i;
+    if (row[big]! < 0) for (let i = 0; i < n; i++) row[i] = -row[i]!;
+  }
+  return { values: values.slice(), vectorsByRow: Zt, largest: top[top.length - 1]! };
+}
+
+/**
  * Checked symmetric eigendecomposition. Throws InvalidInputError for a non-square, non-finite or
  * non-symmetric A and NotConvergedError if QL fails (not seen in practice).
  * Example: [[2, 1], [1, 2]] gives values [1, 3] and vectors ±[[−0.7071, 0.7071], [0.7071, 0.7071]].
@@ -133,6 +182,28 @@ export function symmetricEigenRows(
 ): { readonly values: Float64Array; readonly vectorsByRow: Matrix } {
   const r = eigenCommon(A, options, 'rows');
   return { values: r.values, vectorsByRow: r.vectors };
+}
+
+/**
+ * The eigenpairs of A with eigenvalue above `threshold` (ascending, eigenvectors as the rows of the k × n
+ * `vectorsByRow`) and A's largest eigenvalue, without the full decomposition (dsyevAbove). Throws like
+ * symmetricEigen, and NotConvergedError if inverse iteration fails (not seen in practice).
+ * Example: diag(1, 5, 3) above 2 gives values [3, 5] with vectors e₂ and e₁, largest 5.
+ */
+export function symmetricEigenAbove(
+  A: Matrix,
+  threshold: number,
+  options: SymmetricEigenOptions = {},
+): { readonly values: Float64Array; readonly vectorsByRow: Matrix; readonly largest: number } {
+  checkFinite('symmetricEigenAbove', 'A', A);
+  checkSymmetric('symmetricEigenAbove', 'A', A, options.symmetryTolerance ?? 1e-10);
+  const n = A.rows;
+  const r = dsyevAbove(n, A.data.slice(), 0, n, threshold);
+  if (r === null) {
+    throw new NotConvergedError('symmetricEigenAbove: inverse iteration did not converge', 5, {});
+  }
+  const k = r.values.length;
+  return { values: r.values, vectorsByRow: { rows: k, cols: n, data: r.vectorsByRow }, largest: r.largest };
 }
 
 /** Eigenvalues only (ascending): 4/3·n³ for the reduction plus O(n²) for QL. */

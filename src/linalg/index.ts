@@ -15,10 +15,12 @@ export {
 } from './cholesky.ts';
 export {
   dsyev,
+  dsyevAbove,
   dsyevRows,
   type SymmetricEigen,
   type SymmetricEigenOptions,
   symmetricEigen,
+  symmetricEigenAbove,
   symmetricEigenRows,
   symmetricEigenvalues,
 } from './eigen.ts';

@@ -12,7 +12,7 @@
  */
 import { InvalidInputError, NotConvergedError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
-import { dgemm, dgemv, dsyrk, symmetricEigenRows, topEigenpairs } from '../../linalg/index.ts';
+import { dgemm, dsyrk, symmetricEigenAbove, symmetricEigenRows } from '../../linalg/index.ts';
 import type { ShrinkageMoments } from '../../stats/shrinkage.ts';
 import { centreColumns, extractWindow, type RawWindow, type WindowOptions } from './window-extract.ts';
 
@@ -276,48 +276,36 @@ export class CovarianceWindow {
   /**
    * The eigenpairs of the small-side cross-product of Z whose eigenvalue exceeds `threshold` (the RMT
    * signal set), as a spectrum with values ascending, plus the largest eigenvalue. Only the top of the
-   * spectrum matters, so thick-restart Lanczos on the q × q matrix asks for k = 8 pairs and doubles k while
-   * all k are above the threshold; past q/4 pairs (or if Lanczos does not converge) one full
-   * eigendecomposition is cheaper and is used instead.
+   * spectrum matters, so the q × q matrix is tridiagonalised and only those eigenpairs are computed
+   * (bisection and inverse iteration, linalg's symmetricEigenAbove): no divide and conquer and no full
+   * back-transformation. Should inverse iteration fail, the full eigendecomposition is used instead.
    */
   correlationSignalSpectrum(threshold: number): { readonly signal: WindowSpectrum; readonly top: number } {
     const q = this.side === 'gram' ? this.T : this.p;
-    const C = this.correlationCross();
-    const select = (valuesDesc: ArrayLike<number>, row: (c: number) => ArrayLike<number>) => {
-      let ks = 0;
-      while (ks < valuesDesc.length && valuesDesc[ks]! > threshold) ks++;
-      const values = new Float64Array(ks);
-      const rows = new Float64Array(ks * q);
-      for (let c = 0; c < ks; c++) {
-        values[ks - 1 - c] = valuesDesc[c]!;
-        rows.set(row(c), (ks - 1 - c) * q);
-      }
+    const C = { rows: q, cols: q, data: this.correlationCross() };
+    try {
+      const { values, vectorsByRow, largest } = symmetricEigenAbove(C, threshold, {
+        symmetryTolerance: Number.POSITIVE_INFINITY,
+      });
       return {
-        signal: { side: this.side, values, vectorsByRow: rows, q: ks },
-        top: valuesDesc[0] ?? Number.NaN,
+        signal: { side: this.side, values, vectorsByRow: vectorsByRow.data, q: values.length },
+        top: largest,
       };
-    };
-    for (let k = Math.min(8, q); ; k = Math.min(2 * k, q)) {
-      if (4 * k > q) break;
-      let top: ReturnType<typeof topEigenpairs>;
-      try {
-        top = topEigenpairs(q, (x, y) => dgemv(q, q, 1, C, 0, q, x, 0, 1, 0, y, 0, 1), k, {
-          tolerance: 1e-13,
-          seed: 1,
-          basisSize: Math.min(q, Math.max(2 * k + 20, 40)),
-        });
-      } catch (e) {
-        if (e instanceof NotConvergedError) break;
-        throw e;
-      }
-      if (!(top.values[k - 1]! > threshold)) {
-        const V = top.vectors.data;
-        return select(top.values, (c) => Float64Array.from({ length: q }, (_, i) => V[i * k + c]!));
-      }
+    } catch (e) {
+      if (!(e instanceof NotConvergedError)) throw e;
     }
-    const full = spectrumOf(C, this.side, q);
-    const desc = Float64Array.from(full.values).reverse();
-    return select(desc, (c) => full.vectorsByRow.subarray((q - 1 - c) * q, (q - c) * q));
+    const full = spectrumOf(C.data, this.side, q);
+    let first = q;
+    while (first > 0 && full.values[first - 1]! > threshold) first--;
+    return {
+      signal: {
+        side: this.side,
+        values: full.values.slice(first),
+        vectorsByRow: full.vectorsByRow.slice(first * q),
+        q: q - first,
+      },
+      top: full.values[q - 1] ?? Number.NaN,
+    };
   }
 
   /** LW/OAS sufficient statistics from the small-side cross-product (methods.md §5, T < p bullets). */
