@@ -24,21 +24,58 @@ export interface ReducedConstraints {
 const DEPENDENCE_TOL = 1e-10;
 
 /**
+ * The last reduction on this thread, by content: every book of a rebalance over the same names has the same
+ * rows (in new arrays — the stage builds them per book, and a worker thread receives copies), and the
+ * Gram–Schmidt pass is O(p·m²) where comparing the rows is O(p·m)
+ * (docs/decisions/155-portfolio-per-rebalance-setup.md).
+ */
+let lastReduction:
+  | { readonly names: string[]; readonly rows: Float64Array[]; readonly keptIndex: number[] }
+  | undefined;
+
+const bytesOf = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+
+function sameAsLast(rows: readonly EqualityConstraint[]): boolean {
+  const last = lastReduction;
+  if (!last || last.rows.length !== rows.length) return false;
+  return rows.every(
+    (c, a) =>
+      c.name === last.names[a] &&
+      c.row.length === last.rows[a]!.length &&
+      bytesOf(c.row).equals(bytesOf(last.rows[a]!)),
+  );
+}
+
+/**
  * Keeps a maximal independent subset of the rows, scanning in order: a row is dropped when the norm of its
  * component orthogonal to the rows kept so far is ≤ 1e-10 × its own norm. Rows of zeros are dropped too.
  */
 export function dropDependentRows(rows: readonly EqualityConstraint[]): ReducedConstraints {
+  if (!sameAsLast(rows)) {
+    lastReduction = {
+      names: rows.map((c) => c.name),
+      rows: rows.map((c) => Float64Array.from(c.row)),
+      keptIndex: independentRows(rows),
+    };
+  }
+  const keep = new Set(lastReduction!.keptIndex);
+  return {
+    kept: rows.filter((_, a) => keep.has(a)),
+    dropped: rows.filter((_, a) => !keep.has(a)).map((c) => c.name),
+  };
+}
+
+/** Indices of the rows `dropDependentRows` keeps. */
+function independentRows(rows: readonly EqualityConstraint[]): number[] {
   const basis: Float64Array[] = [];
-  const kept: EqualityConstraint[] = [];
-  const dropped: string[] = [];
-  for (const c of rows) {
+  const kept: number[] = [];
+  rows.forEach((c, index) => {
     const r = Float64Array.from(c.row);
     const norm0 = Math.sqrt(dot(r, r));
     if (norm0 === 0 || !Number.isFinite(norm0)) {
       if (!Number.isFinite(norm0))
         throw new InvalidInputError(`constraint '${c.name}' has non-finite coefficients`);
-      dropped.push(c.name);
-      continue;
+      return;
     }
     // Two passes of modified Gram–Schmidt ("twice is enough") keep the test reliable.
     for (let pass = 0; pass < 2; pass++) {
@@ -48,15 +85,12 @@ export function dropDependentRows(rows: readonly EqualityConstraint[]): ReducedC
       }
     }
     const norm = Math.sqrt(dot(r, r));
-    if (norm <= DEPENDENCE_TOL * norm0) {
-      dropped.push(c.name);
-      continue;
-    }
+    if (norm <= DEPENDENCE_TOL * norm0) return;
     for (let i = 0; i < r.length; i++) r[i] = r[i]! / norm;
     basis.push(r);
-    kept.push(c);
-  }
-  return { kept, dropped };
+    kept.push(index);
+  });
+  return kept;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -21,29 +21,40 @@ export function proxTradeCost(
 ): number {
   const e1 = Math.min(0, w0);
   const e2 = Math.max(0, w0);
-  // Interval midpoints give the signs of (z − w0) and z on each open interval. The bounds are spelled out
-  // rather than kept in an array: this runs p times per ADMM iteration and must not allocate.
-  for (let k = 0; k < 3; k++) {
-    const left = k === 0 ? Number.NEGATIVE_INFINITY : k === 1 ? e1 : e2;
-    const right = k === 0 ? e1 : k === 1 ? e2 : Number.POSITIVE_INFINITY;
-    if (!(left < right)) continue;
-    const probe = Number.isFinite(left)
-      ? Number.isFinite(right)
-        ? 0.5 * (left + right)
-        : left + 1
-      : right - 1;
+  // On each open interval between the kinks, the signs of (z − w0) and z at a probe point inside it, then the
+  // root of ρu² + 1.5·b·u + c = 0 with c = a + sA·(ρ(w0 − v) + λ·sL) and z = w0 + sA·u². The three intervals
+  // are spelled out rather than looped over (this runs p times per prox pass, several passes per ADMM
+  // iteration); left of e1 both signs are −.
+  let c = a - (rho * (w0 - v) - lambda);
+  if (!(c > 0)) {
+    const z = w0 - rootSquared(c, b, rho);
+    if (z > Number.NEGATIVE_INFINITY && z < e1) return clip(z, lo, hi);
+  }
+  if (e1 < e2) {
+    const probe = 0.5 * (e1 + e2);
     const sA = probe > w0 ? 1 : -1;
     const sL = probe > 0 ? 1 : -1;
-    // ρu² + 1.5·b·u + c = 0 with c = a + sA·(ρ(w0 − v) + λ·sL)
-    const c = a + sA * (rho * (w0 - v) + lambda * sL);
-    if (c > 0) continue;
-    const u = b === 0 ? Math.sqrt(-c / rho) : (-1.5 * b + Math.sqrt(2.25 * b * b - 4 * rho * c)) / (2 * rho);
-    const z = w0 + sA * u * u;
-    if (z > left && z < right) return clip(z, lo, hi);
+    c = a + sA * (rho * (w0 - v) + lambda * sL);
+    if (!(c > 0)) {
+      const z = w0 + sA * rootSquared(c, b, rho);
+      if (z > e1 && z < e2) return clip(z, lo, hi);
+    }
+  }
+  const sA = e2 + 1 > w0 ? 1 : -1; // + unless |w0| ≥ 2^53
+  c = a + sA * (rho * (w0 - v) + lambda);
+  if (!(c > 0)) {
+    const z = w0 + sA * rootSquared(c, b, rho);
+    if (z > e2 && z < Number.POSITIVE_INFINITY) return clip(z, lo, hi);
   }
   const f1 = proxObjective(e1, v, w0, a, b, lambda, rho);
   const f2 = proxObjective(e2, v, w0, a, b, lambda, rho);
   return clip(f1 <= f2 ? e1 : e2, lo, hi);
+}
+
+/** u² for the root u ≥ 0 of ρu² + 1.5·b·u + c = 0 (c ≤ 0). */
+function rootSquared(c: number, b: number, rho: number): number {
+  const u = b === 0 ? Math.sqrt(-c / rho) : (-1.5 * b + Math.sqrt(2.25 * b * b - 4 * rho * c)) / (2 * rho);
+  return u * u;
 }
 
 /** The one-name objective minimised by proxTradeCost, at z. */

@@ -31,6 +31,30 @@ interface RowProducts {
  */
 const kernels = new WeakMap<Float64Array, SpectralKernel | null>();
 
+/**
+ * The last V seen on this thread, so that an equal V in a new array object maps to it. A task posted to a
+ * worker thread arrives as new objects even when its V lies on the same SharedArrayBuffer as the previous
+ * task's, so the four spectral books of a rebalance would each copy V into a kernel and form VᵀAᵀ again
+ * (docs/decisions/155-portfolio-per-rebalance-setup.md). Holds one V alive beyond its operators at most.
+ */
+let lastBasis: Float64Array | undefined;
+
+/** The array first seen with V's bytes when it is the last basis seen (a memcmp, O(p·k)), else V itself. */
+function canonicalBasis(V: Float64Array): Float64Array {
+  const last = lastBasis;
+  if (last === V) return V;
+  if (
+    last !== undefined &&
+    last.length === V.length &&
+    Buffer.from(last.buffer, last.byteOffset, last.byteLength).equals(
+      Buffer.from(V.buffer, V.byteOffset, V.byteLength),
+    )
+  )
+    return last;
+  lastBasis = V;
+  return V;
+}
+
 function kernelFor(V: Float64Array, p: number, k: number): SpectralKernel | null {
   let kernel = kernels.get(V);
   if (kernel === undefined || (kernel !== null && (kernel.p !== p || kernel.k !== k))) {
@@ -85,10 +109,17 @@ export class SpectralRiskOperator implements RiskOperator {
 
   /** The WebAssembly twin of `project`/`expand`, made on first use (V is copied into its memory once). */
   private get kernel(): SpectralKernel | null {
-    if (this.kernelRef === undefined) this.kernelRef = kernelFor(this.V, this.p, this.k);
+    if (this.kernelRef === undefined) this.kernelRef = kernelFor(this.basis, this.p, this.k);
     return this.kernelRef;
   }
   private kernelRef: SpectralKernel | null | undefined;
+
+  /** V, or an earlier array with the same numbers: the key of the per-thread kernel and VᵀAᵀ caches. */
+  private get basis(): Float64Array {
+    this.basisRef ??= canonicalBasis(this.V);
+    return this.basisRef;
+  }
+  private basisRef: Float64Array | undefined;
 
   /** Vᵀx into `out` (length k); the kernel and the JS loop give the same bits. */
   private project(x: Float64Array, out: Float64Array): Float64Array {
@@ -270,7 +301,7 @@ export class SpectralRiskOperator implements RiskOperator {
   private rowProducts(rows: readonly Float64Array[]): RowProducts {
     const c = this.rowCache;
     if (c && c.rows.length === rows.length && c.rows.every((r, a) => r === rows[a])) return c;
-    const shared = sharedRowProducts.get(this.V);
+    const shared = sharedRowProducts.get(this.basis);
     if (shared && sameRows(shared.rows, rows)) {
       this.rowCache = { ...shared, rows: rows.slice() };
       return this.rowCache;
@@ -306,7 +337,7 @@ export class SpectralRiskOperator implements RiskOperator {
       return { index: Int32Array.from(index), value: Float64Array.from(index, (i) => r[i]!) };
     });
     this.rowCache = { rows: rows.slice(), P, AAt, sparse };
-    sharedRowProducts.set(V, this.rowCache);
+    sharedRowProducts.set(this.basis, this.rowCache);
     return this.rowCache;
   }
 }

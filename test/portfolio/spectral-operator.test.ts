@@ -86,3 +86,31 @@ describe('SpectralRiskOperator row products shared on one V', () => {
     expect(sharedChanged[3]).not.toBe(shared[3]);
   });
 });
+
+describe('SpectralRiskOperator on a copy of V (a worker thread receives each task in new arrays)', () => {
+  it('gives the JS path’s bits for an equal V in a new array and for a V that differs in one entry', () => {
+    const rng = new Rng(33);
+    const p = 13;
+    const k = 6;
+    const V = orthonormal(p, k, rng);
+    const c = Float64Array.from({ length: k }, () => rng.uniform());
+    const rows = [Float64Array.from({ length: p }, () => 1)];
+    const q = Float64Array.from({ length: p }, () => rng.normal());
+    const solveWith = (op: SpectralRiskOperator) => {
+      const w = new Float64Array(p);
+      op.constrainedSolver(3, 0.2, rows).solve(q, w);
+      return [...w, ...op.mul(q)];
+    };
+    const reference = (basis: Float64Array) =>
+      solveWith(new SpectralRiskOperator(0.01, Float64Array.from(basis), c, { useKernel: false }));
+    expect(solveWith(new SpectralRiskOperator(0.01, V, c))).toEqual(reference(V));
+    const copy = Float64Array.from(V);
+    expect(solveWith(new SpectralRiskOperator(0.01, copy, c))).toEqual(reference(V));
+    const other = Float64Array.from(V, (x, i) => (i === 7 ? x + 0.25 : x));
+    const got = solveWith(new SpectralRiskOperator(0.01, other, c));
+    expect(got).toEqual(reference(other));
+    expect(got).not.toEqual(reference(V));
+    // and back: the first V again after the other one
+    expect(solveWith(new SpectralRiskOperator(0.01, Float64Array.from(V), c))).toEqual(reference(V));
+  });
+});
