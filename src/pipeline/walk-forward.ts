@@ -26,13 +26,13 @@ import { tradableByBucket } from '../portfolio/turnover.ts';
 import { solveWithVolTarget } from '../portfolio/vol-target.ts';
 import type { SignalTierResult } from '../research/index.ts';
 import {
-  chooseHorizonAsOf,
   compositeAtSnapshots,
   duplicateExclusions,
   type HorizonChoice,
   type IcSeriesSet,
   icSeriesSet,
 } from '../research/index.ts';
+import { chooseHorizonsAsOf } from '../research/weights.ts';
 import type { CovarianceDiagnostics } from '../risk/covariance/types.ts';
 import { CovarianceWindow } from '../risk/covariance/window.ts';
 import { defaultLoadings, logReturnsFromUniverse } from '../risk/factor-model/loadings.ts';
@@ -281,13 +281,12 @@ export function signalsAtRebalances(
   const ctx = tier.context;
   const exclude = duplicateExclusions(tier);
   const sets: IcSeriesSet[] = ctx.horizons.map((h) => icSeriesSet(tier, h));
-  const choices = new Map<number, HorizonChoice>();
-  const weightOptions = {
+  const asOf = chooseHorizonsAsOf(sets, schedule, {
     exclude,
-    shrinkage: config.research.weight_shrinkage === 'oas' ? ('oas' as const) : ('ledoit-wolf' as const),
+    shrinkage: config.research.weight_shrinkage === 'oas' ? 'oas' : 'ledoit-wolf',
     minObs: config.research.min_ic_obs,
-  };
-  for (const t of schedule) choices.set(t, chooseHorizonAsOf(sets, { ...weightOptions, asOf: t }));
+  });
+  const choices = new Map<number, HorizonChoice>(schedule.map((t, k) => [t, asOf[k]!]));
   const composite = compositeAtSnapshots(tier, (t) => choices.get(t)!.weights);
   const rowOf = new Map<number, number>();
   tier.snapshots.rows.forEach((t, r) => rowOf.set(t, r));

@@ -7,7 +7,8 @@
  * Called at the last date it gives the full-sample weights, which are in-sample.
  */
 import { InvalidInputError } from '../core/errors.ts';
-import { effectiveNumber, type ShrinkageMethod, shrunkCorrelation } from '../stats/index.ts';
+import { effectiveNumber, type ShrinkageMethod } from '../stats/index.ts';
+import { standardisedShrunkCorrelation, undefinedCorrelation } from '../stats/shrinkage.ts';
 import { maxSharpeSimplexWeights } from './simplex-weights.ts';
 
 /** Daily IC series of several signals at one horizon. */
@@ -77,39 +78,90 @@ function emptyWeights(set: IcSeriesSet, asOf: number, method: ShrinkageMethod, n
   };
 }
 
-/** Signal weights from the ICs resolved at date index `asOf`. */
-export function signalWeightsAsOf(set: IcSeriesSet, options: SignalWeightOptions = {}): SignalWeights {
-  const T = set.dates.length;
-  const M = set.names.length;
-  const asOf = options.asOf ?? T - 1;
-  const method = options.shrinkage ?? 'ledoit-wolf';
-  const minObs = options.minObs ?? 60;
+/**
+ * What every as-of date reads of one set, computed once: which ICs are NaN (a bit per series and date) and
+ * how many ICs each series has before each date. The as-of weightings of a walk-forward share it.
+ */
+class IcSeriesIndex {
+  readonly words: number;
+  /** nan[t·words + ⌊j/32⌋] has bit j mod 32 set when series j has no IC on date t. */
+  readonly nan: Uint32Array;
+  /** countBefore[t·M + j] = non-NaN ICs of series j on dates < t. */
+  readonly countBefore: Int32Array;
+
+  constructor(set: IcSeriesSet) {
+    const T = set.dates.length;
+    const M = set.names.length;
+    if (set.series.length !== M || set.series.some((s) => s.length !== T)) {
+      throw new InvalidInputError(`IC series must be ${M} arrays of length ${T}`, {
+        where: { field: 'series' },
+      });
+    }
+    const W = Math.ceil(M / 32);
+    this.words = W;
+    this.nan = new Uint32Array(T * W);
+    this.countBefore = new Int32Array((T + 1) * M);
+    for (let j = 0; j < M; j++) {
+      const s = set.series[j]!;
+      const bit = 1 << (j & 31);
+      const word = j >> 5;
+      let c = 0;
+      for (let t = 0; t < T; t++) {
+        if (Number.isNaN(s[t]!)) this.nan[t * W + word]! |= bit;
+        else c++;
+        this.countBefore[(t + 1) * M + j] = c;
+      }
+    }
+  }
+}
+
+function checkAsOf(asOf: number, T: number): void {
   if (!Number.isInteger(asOf) || asOf < 0 || asOf >= T) {
     throw new InvalidInputError(`asOf must be a date index in [0, ${T}), got ${asOf}`, {
       where: { field: 'asOf' },
     });
   }
-  if (set.series.length !== M || set.series.some((s) => s.length !== T)) {
-    throw new InvalidInputError(`IC series must be ${M} arrays of length ${T}`, {
-      where: { field: 'series' },
-    });
-  }
-  // Last IC date whose label is fully known at the close of asOf.
-  const lastResolved = asOf - set.executionDelay - set.horizon;
+}
+
+/** Signal weights from the ICs resolved at date index `asOf`. */
+export function signalWeightsAsOf(set: IcSeriesSet, options: SignalWeightOptions = {}): SignalWeights {
+  const asOf = options.asOf ?? set.dates.length - 1;
+  checkAsOf(asOf, set.dates.length);
+  return weightsFromIndex(set, new IcSeriesIndex(set), asOf, options);
+}
+
+function weightsFromIndex(
+  set: IcSeriesSet,
+  index: IcSeriesIndex,
+  asOf: number,
+  options: SignalWeightOptions,
+): SignalWeights {
+  const T = set.dates.length;
+  const M = set.names.length;
+  const method = options.shrinkage ?? 'ledoit-wolf';
+  const minObs = options.minObs ?? 60;
+  // Last IC date whose label is fully known at the close of asOf; the resolved dates are [0, resolved).
+  const resolved = Math.max(0, asOf - set.executionDelay - set.horizon + 1);
   const notes: string[] = [];
-  const counts = set.series.map((s, j) => {
-    if (options.exclude?.has(set.names[j]!)) return 0;
-    let c = 0;
-    for (let t = 0; t <= lastResolved; t++) if (!Number.isNaN(s[t]!)) c++;
-    return c;
-  });
+  const counts = new Int32Array(M);
+  for (let j = 0; j < M; j++)
+    counts[j] = options.exclude?.has(set.names[j]!) ? 0 : index.countBefore[resolved * M + j]!;
   let members = [...Array(M).keys()].filter((j) => counts[j]! >= minObs);
-  let common: number[] = [];
+  const W = index.words;
+  const nan = index.nan;
+  const mask = new Uint32Array(W);
+  const common = new Int32Array(resolved);
+  let n = 0;
   for (;;) {
-    common = [];
-    for (let t = 0; t <= lastResolved; t++)
-      if (members.every((j) => !Number.isNaN(set.series[j]![t]!))) common.push(t);
-    if (common.length >= minObs || members.length === 0) break;
+    mask.fill(0);
+    for (const j of members) mask[j >> 5]! |= 1 << (j & 31);
+    n = 0;
+    for (let t = 0; t < resolved; t++) {
+      let clash = 0;
+      for (let w = 0; w < W; w++) clash |= nan[t * W + w]! & mask[w]!;
+      if (clash === 0) common[n++] = t;
+    }
+    if (n >= minObs || members.length === 0) break;
     // Too few common dates: drop the member with the shortest IC history (the latest starter), then retry.
     let drop = members[0]!;
     for (const j of members)
@@ -121,16 +173,19 @@ export function signalWeightsAsOf(set: IcSeriesSet, options: SignalWeightOptions
   }
   if (members.length === 0)
     return emptyWeights(set, asOf, method, `fewer than ${minObs} resolved IC dates as of ${set.dates[asOf]}`);
-  const n = common.length;
   const icir = new Float64Array(M).fill(Number.NaN);
   const sign = new Float64Array(M);
+  const meanOf = new Float64Array(M);
+  const ssOf = new Float64Array(M);
   for (const j of members) {
     const s = set.series[j]!;
     let mean = 0;
-    for (const t of common) mean += s[t]!;
+    for (let r = 0; r < n; r++) mean += s[common[r]!]!;
     mean /= n;
     let ss = 0;
-    for (const t of common) ss += (s[t]! - mean) ** 2;
+    for (let r = 0; r < n; r++) ss += (s[common[r]!]! - mean) ** 2;
+    meanOf[j] = mean;
+    ssOf[j] = ss;
     const sd = Math.sqrt(ss / (n - 1));
     icir[j] = sd > 1e-12 ? mean / sd : Number.NaN;
     sign[j] = mean > 0 ? 1 : mean < 0 ? -1 : 0;
@@ -140,14 +195,21 @@ export function signalWeightsAsOf(set: IcSeriesSet, options: SignalWeightOptions
   members = members.filter((j) => !constant.includes(j));
   if (members.length === 0) return emptyWeights(set, asOf, method, 'no signal with a usable IC series');
   const K = members.length;
-  // Signed series, so a negatively predictive signal enters with its sign flipped (its correlations too).
-  const X = new Float64Array(n * K);
-  common.forEach((t, r) => {
-    members.forEach((j, c) => {
-      X[r * K + c] = sign[j]! * set.series[j]![t]!;
-    });
+  // The shrunk correlation of the signed series x = sign·s (a negatively predictive signal enters with its
+  // sign flipped, its correlations too), standardised here as shrunkCorrelation would: no member has a
+  // non-finite IC on the common dates (it would have made its ICIR NaN), so every row is complete, and
+  // negation is exact, so x's mean is sign·mean(s) and its sum of squared deviations is s's, to the bit.
+  const Z = new Float64Array(n * K);
+  let defined = n >= 2;
+  members.forEach((j, c) => {
+    const s = set.series[j]!;
+    const sg = sign[j]!;
+    const mean = sg * meanOf[j]!;
+    const sd = Math.sqrt(ssOf[j]! / n);
+    if (!(sd > 1e-12)) defined = false;
+    for (let r = 0; r < n; r++) Z[r * K + c] = (sg * s[common[r]!]! - mean) / sd;
   });
-  const shrunk = shrunkCorrelation(X, n, K, method);
+  const shrunk = defined ? standardisedShrunkCorrelation(Z, n, K, method) : undefinedCorrelation(n, K);
   const mu = Float64Array.from(members, (j) => Math.abs(icir[j]!));
   const sw = maxSharpeSimplexWeights(mu, shrunk.shrunk);
   const weights = new Float64Array(M);
@@ -193,7 +255,32 @@ export function chooseHorizonAsOf(
 ): HorizonChoice {
   if (sets.length === 0)
     throw new InvalidInputError('no horizons to choose from', { where: { field: 'horizons' } });
-  const all = sets.map((s) => signalWeightsAsOf(s, options));
+  return bestHorizon(sets.map((s) => signalWeightsAsOf(s, options)));
+}
+
+/**
+ * `chooseHorizonAsOf` at each of several as-of dates (a walk-forward's rebalances): the same choices as one
+ * call per date, with each set's NaN pattern and IC counts computed once instead of once per date.
+ */
+export function chooseHorizonsAsOf(
+  sets: readonly IcSeriesSet[],
+  asOfs: readonly number[],
+  options: Omit<SignalWeightOptions, 'asOf'> = {},
+): HorizonChoice[] {
+  if (sets.length === 0)
+    throw new InvalidInputError('no horizons to choose from', { where: { field: 'horizons' } });
+  const indices = sets.map((s) => new IcSeriesIndex(s));
+  return asOfs.map((asOf) =>
+    bestHorizon(
+      sets.map((s, k) => {
+        checkAsOf(asOf, s.dates.length);
+        return weightsFromIndex(s, indices[k]!, asOf, options);
+      }),
+    ),
+  );
+}
+
+function bestHorizon(all: readonly SignalWeights[]): HorizonChoice {
   let best = 0;
   all.forEach((w, k) => {
     const b = all[best]!;

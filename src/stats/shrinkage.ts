@@ -9,6 +9,7 @@
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { checkPositiveInteger } from './checks.ts';
+import { upperGram } from './gram-kernel.ts';
 
 /** Sufficient statistics of centred data for the shrinkage intensities (S = X′X/T). */
 export interface ShrinkageMoments {
@@ -59,6 +60,13 @@ function centred(X: Float64Array, T: number, p: number, assumeCentered: boolean)
   return Xc;
 }
 
+/** The p×T transpose of a T×p row-major matrix. */
+function transpose(X: Float64Array, T: number, p: number): Float64Array {
+  const Y = new Float64Array(T * p);
+  for (let t = 0; t < T; t++) for (let j = 0; j < p; j++) Y[j * T + t] = X[t * p + j]!;
+  return Y;
+}
+
 /**
  * Sufficient statistics from a T×p row-major data matrix (rows = observations). ‖S‖²_F is computed from
  * whichever of X′X (p×p) and XX′ (T×T) is smaller.
@@ -79,24 +87,10 @@ export function shrinkageMomentsFromData(
     trace += r2;
     sumRowNorm4 += r2 * r2;
   }
+  // ‖S‖²_F·T² = ‖X′X‖²_F = ‖XX′‖²_F, from the smaller Gram matrix (each entry summed in index order).
+  const G = p <= T ? upperGram(Xc, T, p) : upperGram(transpose(Xc, T, p), p, T);
   let frob = 0;
-  if (p <= T) {
-    for (let a = 0; a < p; a++) {
-      for (let b = 0; b < p; b++) {
-        let g = 0;
-        for (let t = 0; t < T; t++) g += Xc[t * p + a]! * Xc[t * p + b]!;
-        frob += g * g;
-      }
-    }
-  } else {
-    for (let s = 0; s < T; s++) {
-      for (let u = 0; u < T; u++) {
-        let g = 0;
-        for (let j = 0; j < p; j++) g += Xc[s * p + j]! * Xc[u * p + j]!;
-        frob += g * g;
-      }
-    }
-  }
+  for (let k = 0; k < G.length; k++) frob += G[k]! * G[k]!;
   return { T, p, traceS: trace / T, frobeniusSqS: frob / (T * T), sumRowNorm4 };
 }
 
@@ -225,25 +219,6 @@ export interface ShrunkCorrelation {
   readonly shrunk: Float64Array;
 }
 
-/**
- * G = XᵀX of a T×p row-major matrix, both triangles (G_ab = G_ba), streaming the rows once: G_ab accumulates
- * x_ta·x_tb in row order t, the same additions as a column-pair loop, with row-major (cache-friendly) reads
- * and half the products.
- */
-function upperGram(X: Float64Array, T: number, p: number): Float64Array {
-  const G = new Float64Array(p * p);
-  for (let t = 0; t < T; t++) {
-    const row = t * p;
-    for (let a = 0; a < p; a++) {
-      const xa = X[row + a]!;
-      const ga = a * p;
-      for (let b = a; b < p; b++) G[ga + b]! += xa * X[row + b]!;
-    }
-  }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) G[a * p + b] = G[b * p + a]!;
-  return G;
-}
-
 /** shrinkageMomentsFromData of centred X (p ≤ T) with its Gram matrix given: the same sums in the same order. */
 function momentsFromGram(X: Float64Array, T: number, p: number, G: Float64Array): ShrinkageMoments {
   let trace = 0;
@@ -286,22 +261,39 @@ export function shrunkCorrelation(
     if (ok) rows.push(t);
   }
   const n = rows.length;
-  const nan = () => new Float64Array(M * M).fill(Number.NaN);
-  if (n < 2) return { T: n, correlation: nan(), intensity: Number.NaN, shrunk: nan() };
+  if (n < 2) return undefinedCorrelation(n, M);
   const Z = new Float64Array(n * M);
   for (let j = 0; j < M; j++) {
     let mean = 0;
-    for (const t of rows) mean += ic[t * M + j]!;
+    for (let r = 0; r < n; r++) mean += ic[rows[r]! * M + j]!;
     mean /= n;
     let ss = 0;
-    for (const t of rows) ss += (ic[t * M + j]! - mean) ** 2;
+    for (let r = 0; r < n; r++) ss += (ic[rows[r]! * M + j]! - mean) ** 2;
     const sd = Math.sqrt(ss / n);
     // A constant series makes C undefined (methods.md §0): NaN, never a silent 0.
-    if (!(sd > 1e-12)) return { T: n, correlation: nan(), intensity: Number.NaN, shrunk: nan() };
-    rows.forEach((t, r) => {
-      Z[r * M + j] = (ic[t * M + j]! - mean) / sd;
-    });
+    if (!(sd > 1e-12)) return undefinedCorrelation(n, M);
+    for (let r = 0; r < n; r++) Z[r * M + j] = (ic[rows[r]! * M + j]! - mean) / sd;
   }
+  return standardisedShrunkCorrelation(Z, n, M, method);
+}
+
+/** The result for data whose correlation is undefined (fewer than 2 dates, a constant series): all NaN. */
+export function undefinedCorrelation(n: number, M: number): ShrunkCorrelation {
+  const nan = () => new Float64Array(M * M).fill(Number.NaN);
+  return { T: n, correlation: nan(), intensity: Number.NaN, shrunk: nan() };
+}
+
+/**
+ * The second half of `shrunkCorrelation`, for callers that standardised the complete rows themselves: Z is
+ * n×M row-major, each column of mean 0 and ddof-0 sd 1 (computed as shrunkCorrelation does, so the result is
+ * the same to the bit).
+ */
+export function standardisedShrunkCorrelation(
+  Z: Float64Array,
+  n: number,
+  M: number,
+  method: ShrinkageMethod = 'ledoit-wolf',
+): ShrunkCorrelation {
   // One Gram matrix G = ZᵀZ serves the correlation and the moments' ‖S‖²_F (equal, to the bit, to the sums
   // of shrinkageMomentsFromData: each G_ab adds its n products in row order).
   const G = upperGram(Z, n, M);
