@@ -52,37 +52,41 @@ export class AndersonAccelerator {
    * least-squares problem is degenerate.
    */
   step(x: Float64Array, g: Float64Array, out: Float64Array): boolean {
-    const { n, fPrev, gPrev, memory, gram, dF } = this;
+    const { n, fPrev, gPrev, memory, gram, dF, dG, rhs } = this;
     if (this.hasPrev) {
+      // the new column, and f and G(x) kept for the next step, in one pass
       const h = this.head;
       const df = dF[h]!;
-      const dg = this.dG[h]!;
+      const dg = dG[h]!;
       for (let i = 0; i < n; i++) {
-        const f = g[i]! - x[i]!;
+        const gi = g[i]!;
+        const f = gi - x[i]!;
         df[i] = f - fPrev[i]!;
-        dg[i] = g[i]! - gPrev[i]!;
+        dg[i] = gi - gPrev[i]!;
+        fPrev[i] = f;
+        gPrev[i] = gi;
       }
       this.count = Math.min(this.count + 1, memory);
-      // only the new column's inner products change
-      dots(df, dF, this.count, n, this.dotOut);
+      // only the new column's inner products change; ΔFᵀf in the same passes over the columns
+      dots(df, fPrev, dF, this.count, n, this.dotOut, rhs);
       for (let b = 0; b < this.count; b++) {
         gram[h * memory + b] = this.dotOut[b]!;
         gram[b * memory + h] = this.dotOut[b]!;
       }
       this.head = (h + 1) % memory;
-    }
-    for (let i = 0; i < n; i++) {
-      fPrev[i] = g[i]! - x[i]!;
-      gPrev[i] = g[i]!;
+    } else {
+      for (let i = 0; i < n; i++) {
+        fPrev[i] = g[i]! - x[i]!;
+        gPrev[i] = g[i]!;
+      }
     }
     this.hasPrev = true;
     if (out !== g) out.set(g);
     const m = this.count;
     if (m === 0) return false;
     // normal equations (ΔFᵀΔF + εI)c = ΔFᵀf, with a relative ridge ε against near-collinear columns
-    const { work, rhs, coef, dG } = this;
+    const { work, coef } = this;
     let trace = 0;
-    dots(fPrev, dF, m, n, rhs);
     for (let a = 0; a < m; a++) {
       for (let b = 0; b < m; b++) work[a * m + b] = gram[a * memory + b]!;
       trace += work[a * m + a]!;
@@ -90,8 +94,19 @@ export class AndersonAccelerator {
     if (!(trace > 0)) return false;
     for (let a = 0; a < m; a++) work[a * m + a] = work[a * m + a]! + 1e-10 * trace;
     if (!solveSmall(m, work, rhs, coef)) return false;
-    // out_i − c_0·ΔG_0,i − c_1·ΔG_1,i − … in that order, two columns per pass over out
+    // out_i − c_0·ΔG_0,i − c_1·ΔG_1,i − … in that order (per entry), four columns per pass over out
     let a = 0;
+    for (; a + 3 < m; a += 4) {
+      const c0 = coef[a]!;
+      const c1 = coef[a + 1]!;
+      const c2 = coef[a + 2]!;
+      const c3 = coef[a + 3]!;
+      const g0 = dG[a]!;
+      const g1 = dG[a + 1]!;
+      const g2 = dG[a + 2]!;
+      const g3 = dG[a + 3]!;
+      for (let i = 0; i < n; i++) out[i] = out[i]! - c0 * g0[i]! - c1 * g1[i]! - c2 * g2[i]! - c3 * g3[i]!;
+    }
     for (; a + 1 < m; a += 2) {
       const c0 = coef[a]!;
       const c1 = coef[a + 1]!;
@@ -109,16 +124,19 @@ export class AndersonAccelerator {
 }
 
 /**
- * out_b = Σ_i x_i·ys[b]_i for b < count, four columns per pass over x. Each sum still runs i = 0, 1, … with
- * one accumulator (the bits of the one-at-a-time loop); the four chains overlap where one alone waits on the
- * latency of its additions.
+ * outX_b = Σ_i x_i·ys[b]_i and outU_b = Σ_i u_i·ys[b]_i for b < count, four columns per pass over x and u.
+ * Each sum still runs i = 0, 1, … with one accumulator (the bits of the one-at-a-time loop); the eight
+ * chains overlap where one alone waits on the latency of its additions, and each column is read once for
+ * both.
  */
 function dots(
   x: Float64Array,
+  u: Float64Array,
   ys: readonly Float64Array[],
   count: number,
   n: number,
-  out: Float64Array,
+  outX: Float64Array,
+  outU: Float64Array,
 ): void {
   let b = 0;
   for (; b + 3 < count; b += 4) {
@@ -130,36 +148,65 @@ function dots(
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
+    let t0 = 0;
+    let t1 = 0;
+    let t2 = 0;
+    let t3 = 0;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
-      s0 += xi * y0[i]!;
-      s1 += xi * y1[i]!;
-      s2 += xi * y2[i]!;
-      s3 += xi * y3[i]!;
+      const ui = u[i]!;
+      const v0 = y0[i]!;
+      const v1 = y1[i]!;
+      const v2 = y2[i]!;
+      const v3 = y3[i]!;
+      s0 += xi * v0;
+      s1 += xi * v1;
+      s2 += xi * v2;
+      s3 += xi * v3;
+      t0 += ui * v0;
+      t1 += ui * v1;
+      t2 += ui * v2;
+      t3 += ui * v3;
     }
-    out[b] = s0;
-    out[b + 1] = s1;
-    out[b + 2] = s2;
-    out[b + 3] = s3;
+    outX[b] = s0;
+    outX[b + 1] = s1;
+    outX[b + 2] = s2;
+    outX[b + 3] = s3;
+    outU[b] = t0;
+    outU[b + 1] = t1;
+    outU[b + 2] = t2;
+    outU[b + 3] = t3;
   }
   for (; b + 1 < count; b += 2) {
     const y0 = ys[b]!;
     const y1 = ys[b + 1]!;
     let s0 = 0;
     let s1 = 0;
+    let t0 = 0;
+    let t1 = 0;
     for (let i = 0; i < n; i++) {
       const xi = x[i]!;
+      const ui = u[i]!;
       s0 += xi * y0[i]!;
       s1 += xi * y1[i]!;
+      t0 += ui * y0[i]!;
+      t1 += ui * y1[i]!;
     }
-    out[b] = s0;
-    out[b + 1] = s1;
+    outX[b] = s0;
+    outX[b + 1] = s1;
+    outU[b] = t0;
+    outU[b + 1] = t1;
   }
   if (b < count) {
     const y0 = ys[b]!;
     let s0 = 0;
-    for (let i = 0; i < n; i++) s0 += x[i]! * y0[i]!;
-    out[b] = s0;
+    let t0 = 0;
+    for (let i = 0; i < n; i++) {
+      s0 += x[i]! * y0[i]!;
+      t0 += u[i]! * y0[i]!;
+    }
+    outX[b] = s0;
+    outU[b] = t0;
   }
 }
 
