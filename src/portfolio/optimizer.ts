@@ -17,6 +17,7 @@ import { AndersonAccelerator } from './anderson.ts';
 import { type ConstrainedStepSolver, schurStepSolver } from './constrained-step.ts';
 import { dropDependentRows, type EqualityConstraint } from './constraints.ts';
 import { proxTradeCost } from './prox.ts';
+import { ProxKernel } from './prox-kernel.ts';
 
 /** What the optimiser needs of a covariance estimate (satisfied by linalg's StructuredCovariance). */
 export interface RiskOperator {
@@ -192,7 +193,9 @@ export class AdmmSolver {
   private baseResidual = Number.POSITIVE_INFINITY;
   private readonly q: Float64Array;
   private readonly w: Float64Array;
+  /** The relaxed w-step, in the prox kernel's memory when there is one (its input). */
   private readonly wr: Float64Array;
+  private readonly proxKernel: ProxKernel | undefined;
   /** Bounds of ρ: 10⁻⁶ and 10⁶ times the cold-start value. */
   private readonly rhoFloor: number;
   private readonly rhoCeiling: number;
@@ -239,7 +242,14 @@ export class AdmmSolver {
     for (let i = 0; i < p; i++) this.z[i] = Math.min(pr.upper[i]!, Math.max(pr.lower[i]!, this.z[i]!));
     this.q = new Float64Array(p);
     this.w = new Float64Array(p);
-    this.wr = new Float64Array(p);
+    this.proxKernel = ProxKernel.create({
+      w0: pr.w0,
+      linearCost: pr.linearCost,
+      impact: this.impact,
+      lower: pr.lower,
+      upper: pr.upper,
+    });
+    this.wr = this.proxKernel?.wr ?? new Float64Array(p);
     this.step = this.factorise();
   }
 
@@ -290,7 +300,7 @@ export class AdmmSolver {
       for (let i = 0; i < p; i++) q[i] = pr.alpha[i]! + rho * (z[i]! - y[i]!);
       this.step.solve(q, w);
       for (let i = 0; i < p; i++) wr[i] = relax * w[i]! + (1 - relax) * z[i]!;
-      this.grossLambda = proxStep(wr, y, pr, this.impact, rho, this.grossLambda, z);
+      this.grossLambda = proxStep(wr, y, pr, this.impact, rho, this.grossLambda, z, this.proxKernel);
       // dual update, residuals and the norms of the stopping rule in one pass
       let rp = 0;
       let rd = 0;
@@ -433,10 +443,33 @@ function proxStep(
   rho: number,
   lambdaStart: number,
   z: Float64Array,
+  kernel: ProxKernel | undefined,
 ): number {
+  if (!kernel) return grossMultiplier(pr, lambdaStart, jsProxPass(wr, y, pr, impact, rho, z));
+  // the kernel's twin of the JS pass (prox-kernel.ts, same bits); wr is already in its memory
+  kernel.y.set(y);
+  const lambda = grossMultiplier(pr, lambdaStart, (l) => ({
+    gross: kernel.pass(l, rho),
+    slope: kernel.slope,
+  }));
+  z.set(kernel.z);
+  return lambda;
+}
+
+/** One prox pass at multiplier λ: z written, Σ|z_i| and its derivative in λ returned. */
+type ProxPass = (lambda: number) => { gross: number; slope: number };
+
+/** The JS prox pass of `proxStep` into z. */
+function jsProxPass(
+  wr: Float64Array,
+  y: Float64Array,
+  pr: PortfolioProblem,
+  impact: Float64Array,
+  rho: number,
+  z: Float64Array,
+): ProxPass {
   const p = z.length;
-  let slope = 0;
-  const apply = (lambda: number) => {
+  return (lambda) => {
     let gross = 0;
     let s = 0;
     for (let i = 0; i < p; i++) {
@@ -451,8 +484,18 @@ function proxStep(
         s += b === 0 ? 1 / rho : 1 / (rho + (0.75 * b) / Math.sqrt(Math.abs(zi - w0)));
       }
     }
-    slope = -s;
-    return gross;
+    return { gross, slope: -s };
+  };
+}
+
+/** The gross-limit multiplier search of `proxStep` over prox passes (the pass at the returned λ ran last). */
+function grossMultiplier(pr: PortfolioProblem, lambdaStart: number, pass: ProxPass): number {
+  const p = pr.alpha.length;
+  let slope = 0;
+  const apply = (lambda: number) => {
+    const r = pass(lambda);
+    slope = r.slope;
+    return r.gross;
   };
   const G = pr.maxGross;
   const start = Math.max(lambdaStart, 0);
