@@ -46,9 +46,11 @@ export interface ResearchResult {
 }
 
 /**
- * The task modules of the two parallel passes, imported by the workers while the context is built.
+ * The task modules of the context build (its workers help as they come up) and of the two parallel passes,
+ * imported by the workers as they boot.
  */
 const stageModules = [
+  new URL('../signals/context-task.ts', import.meta.url),
   new URL('./signal-task.ts', import.meta.url),
   new URL('./composite-task.ts', import.meta.url),
 ];
@@ -58,8 +60,8 @@ export async function runResearch(
   options: ResearchOptions = {},
 ): Promise<ResearchResult> {
   if (options.backend !== 'threads') return researchOn(universe, options, options.backend);
-  // One pool for both passes, started before the (serial) context build so the workers boot and import the
-  // stage modules meanwhile instead of on the critical path, twice (decision 023).
+  // One pool for the context and both passes, started first so the workers boot and import the stage
+  // modules while this thread starts the context, and join its build when up (decisions 023, 027).
   const pool = threadsBackend({
     ...(options.workers === undefined ? {} : { workers: options.workers }),
     preload: stageModules,

@@ -9,10 +9,10 @@ import { type BackendName, type ComputeBackend, parallelMap, type TaskProgress }
 import { InvalidInputError } from '../core/errors.ts';
 import { allocFloat64 } from '../core/panel.ts';
 import type { Universe } from '../core/universe.ts';
-import { buildSignalContext, type SignalContext, type SignalContextOptions } from '../signals/context.ts';
+import type { SignalContext, SignalContextOptions } from '../signals/context.ts';
+import { buildSharedSignalContext } from '../signals/context-task.ts';
 import { type DuplicateGroup, duplicateNotes, findDuplicateSignals } from '../signals/duplicates.ts';
 import { builtinFamilies, variantSweep } from '../signals/families.ts';
-import { withSharedFwlBases } from '../signals/neutralize.ts';
 import { rawStateLength } from '../signals/raw-stream.ts';
 import { checkSpecs, type SignalSpec } from '../signals/spec.ts';
 import { defaultIcOptions, type IcOptions } from './ic-accumulator.ts';
@@ -127,8 +127,10 @@ export async function runSignalTier(
   options: SignalTierOptions = {},
 ): Promise<SignalTierResult> {
   const t0 = performance.now();
-  // The dates' FWL bases once, here, instead of in every worker of this pass and of the composite's.
-  const ctx = withSharedFwlBases(buildSignalContext(universe, options));
+  // The dates' FWL bases once, here, instead of in every worker of this pass and of the composite's; on a
+  // threads backend instance its workers help with the context as they come up (decision 027).
+  const pool = typeof options.backend === 'object' ? options.backend : undefined;
+  const ctx = await buildSharedSignalContext(universe, options, pool);
   const t1 = performance.now();
   const specs = options.specs ?? variantSweep(undefined, options.variants ?? 10);
   const familyModules = (options.familyModules ?? []).map(moduleHref);

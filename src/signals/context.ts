@@ -10,6 +10,7 @@ import type { Universe } from '../core/universe.ts';
 import { rollingBetaInto } from '../stats/rollingBeta.ts';
 import { WasmBucketRanker } from './bucket-rank.ts';
 import { forwardReturnsInto } from './forward-returns.ts';
+import { allocateSharedFwlBases, fillSharedFwlBases } from './neutralize.ts';
 
 export interface SignalContextOptions {
   /** Forward-return horizons in bars; default [1, 5, 21, 63]. */
@@ -186,11 +187,41 @@ function centreRow(
 }
 
 /**
- * Builds the shared context of a research run from a universe. Requires a `return` panel (the data layer
- * derives it from `close`); uses `market_cap` and the `market` series when present and says so in `notes`
- * when not.
+ * One independent piece of a context build: a panel written in place (for `forward`, a horizon's labels
+ * and their ranks; for `bases`, dates from … to − 1 of the shared FWL bases). Every unit writes its own
+ * cells with the same arithmetic whichever thread runs it, so the context is the same to the bit however
+ * the units are spread (context-task.ts).
  */
-export function buildSignalContext(universe: Universe, options: SignalContextOptions = {}): SignalContext {
+export type ContextUnit =
+  | { readonly kind: 'beta'; readonly window: number; readonly minObs: number }
+  | { readonly kind: 'logMarketCap' }
+  | { readonly kind: 'logReturn' }
+  | { readonly kind: 'forward'; readonly index: number }
+  | { readonly kind: 'bases'; readonly from: number; readonly to: number };
+
+/** A context whose panels are allocated but not yet written, and the units that write them. */
+export interface SignalContextPlan {
+  readonly ctx: SignalContext;
+  /** In dependency order: the regressors (log market cap, β) come before every `bases` unit. */
+  readonly units: readonly ContextUnit[];
+  /** How many units are regressors (`bases` units need them finished). */
+  readonly regressorUnits: number;
+}
+
+/** Dates per `bases` unit: ≈ 40 ms of work, small enough for the threads to share the tail evenly. */
+const BASES_DATES_PER_UNIT = 320;
+
+/**
+ * Validates the options and allocates the context of a research run from a universe (every large array on a
+ * SharedArrayBuffer), with the units that fill it; `sharedBases` also allocates the shared FWL bases
+ * (neutralize.ts) and plans their units. Requires a `return` panel (the data layer derives it from `close`);
+ * uses `market_cap` and the `market` series when present and says so in `notes` when not.
+ */
+export function planSignalContext(
+  universe: Universe,
+  options: SignalContextOptions = {},
+  sharedBases = false,
+): SignalContextPlan {
   const horizons = [...(options.horizons ?? [1, 5, 21, 63])];
   checkHorizons(horizons);
   const d = options.executionDelay ?? 1;
@@ -226,61 +257,43 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
   for (const [name, p] of universe.panels) fields.set(name, shared(p.values));
   const returns = fields.get('return')!;
 
-  const logReturn = sharedUnfilled(T * N);
-  mapInto(returns, logReturn, Math.log1p);
-
   const marketLevel = universe.series.get('market');
   const marketReturn = marketLevel ? levelReturns(marketLevel) : equalWeightReturns(T, N, returns);
   if (!marketLevel)
     notes.push("no 'market' series: betas use the equal-weight mean return (which includes each stock)");
   const betaWindow = options.betaWindow ?? 60;
   const betaMinObs = options.betaMinObs ?? Math.min(45, betaWindow);
-  const beta = rollingBetaInto(
-    returns,
-    marketReturn,
-    { window: betaWindow, minObs: betaMinObs, columns: N },
-    sharedUnfilled(T * N),
-  );
-
+  const units: ContextUnit[] = [];
   const regressors: Float64Array[] = [];
   const regressorNames: string[] = [];
-  const mcap = fields.get('market_cap');
-  if (mcap) {
-    const logMcap = sharedUnfilled(T * N);
-    mapInto(mcap, logMcap, (m) => (m > 0 ? Math.log(m) : Number.NaN));
-    regressors.push(logMcap);
+  if (fields.has('market_cap')) {
+    regressors.push(sharedUnfilled(T * N));
     regressorNames.push('log_market_cap');
+    units.push({ kind: 'logMarketCap' });
   } else {
     notes.push("no 'market_cap' field: neutralisation uses sectors and beta only");
   }
+  const beta = sharedUnfilled(T * N);
   regressors.push(beta);
   regressorNames.push('beta');
+  units.unshift({ kind: 'beta', window: betaWindow, minObs: betaMinObs });
+  const regressorUnits = units.length;
 
-  const forward: Float64Array[] = [];
-  const forwardRank: Float32Array[] = [];
-  const forwardRankCount: Int32Array[] = [];
-  const forwardRankSS: Float64Array[] = [];
-  const forwardRank16: Int16Array[] = [];
-  const prefix = new Float64Array(N);
-  const suffix = new Float64Array(T * N);
-  const ranker = new WasmBucketRanker(N);
-  const rankRow = new Float64Array(N);
-  for (const h of horizons) {
-    const f = sharedUnfilled(T * N);
-    forwardReturnsInto(T, N, returns, h, d, f, prefix, suffix);
-    const r = new Float32Array(new SharedArrayBuffer(T * N * 4));
-    const count = new Int32Array(new SharedArrayBuffer(T * 4));
-    const ss = allocFloat64(T, { shared: true });
-    const r16 = N <= 32768 ? new Int16Array(new SharedArrayBuffer(T * N * 2)) : undefined;
-    centredRowRanks(T, N, f, r, count, ss, r16, ranker, rankRow);
-    forward.push(f);
-    forwardRank.push(r);
-    forwardRankCount.push(count);
-    forwardRankSS.push(ss);
-    if (r16) forwardRank16.push(r16);
-  }
+  const wide = N <= 32768;
+  const forward = horizons.map(() => sharedUnfilled(T * N));
+  const forwardRank = horizons.map(() => new Float32Array(new SharedArrayBuffer(T * N * 4)));
+  const forwardRankCount = horizons.map(() => new Int32Array(new SharedArrayBuffer(T * 4)));
+  const forwardRankSS = horizons.map(() => allocFloat64(T, { shared: true }));
+  const forwardRank16 = wide ? horizons.map(() => new Int16Array(new SharedArrayBuffer(T * N * 2))) : [];
+  // Longest horizons first: they cost most, so the tail of the list is the cheap units.
+  const byCost = horizons.map((_, hi) => hi).sort((a, b) => horizons[b]! - horizons[a]!);
+  for (const index of byCost) units.push({ kind: 'forward', index });
+  units.push({ kind: 'logReturn' });
+  if (sharedBases)
+    for (let from = 0; from < T; from += BASES_DATES_PER_UNIT)
+      units.push({ kind: 'bases', from, to: Math.min(T, from + BASES_DATES_PER_UNIT) });
 
-  return {
+  const ctx: SignalContext = {
     dates: universe.dates,
     tickers: universe.tickers,
     T,
@@ -292,7 +305,7 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
     nSectors: universe.sectors.length,
     fields,
     returns,
-    logReturn,
+    logReturn: sharedUnfilled(T * N),
     marketReturn,
     marketSource: marketLevel ? 'series:market' : 'equal_weight',
     beta,
@@ -302,7 +315,70 @@ export function buildSignalContext(universe: Universe, options: SignalContextOpt
     forwardRank,
     forwardRankCount,
     forwardRankSS,
-    ...(N <= 32768 ? { forwardRank16 } : {}),
+    ...(wide ? { forwardRank16 } : {}),
     notes,
+    ...(sharedBases ? { fwlBases: allocateSharedFwlBases(T, N, universe.sectors.length) } : {}),
   };
+  return { ctx, units, regressorUnits };
+}
+
+/** Writes one unit of a planned context (any thread; the context's arrays are shared). */
+export function runContextUnit(ctx: SignalContext, unit: ContextUnit): void {
+  const { T, N } = ctx;
+  switch (unit.kind) {
+    case 'beta':
+      rollingBetaInto(
+        ctx.returns,
+        ctx.marketReturn,
+        { window: unit.window, minObs: unit.minObs, columns: N },
+        ctx.beta,
+      );
+      return;
+    case 'logMarketCap':
+      mapInto(ctx.fields.get('market_cap')!, ctx.regressors[0]!, (m) => (m > 0 ? Math.log(m) : Number.NaN));
+      return;
+    case 'logReturn':
+      mapInto(ctx.returns, ctx.logReturn, Math.log1p);
+      return;
+    case 'forward': {
+      const hi = unit.index;
+      const h = ctx.horizons[hi]!;
+      const f = ctx.forward[hi]!;
+      forwardReturnsInto(
+        T,
+        N,
+        ctx.returns,
+        h,
+        ctx.executionDelay,
+        f,
+        new Float64Array(N),
+        new Float64Array(h * N),
+      );
+      centredRowRanks(
+        T,
+        N,
+        f,
+        ctx.forwardRank[hi]!,
+        ctx.forwardRankCount[hi]!,
+        ctx.forwardRankSS[hi]!,
+        ctx.forwardRank16?.[hi],
+        new WasmBucketRanker(N),
+        new Float64Array(N),
+      );
+      return;
+    }
+    case 'bases':
+      fillSharedFwlBases(ctx, ctx.fwlBases!, unit.from, unit.to);
+      return;
+  }
+}
+
+/**
+ * Builds the shared context of a research run from a universe, in this thread (the signal tier spreads
+ * the same units over its workers: context-task.ts).
+ */
+export function buildSignalContext(universe: Universe, options: SignalContextOptions = {}): SignalContext {
+  const { ctx, units } = planSignalContext(universe, options);
+  for (const unit of units) runContextUnit(ctx, unit);
+  return ctx;
 }

@@ -14,7 +14,8 @@ import type { Panel } from '../core/panel.ts';
 
 /**
  * Base kernel: forward simple returns of every column of the date-major `returns` (T×N) into `out` (T×N).
- * `prefix` is scratch of length ≥ N (one running row), `suffix` T×N scratch. No checks.
+ * `prefix` is scratch of length ≥ N (one running row), `suffix` scratch of length ≥ h·N (one block of
+ * suffix products: only the block holding the window's first day is ever read). No checks.
  */
 export function forwardReturnsInto(
   T: number,
@@ -34,15 +35,10 @@ export function forwardReturnsInto(
     out.set(returns.subarray((d + 1) * N, (last + d + 2) * N), 0);
     return;
   }
-  // suffix[j] = Π (1 + r) from j to the end of j's block.
-  for (let j = T - 1; j >= 0; j--) {
-    const row = j * N;
-    if (j % h === h - 1 || j === T - 1) for (let i = 0; i < N; i++) suffix[row + i] = 1 + returns[row + i]!;
-    else for (let i = 0; i < N; i++) suffix[row + i] = suffix[row + N + i]! * (1 + returns[row + i]!);
-  }
   // prefix = Π (1 + r) from the start of hi's block to hi, one row carried along as hi = t + d + h grows.
   const hi0 = d + h;
   for (let j = hi0 - (hi0 % h); j <= hi0; j++) advancePrefix(N, returns, j, h, prefix);
+  let suffixBlock = -1;
   for (let t = 0; t <= last; t++) {
     const lo = t + d + 1;
     if (t > 0) advancePrefix(N, returns, lo + h - 1, h, prefix);
@@ -50,9 +46,36 @@ export function forwardReturnsInto(
     if (lo % h === 0) {
       for (let i = 0; i < N; i++) out[o + i] = prefix[i]! - 1;
     } else {
-      const s = lo * N;
+      const block = (lo - (lo % h)) / h;
+      if (block !== suffixBlock) {
+        suffixBlockInto(T, N, returns, h, block, suffix);
+        suffixBlock = block;
+      }
+      const s = (lo % h) * N;
       for (let i = 0; i < N; i++) out[o + i] = suffix[s + i]! * prefix[i]! - 1;
     }
+  }
+}
+
+/**
+ * suffix[(j mod h)·N + i] = Π (1 + r_{k,i}) for k from j to the end of block `block` (rows block·h …
+ * block·h + h − 1, cut at T − 1), built from the block's end backwards (the van Herk suffix products).
+ */
+function suffixBlockInto(
+  T: number,
+  N: number,
+  returns: Float64Array,
+  h: number,
+  block: number,
+  suffix: Float64Array,
+): void {
+  const first = block * h;
+  const end = Math.min(first + h - 1, T - 1);
+  for (let i = 0; i < N; i++) suffix[(end - first) * N + i] = 1 + returns[end * N + i]!;
+  for (let j = end - 1; j >= first; j--) {
+    const row = j * N;
+    const s = (j - first) * N;
+    for (let i = 0; i < N; i++) suffix[s + i] = suffix[s + N + i]! * (1 + returns[row + i]!);
   }
 }
 
@@ -84,6 +107,6 @@ export function forwardReturns(returns: Panel, h: number, d: number, out?: Float
   if (o.length !== T * N) {
     throw new InvalidInputError(`out has length ${o.length}, expected ${T * N}`, { where: { field: 'out' } });
   }
-  forwardReturnsInto(T, N, returns.values, h, d, o, new Float64Array(N), new Float64Array(T * N));
+  forwardReturnsInto(T, N, returns.values, h, d, o, new Float64Array(N), new Float64Array(h * N));
   return o;
 }

@@ -61,20 +61,40 @@ const basisCache = new WeakMap<SignalContext, (DateBasis | null | undefined)[]>(
  */
 export function withSharedFwlBases(ctx: SignalContext): SignalContext {
   if (ctx.fwlBases) return ctx;
-  const { T, N } = ctx;
+  const fwlBases = allocateSharedFwlBases(ctx.T, ctx.N, ctx.nSectors);
+  fillSharedFwlBases(ctx, fwlBases, 0, ctx.T);
+  return { ...ctx, fwlBases };
+}
+
+/** Empty shared bases for T dates (every kind −1 until {@link fillSharedFwlBases} builds the date). */
+export function allocateSharedFwlBases(T: number, N: number, G: number): SharedFwlBases {
+  return {
+    kind: new Int8Array(new SharedArrayBuffer(T)).fill(-1),
+    q: new Float64Array(new SharedArrayBuffer(8 * T * 2 * N)),
+    invGroupSize: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, T * G))),
+  };
+}
+
+/**
+ * Builds dates from … to − 1 of `bases` from the context's (complete) regressors: each date is written by
+ * itself, so ranges can be built by different threads (context-task.ts) with the same result.
+ */
+export function fillSharedFwlBases(
+  ctx: SignalContext,
+  bases: SharedFwlBases,
+  from: number,
+  to: number,
+): void {
+  const { N } = ctx;
   const G = ctx.nSectors;
-  const kind = new Int8Array(new SharedArrayBuffer(T)).fill(-1);
-  const q = new Float64Array(new SharedArrayBuffer(8 * T * 2 * N));
-  const invGroupSize = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, T * G)));
-  for (let t = 0; t < T; t++) {
+  for (let t = from; t < to; t++) {
     const r = freshResidualizer(ctx, t);
     const b = r.basis();
     if (r.skipped || b.rows.length !== N || b.q.length > 2 || b.invGroupSize.length !== G) continue;
-    b.q.forEach((v, k) => q.set(v, (2 * t + k) * N));
-    invGroupSize.set(b.invGroupSize, t * G);
-    kind[t] = b.q.length;
+    b.q.forEach((v, k) => bases.q.set(v, (2 * t + k) * N));
+    bases.invGroupSize.set(b.invGroupSize, t * G);
+    bases.kind[t] = b.q.length;
   }
-  return { ...ctx, fwlBases: { kind, q, invGroupSize } };
 }
 
 const identityRows = new Map<number, Int32Array>();
