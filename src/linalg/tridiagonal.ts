@@ -96,11 +96,14 @@ function reducePanel(
     const k = k0 + j;
     const rk = offA + k * lda;
     // Bring row k up to date with the panel's earlier reflectors.
-    for (let i = 0; i < j; i++) {
-      const vi = i * n;
-      const vk = Vt[vi + k]!;
-      const wk = Wt[vi + k]!;
-      for (let c = k; c < n; c++) A[rk + c] -= vk * Wt[vi + c]! + wk * Vt[vi + c]!;
+    if (ws) ws.rowUpdate(j, k);
+    else {
+      for (let i = 0; i < j; i++) {
+        const vi = i * n;
+        const vk = Vt[vi + k]!;
+        const wk = Wt[vi + k]!;
+        for (let c = k; c < n; c++) A[rk + c] -= vk * Wt[vi + c]! + wk * Vt[vi + c]!;
+      }
     }
     const len = n - k - 1;
     const t = householderInPlace(len, A, rk + k + 1);
@@ -118,23 +121,8 @@ function reducePanel(
     if (ws) ws.symvUpper(k + 1, j);
     else symvUpperRows(n, k + 1, A, offA, lda, Vt, vj, p);
     // Corrections for the pending panel update: p −= V(Wᵀv) + W(Vᵀv).
-    for (let i = 0; i < j; i++) {
-      let wv = 0;
-      let vv = 0;
-      const vi = i * n;
-      for (let c = k + 1; c < n; c++) {
-        wv += Wt[vi + c]! * Vt[vj + c]!;
-        vv += Vt[vi + c]! * Vt[vj + c]!;
-      }
-      coef[2 * i] = wv;
-      coef[2 * i + 1] = vv;
-    }
-    for (let i = 0; i < j; i++) {
-      const wv = coef[2 * i]!;
-      const vv = coef[2 * i + 1]!;
-      const vi = i * n;
-      for (let c = k + 1; c < n; c++) p[c] -= Vt[vi + c]! * wv + Wt[vi + c]! * vv;
-    }
+    if (ws) ws.panelCorrection(j, k + 1);
+    else panelCorrection(n, j, k + 1, Vt, Wt, p, coef);
     let pv = 0;
     for (let c = k + 1; c < n; c++) {
       p[c] *= t;
@@ -151,6 +139,39 @@ function reducePanel(
     const cOff = offA + r0 * lda + r0;
     dgemm(true, false, rows, cols, PANEL, -1, Vt, r0, n, Wt, r0, n, 1, A, cOff, lda);
     dgemm(true, false, rows, cols, PANEL, -1, Wt, r0, n, Vt, r0, n, 1, A, cOff, lda);
+  }
+}
+
+/**
+ * p −= V(Wᵀv) + W(Vᵀv) over columns c0…n−1, v = row j of Vt, V and W the panel's rows 0…j−1 (the
+ * JavaScript twin of the WebAssembly panelDots + panelCorrect in wasm-tridiagonal.ts).
+ */
+function panelCorrection(
+  n: number,
+  j: number,
+  c0: number,
+  Vt: Float64Array,
+  Wt: Float64Array,
+  p: Float64Array,
+  coef: Float64Array,
+): void {
+  const vj = j * n;
+  for (let i = 0; i < j; i++) {
+    let wv = 0;
+    let vv = 0;
+    const vi = i * n;
+    for (let c = c0; c < n; c++) {
+      wv += Wt[vi + c]! * Vt[vj + c]!;
+      vv += Vt[vi + c]! * Vt[vj + c]!;
+    }
+    coef[2 * i] = wv;
+    coef[2 * i + 1] = vv;
+  }
+  for (let i = 0; i < j; i++) {
+    const wv = coef[2 * i]!;
+    const vv = coef[2 * i + 1]!;
+    const vi = i * n;
+    for (let c = c0; c < n; c++) p[c] -= Vt[vi + c]! * wv + Wt[vi + c]! * vv;
   }
 }
 

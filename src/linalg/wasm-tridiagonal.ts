@@ -1,6 +1,7 @@
 /**
  * The symmetric product of the blocked tridiagonalisation (tridiagonal.ts, reducePanel) in WebAssembly
- * f64x2, with the matrix and the panel's vectors in the kernel memory (docs/decisions/030).
+ * f64x2, with the matrix and the panel's vectors in the kernel memory (docs/decisions/030), and the panel's
+ * corrections for its pending update (docs/decisions/032).
  *
  * Why: each of the n reflector steps multiplies the stale trailing upper triangle by v — n³/3 multiply-adds
  * in all, half the reduction's flops and, after the trailing update moved to the WebAssembly gemm, most
@@ -12,6 +13,13 @@
  * i.e. p += A·v for the symmetric matrix whose upper triangle (rows/columns r0…n−1) is stored in A.
  * The row dots are summed in two lanes, so their rounding differs from the scalar twin by the order of
  * the additions only; the axpy into p performs the same operations as the scalar loop.
+ *
+ * Kernels of the panel's corrections (rows of Vt and Wt are `ldb` bytes apart, indexed by global column),
+ * each performing per entry exactly the operations of reducePanel's JavaScript loops, in the same order
+ * (the f64x2 lanes hold neighbouring columns, the dots are scalar chains), so they give the same bits:
+ *   rowUpdate(a, vt, wt, ldb, j, k, n):  A[k, c] −= Vt[i, k]·Wt[i, c] + Wt[i, k]·Vt[i, c], i < j, c ≥ k;
+ *   panelDots(vt, wt, ldb, j, c0, n, coef): coef[2i] = Σ_c Wt[i, c]·Vt[j, c], coef[2i+1] = Σ_c Vt[i, c]·Vt[j, c];
+ *   panelCorrect(vt, wt, ldb, j, c0, n, p, coef): p[c] −= Vt[i, c]·coef[2i] + Wt[i, c]·coef[2i+1], i < j.
  */
 import {
   FunctionBuilder,
@@ -25,6 +33,26 @@ import {
 } from '../core/wasm.ts';
 
 type SymvUpper = (a: number, lda: number, r0: number, n: number, v: number, p: number) => void;
+type RowUpdate = (a: number, vt: number, wt: number, ldb: number, j: number, k: number, n: number) => void;
+type PanelDots = (
+  vt: number,
+  wt: number,
+  ldb: number,
+  j: number,
+  c0: number,
+  n: number,
+  coef: number,
+) => void;
+type PanelCorrect = (
+  vt: number,
+  wt: number,
+  ldb: number,
+  j: number,
+  c0: number,
+  n: number,
+  p: number,
+  coef: number,
+) => void;
 
 /** f64 at base + 8·index (both locals). */
 function at(f: FunctionBuilder, base: string, index: string): FunctionBuilder {
@@ -108,8 +136,174 @@ function symvUpperFunction(): FunctionBuilder {
   return f;
 }
 
+/**
+ * For c = c0 … n − 1 in column pairs (then one odd column): `pair` emits the f64x2 body, `single` the scalar
+ * one, with `c` holding the column.
+ */
+function columnLoop(
+  f: FunctionBuilder,
+  label: string,
+  pair: (f: FunctionBuilder) => void,
+  single: (f: FunctionBuilder) => void,
+): void {
+  f.block(`${label}Done`).loop(label);
+  f.get('c').i32(2).op('i32.add').get('n').op('i32.gt_s').brIf(`${label}Done`);
+  pair(f);
+  f.get('c').i32(2).op('i32.add').set('c').br(label);
+  f.end().end();
+  f.get('c').get('n').op('i32.lt_s').if();
+  single(f);
+  f.end();
+}
+
+/** Row i of the panel: base + i·ldb into `row`. */
+function panelRow(f: FunctionBuilder, base: string, row: string): FunctionBuilder {
+  return f.get(base).get('i').get('ldb').op('i32.mul').op('i32.add').set(row);
+}
+
+function rowUpdateFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('rowUpdate', [
+    ['a', 'i32'],
+    ['vt', 'i32'],
+    ['wt', 'i32'],
+    ['ldb', 'i32'],
+    ['j', 'i32'],
+    ['k', 'i32'],
+    ['n', 'i32'],
+  ])
+    .local(['i', 'c', 'vi', 'wi', 'ac'], 'i32')
+    .local(['vk', 'wk'], 'f64')
+    .local(['VK', 'WK'], 'v128');
+  f.i32(0).set('i');
+  f.block('panelDone').loop('panel');
+  f.get('i').get('j').op('i32.ge_s').brIf('panelDone');
+  panelRow(f, 'vt', 'vi');
+  panelRow(f, 'wt', 'wi');
+  at(f, 'vi', 'k').load('f64.load').set('vk');
+  at(f, 'wi', 'k').load('f64.load').set('wk');
+  f.get('vk').op('f64x2.splat').set('VK');
+  f.get('wk').op('f64x2.splat').set('WK');
+  f.get('k').set('c');
+  columnLoop(
+    f,
+    'cols',
+    (g) => {
+      at(g, 'a', 'c').tee('ac');
+      g.get('ac').load('v128.load', 0, 3);
+      g.get('VK');
+      at(g, 'wi', 'c').load('v128.load', 0, 3).op('f64x2.mul');
+      g.get('WK');
+      at(g, 'vi', 'c').load('v128.load', 0, 3).op('f64x2.mul').op('f64x2.add');
+      g.op('f64x2.sub').store('v128.store', 0, 3);
+    },
+    (g) => {
+      at(g, 'a', 'c').tee('ac');
+      g.get('ac').load('f64.load');
+      g.get('vk');
+      at(g, 'wi', 'c').load('f64.load').op('f64.mul');
+      g.get('wk');
+      at(g, 'vi', 'c').load('f64.load').op('f64.mul').op('f64.add');
+      g.op('f64.sub').store('f64.store');
+    },
+  );
+  f.get('i').i32(1).op('i32.add').set('i').br('panel');
+  f.end().end();
+  return f;
+}
+
+function panelDotsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('panelDots', [
+    ['vt', 'i32'],
+    ['wt', 'i32'],
+    ['ldb', 'i32'],
+    ['j', 'i32'],
+    ['c0', 'i32'],
+    ['n', 'i32'],
+    ['coef', 'i32'],
+  ])
+    .local(['i', 'c', 'vi', 'wi', 'vj', 'ci'], 'i32')
+    .local(['wv', 'vv', 'x'], 'f64');
+  f.get('vt').get('j').get('ldb').op('i32.mul').op('i32.add').set('vj');
+  f.i32(0).set('i');
+  f.block('panelDone').loop('panel');
+  f.get('i').get('j').op('i32.ge_s').brIf('panelDone');
+  panelRow(f, 'vt', 'vi');
+  panelRow(f, 'wt', 'wi');
+  f.f64(0).set('wv');
+  f.f64(0).set('vv');
+  f.get('c0').set('c');
+  f.block('colsDone').loop('cols');
+  f.get('c').get('n').op('i32.ge_s').brIf('colsDone');
+  at(f, 'vj', 'c').load('f64.load').set('x');
+  f.get('wv');
+  at(f, 'wi', 'c').load('f64.load').get('x').op('f64.mul').op('f64.add').set('wv');
+  f.get('vv');
+  at(f, 'vi', 'c').load('f64.load').get('x').op('f64.mul').op('f64.add').set('vv');
+  f.get('c').i32(1).op('i32.add').set('c').br('cols');
+  f.end().end();
+  f.get('coef').get('i').i32(4).op('i32.shl').op('i32.add').tee('ci').get('wv').store('f64.store');
+  f.get('ci').get('vv').store('f64.store', 8);
+  f.get('i').i32(1).op('i32.add').set('i').br('panel');
+  f.end().end();
+  return f;
+}
+
+function panelCorrectFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('panelCorrect', [
+    ['vt', 'i32'],
+    ['wt', 'i32'],
+    ['ldb', 'i32'],
+    ['j', 'i32'],
+    ['c0', 'i32'],
+    ['n', 'i32'],
+    ['p', 'i32'],
+    ['coef', 'i32'],
+  ])
+    .local(['i', 'c', 'vi', 'wi', 'pc', 'ci'], 'i32')
+    .local(['wv', 'vv'], 'f64')
+    .local(['WV', 'VV'], 'v128');
+  f.i32(0).set('i');
+  f.block('panelDone').loop('panel');
+  f.get('i').get('j').op('i32.ge_s').brIf('panelDone');
+  panelRow(f, 'vt', 'vi');
+  panelRow(f, 'wt', 'wi');
+  f.get('coef').get('i').i32(4).op('i32.shl').op('i32.add').tee('ci').load('f64.load').set('wv');
+  f.get('ci').load('f64.load', 8).set('vv');
+  f.get('wv').op('f64x2.splat').set('WV');
+  f.get('vv').op('f64x2.splat').set('VV');
+  f.get('c0').set('c');
+  columnLoop(
+    f,
+    'cols',
+    (g) => {
+      at(g, 'p', 'c').tee('pc');
+      g.get('pc').load('v128.load', 0, 3);
+      at(g, 'vi', 'c').load('v128.load', 0, 3).get('WV').op('f64x2.mul');
+      at(g, 'wi', 'c').load('v128.load', 0, 3).get('VV').op('f64x2.mul').op('f64x2.add');
+      g.op('f64x2.sub').store('v128.store', 0, 3);
+    },
+    (g) => {
+      at(g, 'p', 'c').tee('pc');
+      g.get('pc').load('f64.load');
+      at(g, 'vi', 'c').load('f64.load').get('wv').op('f64.mul');
+      at(g, 'wi', 'c').load('f64.load').get('vv').op('f64.mul').op('f64.add');
+      g.op('f64.sub').store('f64.store');
+    },
+  );
+  f.get('i').i32(1).op('i32.add').set('i').br('panel');
+  f.end().end();
+  return f;
+}
+
 /** The compiled module, or null where WebAssembly SIMD is unavailable (tridiagonal.ts keeps its JS path). */
-const tridiagonalModule = lazyModule(() => new ModuleBuilder().importMemory().func(symvUpperFunction()));
+const tridiagonalModule = lazyModule(() =>
+  new ModuleBuilder()
+    .importMemory()
+    .func(symvUpperFunction())
+    .func(rowUpdateFunction())
+    .func(panelDotsFunction())
+    .func(panelCorrectFunction()),
+);
 
 /**
  * This thread's kernel memory for one reduction of order n: the matrix (n × n, leading dimension n), the
@@ -118,21 +312,30 @@ const tridiagonalModule = lazyModule(() => new ModuleBuilder().importMemory().fu
 export class TridiagonalWorkspace {
   private readonly memory: WasmMemory;
   private readonly run: SymvUpper;
+  private readonly runRowUpdate: RowUpdate;
+  private readonly runPanelDots: PanelDots;
+  private readonly runPanelCorrect: PanelCorrect;
   private n = 0;
   A: Float64Array = new Float64Array(0);
   Vt: Float64Array = new Float64Array(0);
   Wt: Float64Array = new Float64Array(0);
   p: Float64Array = new Float64Array(0);
+  /** The panel's 2·panel correction coefficients (panelDots → panelCorrect). */
+  coef: Float64Array = new Float64Array(0);
 
   constructor(module: WasmModule) {
     const api = wasmApi()!;
     this.memory = new api.Memory({ initial: 1 });
-    this.run = instantiate(module, this.memory).symvUpper as SymvUpper;
+    const exports = instantiate(module, this.memory);
+    this.run = exports.symvUpper as SymvUpper;
+    this.runRowUpdate = exports.rowUpdate as RowUpdate;
+    this.runPanelDots = exports.panelDots as PanelDots;
+    this.runPanelCorrect = exports.panelCorrect as PanelCorrect;
   }
 
   /** Lays the views out for order n with `panel` rows of Vt and Wt (contents unspecified). */
   reserve(n: number, panel: number): void {
-    const need = 8 * (n * n + 2 * panel * n + n);
+    const need = 8 * (n * n + 2 * panel * n + n + 2 * panel);
     const have = this.memory.buffer.byteLength;
     if (need > have) this.memory.grow(Math.ceil((need - have) / WASM_PAGE_BYTES));
     const buf = this.memory.buffer;
@@ -145,6 +348,25 @@ export class TridiagonalWorkspace {
     this.Wt = new Float64Array(buf, o, panel * n);
     o += 8 * panel * n;
     this.p = new Float64Array(buf, o, n);
+    o += 8 * n;
+    this.coef = new Float64Array(buf, o, 2 * panel);
+  }
+
+  /** Row k of A (columns k…n−1) brought up to date with the panel's rows 0…j−1 of Vt and Wt. */
+  rowUpdate(j: number, k: number): void {
+    const n = this.n;
+    this.runRowUpdate(this.A.byteOffset + 8 * k * n, this.Vt.byteOffset, this.Wt.byteOffset, 8 * n, j, k, n);
+  }
+
+  /**
+   * p −= V(Wᵀv) + W(Vᵀv) over columns c0…n−1 for v = row j of Vt and the panel's rows 0…j−1 (the pending
+   * update's share of A₂₂·v).
+   */
+  panelCorrection(j: number, c0: number): void {
+    const n = this.n;
+    const { Vt, Wt, coef } = this;
+    this.runPanelDots(Vt.byteOffset, Wt.byteOffset, 8 * n, j, c0, n, coef.byteOffset);
+    this.runPanelCorrect(Vt.byteOffset, Wt.byteOffset, 8 * n, j, c0, n, this.p.byteOffset, coef.byteOffset);
   }
 
   /** p += A₂₂·(row `vRow` of Vt) over rows/columns r0…n−1 (the upper triangle of A is read). */
