@@ -26,12 +26,6 @@ export function schurFactor(m: number, S: Float64Array): Matrix {
   return cholesky(createMatrix(m, m, S)).L;
 }
 
-function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-}
-
 /**
  * Generic w-step: Y_a = M⁻¹a_a for every row, S_ab = a_a·Y_b, then per call w = M⁻¹q − Σ_a ν_a·Y_a with
  * S·ν = A·M⁻¹q. Setup: m operator solves; each call: one solve, O(p·m) and an m × m triangular pair.
@@ -45,10 +39,13 @@ export function schurStepSolver(
   const solver = Sigma.shiftedSolver(gamma, rho);
   const m = rows.length;
   const Y = rows.map((r) => solver.solve(r));
+  // the rows' non-zeros (sector rows are one-hot): a dot over them is the dense dot's sum, since adding a
+  // 0·x term leaves a partial sum unchanged
+  const sparse = rows.map(sparseRow);
   let L: Matrix | undefined;
   if (m > 0) {
     const S = new Float64Array(m * m);
-    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) S[a * m + b] = dot(rows[a]!, Y[b]!);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) S[a * m + b] = sparseDot(sparse[a]!, Y[b]!);
     L = schurFactor(m, S);
   }
   const rhs = new Float64Array(m);
@@ -56,14 +53,55 @@ export function schurStepSolver(
     solve(q, w) {
       solver.solve(q, w);
       if (m === 0) return;
-      for (let a = 0; a < m; a++) rhs[a] = dot(rows[a]!, w);
+      for (let a = 0; a < m; a++) rhs[a] = sparseDot(sparse[a]!, w);
       const nu = choleskySolve(L!, rhs);
-      const p = w.length;
-      for (let a = 0; a < m; a++) {
-        const Ya = Y[a]!;
-        const na = nu[a]!;
-        for (let i = 0; i < p; i++) w[i] = w[i]! - na * Ya[i]!;
-      }
+      subtractColumns(w, nu, Y);
     },
   };
+}
+
+/** A row's non-zero positions and values. */
+export interface SparseRow {
+  readonly index: Int32Array;
+  readonly value: Float64Array;
+}
+
+export function sparseRow(r: Float64Array): SparseRow {
+  const index: number[] = [];
+  r.forEach((x, i) => {
+    if (x !== 0) index.push(i);
+  });
+  return { index: Int32Array.from(index), value: Float64Array.from(index, (i) => r[i]!) };
+}
+
+function sparseDot({ index, value }: SparseRow, x: Float64Array): number {
+  let s = 0;
+  for (let t = 0; t < index.length; t++) s += value[t]! * x[index[t]!]!;
+  return s;
+}
+
+/**
+ * w_i ← w_i − ν_0·Y_0,i − ν_1·Y_1,i − … in that order for every i, four columns per pass over w (each entry
+ * sees the same operations as one column per pass).
+ */
+function subtractColumns(w: Float64Array, nu: Float64Array, Y: readonly Float64Array[]): void {
+  const p = w.length;
+  const m = Y.length;
+  let a = 0;
+  for (; a + 3 < m; a += 4) {
+    const n0 = nu[a]!;
+    const n1 = nu[a + 1]!;
+    const n2 = nu[a + 2]!;
+    const n3 = nu[a + 3]!;
+    const y0 = Y[a]!;
+    const y1 = Y[a + 1]!;
+    const y2 = Y[a + 2]!;
+    const y3 = Y[a + 3]!;
+    for (let i = 0; i < p; i++) w[i] = w[i]! - n0 * y0[i]! - n1 * y1[i]! - n2 * y2[i]! - n3 * y3[i]!;
+  }
+  for (; a < m; a++) {
+    const na = nu[a]!;
+    const ya = Y[a]!;
+    for (let i = 0; i < p; i++) w[i] = w[i]! - na * ya[i]!;
+  }
 }

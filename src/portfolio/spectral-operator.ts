@@ -10,7 +10,7 @@
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { choleskySolve, type Matrix } from '../linalg/index.ts';
-import { type ConstrainedStepSolver, schurFactor } from './constrained-step.ts';
+import { type ConstrainedStepSolver, type SparseRow, schurFactor, sparseRow } from './constrained-step.ts';
 import type { RiskOperator } from './optimizer.ts';
 import { SpectralKernel } from './spectral-kernel.ts';
 
@@ -21,7 +21,7 @@ interface RowProducts {
   readonly P: Float64Array;
   readonly AAt: Float64Array;
   /** Each row's non-zeros. */
-  readonly sparse: readonly { readonly index: Int32Array; readonly value: Float64Array }[];
+  readonly sparse: readonly SparseRow[];
 }
 
 /**
@@ -312,15 +312,20 @@ export class SpectralRiskOperator implements RiskOperator {
       if (r.length !== p)
         throw new InvalidInputError(`a constraint row has length ${r.length}, expected ${p}`);
     }
-    const P = new Float64Array(k * m);
+    // Row a of AV accumulated over i = 0, 1, … (a zero coefficient skipped), contiguous in j, then laid out
+    // as VᵀAᵀ: each entry is the same sum in the same order as accumulating into P directly.
+    const AV = new Float64Array(m * k);
     for (let i = 0; i < p; i++) {
       const o = i * k;
       for (let a = 0; a < m; a++) {
         const x = rows[a]![i]!;
         if (x === 0) continue;
-        for (let j = 0; j < k; j++) P[j * m + a]! += V[o + j]! * x;
+        const r = a * k;
+        for (let j = 0; j < k; j++) AV[r + j]! += V[o + j]! * x;
       }
     }
+    const P = new Float64Array(k * m);
+    for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) P[j * m + a] = AV[a * k + j]!;
     const AAt = new Float64Array(m * m);
     for (let a = 0; a < m; a++) {
       for (let b = a; b < m; b++) {
@@ -329,13 +334,7 @@ export class SpectralRiskOperator implements RiskOperator {
         AAt[b * m + a] = v;
       }
     }
-    const sparse = rows.map((r) => {
-      const index: number[] = [];
-      r.forEach((x, i) => {
-        if (x !== 0) index.push(i);
-      });
-      return { index: Int32Array.from(index), value: Float64Array.from(index, (i) => r[i]!) };
-    });
+    const sparse = rows.map(sparseRow);
     this.rowCache = { rows: rows.slice(), P, AAt, sparse };
     sharedRowProducts.set(this.basis, this.rowCache);
     return this.rowCache;
