@@ -109,8 +109,9 @@ function wholePipeline(stocks: number, days: number, target?: string) {
 }
 
 /**
- * The window estimates of one rebalance as the portfolio stage computes them (slide on the main thread, then
- * `windowEstimates` for the six window methods), on the synthetic market's returns at full size.
+ * The window estimates of one rebalance as the portfolio stage computes them (slide and shareable parts on the
+ * main thread, then `windowEstimates` on the rebuilt window for the six window methods), on the synthetic
+ * market's returns at full size.
  */
 function rebalanceEstimates(stocks: number, days: number, rebalances: number) {
   return {
@@ -120,8 +121,14 @@ function rebalanceEstimates(stocks: number, days: number, rebalances: number) {
     setup: () => {
       const { universe } = setupMarket(stocks, days);
       const returns = universe.panels.get('return')!;
-      // compile the hot paths on a small window first
-      windowEstimates(CovarianceWindow.fromPanel(returns, { lookback: 120, end: 600 }), ESTIMATORS, {
+      // compile the hot paths (slide and estimates) on a small window first, as the stage's 108 rebalances do
+      let w = CovarianceWindow.fromPanel(returns, { lookback: 120, end: 600 });
+      w.crossProduct();
+      for (const end of [621, 642]) {
+        w = w.slide(returns, { lookback: 120, end });
+        w.crossProduct();
+      }
+      windowEstimates(CovarianceWindow.fromParts(w.shareableParts()), ESTIMATORS, {
         pcaFactors: 15,
         diagnostics: false,
       });
@@ -138,8 +145,13 @@ function rebalanceEstimates(stocks: number, days: number, rebalances: number) {
         const s0 = performance.now();
         w = w.slide(returns, opts(days - 1 - 21 * r));
         w.crossProduct();
+        // what the stage posts to the estimates task (walk-forward.ts), rebuilt there with fromParts
+        const parts = w.shareableParts();
         slideMs += performance.now() - s0;
-        windowEstimates(w, ESTIMATORS, { pcaFactors: 15, diagnostics: false });
+        windowEstimates(CovarianceWindow.fromParts(parts), ESTIMATORS, {
+          pcaFactors: 15,
+          diagnostics: false,
+        });
       }
       return {
         msPerRebalance: (performance.now() - t0) / rebalances,

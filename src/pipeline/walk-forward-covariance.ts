@@ -16,7 +16,7 @@ import { fitRMT } from '../risk/covariance/rmt.ts';
 import { fitSampleCovariance } from '../risk/covariance/sample.ts';
 import { fitLedoitWolf, fitOAS } from '../risk/covariance/shrinkage.ts';
 import type { CovarianceDiagnostics, CovarianceMethod } from '../risk/covariance/types.ts';
-import type { CovarianceWindow } from '../risk/covariance/window.ts';
+import { type CovarianceWindow, sharedFloat64 } from '../risk/covariance/window.ts';
 import { ledoitWolfTerms, oasIntensity } from '../stats/shrinkage.ts';
 
 /** A covariance as the optimiser will see it, in a form that can be posted to another thread. */
@@ -72,11 +72,6 @@ interface SharedSpectrum {
   readonly T: number;
 }
 
-/** A p × k array on a SharedArrayBuffer, so posting it to a worker thread shares it. */
-function sharedArray(n: number): Float64Array {
-  return new Float64Array(new SharedArrayBuffer(8 * n));
-}
-
 function sharedSpectrumOf(w: CovarianceWindow): SharedSpectrum {
   const spec = w.covarianceSpectrum();
   let max = 0;
@@ -87,7 +82,7 @@ function sharedSpectrumOf(w: CovarianceWindow): SharedSpectrum {
   });
   return {
     indices: idx,
-    V: w.pSpaceVectors(spec, idx, w.X, sharedArray(w.p * idx.length)),
+    V: w.pSpaceVectors(spec, idx, w.X, sharedFloat64(w.p * idx.length)),
     lambda: Float64Array.from(idx, (i) => spec.values[i]!),
     T: w.T,
   };
@@ -112,7 +107,7 @@ function spectralSpec(
     const same = s.indices.length === sh.indices.length && s.indices.every((i, j) => i === sh.indices[j]);
     const V = same
       ? sh.V
-      : w.pSpaceVectors(w.covarianceSpectrum(), s.indices, w.X, sharedArray(w.p * s.indices.length));
+      : w.pSpaceVectors(w.covarianceSpectrum(), s.indices, w.X, sharedFloat64(w.p * s.indices.length));
     let a = s.d0;
     if (s.fullRank) {
       a = Number.POSITIVE_INFINITY;

@@ -104,6 +104,35 @@ describe('sliding the window', () => {
       w = slid;
     }
   });
+  it('carries the shifted rows across dropped dates, backward slides and a changed length', () => {
+    const p = panel(140, 90, 11);
+    // a date every stock misses and one a single stock misses: both dropped (listwise), splitting the
+    // rows both windows share into runs
+    for (let i = 0; i < 90; i++) p.values[70 * 90 + i] = Number.NaN;
+    p.values[95 * 90 + 7] = Number.NaN;
+    const opts = (end: number, lookback = 60) => ({ lookback, end, minHistory: 50 });
+    let w = CovarianceWindow.fromPanel(p, opts(80));
+    w.crossProduct();
+    for (const [end, lookback] of [
+      [101, 60], // forward past the dropped date
+      [90, 60], // backward: the fresh rows come first
+      [97, 60], // forward again, fresh rows on both sides of a dropped date
+      [120, 66], // a longer window
+      [130, 63], // a shorter one
+    ] as const) {
+      const slid = w.slide(p, opts(end, lookback));
+      const fresh = CovarianceWindow.fromPanel(p, opts(end, lookback));
+      expect(slid.dates).toEqual(fresh.dates);
+      expect([...slid.X]).toEqual([...fresh.X]);
+      expect([...slid.colSumSq]).toEqual([...fresh.colSumSq]);
+      const a = slid.crossProduct();
+      const b = fresh.crossProduct();
+      let scale = 0;
+      for (const x of b) scale = Math.max(scale, Math.abs(x));
+      for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-13 * scale);
+      w = slid;
+    }
+  });
   it('a window rebuilt from its shareable parts gives every estimator bit for bit (gram and primal side)', () => {
     for (const [T, N] of [
       [40, 60],

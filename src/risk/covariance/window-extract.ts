@@ -39,22 +39,26 @@ export interface ExcludedStock {
   readonly reason: 'insufficient-history' | 'constant';
 }
 
-/** The raw (not yet centred) window: T rows (dates kept) × p columns (stocks kept), row-major. */
-export interface RawWindow {
+/** Which panel rows (dates) and columns (stocks) a window keeps, and why the others were left out. */
+export interface WindowSelection {
   readonly dates: readonly string[];
   readonly tickers: readonly string[];
   /** Panel column of each kept stock. */
   readonly columns: Int32Array;
   /** Panel row of each kept date. */
   readonly rows: Int32Array;
-  /** T × p, row-major; under 'impute-mean' gaps are still NaN here (filled when centring). */
-  readonly R: Float64Array;
   readonly T: number;
   readonly p: number;
   readonly excluded: readonly ExcludedStock[];
   /** Dates inside the window dropped by listwise deletion. */
   readonly droppedDates: readonly string[];
   readonly missing: MissingPolicy;
+}
+
+/** The raw (not yet centred) window: T rows (dates kept) × p columns (stocks kept), row-major. */
+export interface RawWindow extends WindowSelection {
+  /** T × p, row-major; under 'impute-mean' gaps are still NaN here (filled when centring). */
+  readonly R: Float64Array;
 }
 
 export const DEFAULT_LOOKBACK = 504;
@@ -79,8 +83,14 @@ export function windowBounds(panel: Panel, options: WindowOptions): { start: num
   return { start: Math.max(0, end - lookback + 1), end };
 }
 
-/** Applies the stock and date rules above; see the module comment. */
+/** The window's returns: `selectWindow` and its T × p block of the panel (`gatherWindow`). */
 export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWindow {
+  const sel = selectWindow(panel, options);
+  return { ...sel, R: gatherWindow(panel, sel, new Float64Array(sel.T * sel.p)) };
+}
+
+/** Applies the stock and date rules above (see the module comment) without copying any return. */
+export function selectWindow(panel: Panel, options: WindowOptions = {}): WindowSelection {
   const { start, end } = windowBounds(panel, options);
   const N = panel.tickers.length;
   const missing = options.missing ?? 'listwise';
@@ -151,20 +161,12 @@ export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWin
     if (complete) keptRows.push(t);
     else droppedDates.push(panel.dates[t]!);
   }
-  const T = keptRows.length;
-  const R = new Float64Array(T * p);
-  for (let s = 0; s < T; s++) {
-    const o = keptRows[s]! * N;
-    const d = s * p;
-    for (let j = 0; j < p; j++) R[d + j] = v[o + keptCols[j]!]!;
-  }
   return {
     dates: keptRows.map((t) => panel.dates[t]!),
     tickers: keptCols.map((i) => panel.tickers[i]!),
     columns: Int32Array.from(keptCols),
     rows: Int32Array.from(keptRows),
-    R,
-    T,
+    T: keptRows.length,
     p,
     excluded,
     droppedDates,
@@ -172,12 +174,27 @@ export function extractWindow(panel: Panel, options: WindowOptions = {}): RawWin
   };
 }
 
+/** Writes the panel's returns at the selection's rows and columns into R (T × p, row-major) and returns R. */
+export function gatherWindow(panel: Panel, sel: WindowSelection, R: Float64Array): Float64Array {
+  const N = panel.tickers.length;
+  const v = panel.values;
+  const { T, p, rows, columns } = sel;
+  for (let s = 0; s < T; s++) {
+    const o = rows[s]! * N;
+    const d = s * p;
+    for (let j = 0; j < p; j++) R[d + j] = v[o + columns[j]!]!;
+  }
+  return R;
+}
+
 /**
  * Centres R column by column into X (T × p): X = R − 1r̄ᵀ over finite entries. Under 'impute-mean' a gap
  * becomes 0 and the column is scaled by √((T−1)/(n_j−1)) (see the module comment); a column with fewer
- * than 2 observations is left at 0. Returns the column means (NaN for an empty column).
+ * than 2 observations is left at 0. Returns the column means (NaN for an empty column). X may be R itself
+ * (centring in place). With `colSumSq`, also writes Σ_t X_tj² per column (summed over t in order, in the
+ * same pass).
  */
-export function centreColumns(w: RawWindow, X: Float64Array): Float64Array {
+export function centreColumns(w: RawWindow, X: Float64Array, colSumSq?: Float64Array): Float64Array {
   const { T, p, R } = w;
   const mean = new Float64Array(p);
   const n = new Int32Array(p);
@@ -192,18 +209,28 @@ export function centreColumns(w: RawWindow, X: Float64Array): Float64Array {
     }
   }
   for (let j = 0; j < p; j++) mean[j] = n[j]! > 0 ? mean[j]! / n[j]! : Number.NaN;
+  const sq = colSumSq ?? new Float64Array(0);
+  if (colSumSq) sq.fill(0);
   for (let s = 0; s < T; s++) {
     const o = s * p;
     for (let j = 0; j < p; j++) {
       const x = R[o + j]!;
-      X[o + j] = !Number.isNaN(x) ? x - mean[j]! : 0;
+      const y = !Number.isNaN(x) ? x - mean[j]! : 0;
+      X[o + j] = y;
+      if (colSumSq) sq[j]! += y * y;
     }
   }
   if (w.missing === 'impute-mean') {
     for (let j = 0; j < p; j++) {
       if (n[j] === T) continue;
       const scale = n[j]! >= 2 ? Math.sqrt((T - 1) / (n[j]! - 1)) : 0;
-      for (let s = 0; s < T; s++) X[s * p + j]! *= scale;
+      let ss = 0;
+      for (let s = 0; s < T; s++) {
+        const y = X[s * p + j]! * scale;
+        X[s * p + j] = y;
+        ss += y * y;
+      }
+      if (colSumSq) sq[j] = ss;
     }
   }
   return mean;

@@ -14,7 +14,14 @@ import { InvalidInputError, NotConvergedError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
 import { dgemm, dsyrk, symmetricEigenAbove, symmetricEigenRows } from '../../linalg/index.ts';
 import type { ShrinkageMoments } from '../../stats/shrinkage.ts';
-import { centreColumns, extractWindow, type RawWindow, type WindowOptions } from './window-extract.ts';
+import {
+  centreColumns,
+  gatherWindow,
+  type RawWindow,
+  selectWindow,
+  type WindowOptions,
+  type WindowSelection,
+} from './window-extract.ts';
 
 /** Eigenpairs of MᵀM (M = X or Z) computed on M's small side. */
 export interface WindowSpectrum {
@@ -29,6 +36,21 @@ export interface WindowSpectrum {
 
 /** Sufficient statistics of Ledoit–Wolf 2004 and OAS (methods.md §4–5) on S₀ = XᵀX/T (stats/shrinkage.ts). */
 export type ShrinkageStatistics = ShrinkageMoments;
+
+/** A Float64Array on a SharedArrayBuffer (zeroed), so posting it to a worker thread shares it. */
+export function sharedFloat64(n: number): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT * n));
+}
+
+/**
+ * The Gram matrix of the window's rows shifted by a fixed reference vector, H = RsRsᵀ with Rs = R − 1refᵀ
+ * (T × p, kept so that the next window copies the rows both share instead of recomputing them).
+ */
+interface RawGram {
+  readonly H: Float64Array;
+  readonly ref: Float64Array;
+  readonly Rs: Float64Array;
+}
 
 /** A window's centred data and metadata, for rebuilding it in another thread (`shareableParts`). */
 export interface WindowParts {
@@ -60,14 +82,18 @@ export class CovarianceWindow {
   readonly colSumSq: Float64Array;
   readonly side: 'gram' | 'primal';
   /** Panel rows and columns of the window and its missing-data policy, for `slide` (absent on `fromParts`). */
-  private readonly source: Pick<RawWindow, 'rows' | 'columns' | 'missing'> | undefined;
-  private rawGram: { H: Float64Array; ref: Float64Array } | undefined;
+  private readonly source: Pick<WindowSelection, 'rows' | 'columns' | 'missing'> | undefined;
+  private rawGram: RawGram | undefined;
   private cross: Float64Array | undefined;
   private covSpec: WindowSpectrum | undefined;
   private corrCross: Float64Array | undefined;
   private Z: Float64Array | undefined;
 
-  private constructor(raw: RawWindow | WindowParts, rawGram?: { H: Float64Array; ref: Float64Array }) {
+  /**
+   * From parts, or from a raw window whose R (on a SharedArrayBuffer) is centred in place and becomes X: the
+   * window's returns are copied out of the panel once.
+   */
+  private constructor(raw: RawWindow | WindowParts, rawGram?: RawGram) {
     this.T = raw.T;
     this.p = raw.p;
     this.dates = raw.dates;
@@ -84,25 +110,22 @@ export class CovarianceWindow {
       this.cross = raw.cross;
       return;
     }
-    this.source = raw;
-    this.X = new Float64Array(raw.T * raw.p);
-    this.mean = centreColumns(raw, this.X);
+    this.source = { rows: raw.rows, columns: raw.columns, missing: raw.missing };
+    this.X = raw.R;
     this.colSumSq = new Float64Array(raw.p);
-    for (let s = 0; s < raw.T; s++) {
-      const o = s * raw.p;
-      for (let j = 0; j < raw.p; j++) this.colSumSq[j]! += this.X[o + j]! ** 2;
-    }
+    this.mean = centreColumns(raw, this.X, this.colSumSq);
     this.rawGram = rawGram;
   }
 
   /**
    * What another thread needs to rebuild this window with `fromParts` (centred X, moments, and the small-side
-   * cross-product when it has been formed), with X and the cross-product copied onto SharedArrayBuffers so
-   * that handing the parts to worker threads shares them instead of copying them.
+   * cross-product when it has been formed). X and the cross-product live on SharedArrayBuffers (copied
+   * there only for a window rebuilt from unshared parts), so handing the parts to worker threads shares them.
    */
   shareableParts(): WindowParts {
     const onShared = (a: Float64Array) => {
-      const b = new Float64Array(new SharedArrayBuffer(a.byteLength));
+      if (a.buffer instanceof SharedArrayBuffer) return a;
+      const b = sharedFloat64(a.length);
       b.set(a);
       return b;
     };
@@ -127,7 +150,8 @@ export class CovarianceWindow {
 
   /** The window of `returns` ending at `options.end` (see window-extract.ts for the missing-data policy). */
   static fromPanel(returns: Panel, options: WindowOptions = {}): CovarianceWindow {
-    return new CovarianceWindow(extractWindow(returns, options));
+    const sel = selectWindow(returns, options);
+    return new CovarianceWindow({ ...sel, R: gatherWindow(returns, sel, sharedFloat64(sel.T * sel.p)) });
   }
 
   /** A window on a complete T × p matrix (row-major), e.g. for tests and one-shot use. */
@@ -145,42 +169,49 @@ export class CovarianceWindow {
    * rows both windows share. Falls back to a fresh window when the stocks differ or on 'impute-mean'.
    */
   slide(returns: Panel, options: WindowOptions): CovarianceWindow {
-    const next = extractWindow(returns, options);
+    const next = selectWindow(returns, options);
+    const R = gatherWindow(returns, next, sharedFloat64(next.T * next.p));
     const src = this.source;
     const sameStocks =
       src !== undefined &&
       next.p === this.p &&
       next.columns.every((c, j) => c === src.columns[j]) &&
       next.missing === 'listwise';
-    if (!sameStocks || src.missing !== 'listwise' || next.T > next.p) return new CovarianceWindow(next);
+    if (!sameStocks || src.missing !== 'listwise' || next.T > next.p) {
+      return new CovarianceWindow({ ...next, R });
+    }
     const prev = this.rawGramMatrix();
-    const { T, p, R } = next;
+    const { T, p } = next;
     const ref = prev.ref;
-    const Rs = new Float64Array(T * p);
-    for (let s = 0; s < T; s++) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
-    const H = new Float64Array(T * T);
-    // position of each new row in the old window (−1 for a fresh row), looked up once per row, not per entry
+    // Position of each new row in the old window (−1 for a fresh row), looked up once per row, and the runs
+    // of consecutive rows both windows share (usually one: the window moved forward by whole rows).
     const oldPos = new Map<number, number>();
     src.rows.forEach((row, s) => oldPos.set(row, s));
     const from = Int32Array.from(next.rows, (row) => oldPos.get(row) ?? -1);
+    const runs = sharedRuns(from);
     const fresh: number[] = [];
     for (let s = 0; s < T; s++) if (from[s]! < 0) fresh.push(s);
+    // Shifted rows: those both windows hold are the previous window's (the same numbers), fresh ones are new.
+    const Rs = new Float64Array(T * p);
+    for (const [s, o, len] of runs) Rs.set(prev.Rs.subarray(o * p, (o + len) * p), s * p);
+    for (const s of fresh) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
+    const H = new Float64Array(T * T);
     const Told = this.T;
-    for (let a = 0; a < T; a++) {
-      const oa = from[a]!;
-      if (oa < 0) continue;
-      const o = oa * Told;
-      for (let b = 0; b < T; b++) {
-        const ob = from[b]!;
-        if (ob >= 0) H[a * T + b] = prev.H[o + ob]!;
+    for (const [a0, oa0, alen] of runs) {
+      for (let a = a0, oa = oa0; a < a0 + alen; a++, oa++) {
+        const row = prev.H.subarray(oa * Told, (oa + 1) * Told);
+        for (const [b, ob, len] of runs) H.set(row.subarray(ob, ob + len), a * T + b);
       }
     }
-    // New rows against every row: one gemm of the fresh rows (f × p) by all rows (T × p)ᵀ.
+    // New rows against every row: one gemm of the fresh rows (f × p) by all rows (T × p)ᵀ. Fresh rows are
+    // usually one block at the end of the window, read in place.
     if (fresh.length > 0) {
-      const F = new Float64Array(fresh.length * p);
-      fresh.forEach((s, r) => F.set(Rs.subarray(s * p, (s + 1) * p), r * p));
-      const P = new Float64Array(fresh.length * T);
-      dgemm(false, true, fresh.length, T, p, 1, F, 0, p, Rs, 0, p, 0, P, 0, T);
+      const f = fresh.length;
+      const block = fresh[f - 1]! - fresh[0]! === f - 1;
+      const F = block ? Rs : new Float64Array(f * p);
+      if (!block) fresh.forEach((s, r) => F.set(Rs.subarray(s * p, (s + 1) * p), r * p));
+      const P = new Float64Array(f * T);
+      dgemm(false, true, f, T, p, 1, F, block ? fresh[0]! * p : 0, p, Rs, 0, p, 0, P, 0, T);
       fresh.forEach((s, r) => {
         for (let b = 0; b < T; b++) {
           H[s * T + b] = P[r * T + b]!;
@@ -188,16 +219,17 @@ export class CovarianceWindow {
         }
       });
     }
-    return new CovarianceWindow(next, { H, ref });
+    return new CovarianceWindow({ ...next, R }, { H, ref, Rs });
   }
 
-  private rawGramMatrix(): { H: Float64Array; ref: Float64Array } {
+  private rawGramMatrix(): RawGram {
     if (this.rawGram) return this.rawGram;
-    // The reference shift is this window's mean, so H is the centred Gram up to rounding.
+    // The reference shift is this window's mean, so the shifted rows are X itself (R − 1·meanᵀ, the same
+    // numbers) and H is the centred Gram up to rounding.
     const ref = this.mean.slice();
     const H = new Float64Array(this.T * this.T);
     dsyrk(true, false, this.T, this.p, 1, this.X, 0, this.p, 0, H, 0, this.T, true);
-    this.rawGram = { H, ref };
+    this.rawGram = { H, ref, Rs: this.X };
     return this.rawGram;
   }
 
@@ -222,7 +254,7 @@ export class CovarianceWindow {
       c[a] = s;
       total += s;
     }
-    const G = new Float64Array(T * T);
+    const G = sharedFloat64(T * T);
     const tt = total / (T * T);
     for (let a = 0; a < T; a++) {
       for (let b = 0; b < T; b++) G[a * T + b] = H[a * T + b]! - c[a]! / T - c[b]! / T + tt;
@@ -367,6 +399,22 @@ export class CovarianceWindow {
     dgemm(true, true, p, k, T, 1, M, 0, p, W, 0, T, 0, V, 0, k);
     return V;
   }
+}
+
+/** Maximal runs [s, from[s], length] of consecutive rows s with consecutive old positions from[s] ≥ 0. */
+function sharedRuns(from: Int32Array): [number, number, number][] {
+  const runs: [number, number, number][] = [];
+  for (let s = 0; s < from.length; ) {
+    if (from[s]! < 0) {
+      s++;
+      continue;
+    }
+    let len = 1;
+    while (s + len < from.length && from[s + len] === from[s]! + len) len++;
+    runs.push([s, from[s]!, len]);
+    s += len;
+  }
+  return runs;
 }
 
 function spectrumOf(C: Float64Array, side: 'gram' | 'primal', q: number): WindowSpectrum {
