@@ -17,6 +17,7 @@ import type { Panel } from '../core/panel.ts';
 import { assembleFactorModel } from '../risk/factor-model/assemble.ts';
 import {
   CrossSectionScratch,
+  crossSectionResiduals,
   gatherCompleteAssets,
   normalEquations,
   solveCrossSection,
@@ -30,9 +31,17 @@ export interface WalkForwardFactorModelOptions {
   readonly minTickers: number;
 }
 
-/** One date's regression: f̂ and the residual of each asset that entered, or why it was skipped. */
+/**
+ * One date's regression: f̂ and the residuals over all N assets (0 for an asset that did not enter, which
+ * `entered` marks), or why it was skipped. Dense rows let a rebalance sum them without a scatter.
+ */
 type CrossSection =
-  | { readonly ok: true; readonly f: Float64Array; readonly idx: Int32Array; readonly e: Float64Array }
+  | {
+      readonly ok: true;
+      readonly f: Float64Array;
+      readonly e: Float64Array;
+      readonly entered: Uint8Array;
+    }
   | { readonly ok: false; readonly skip: SkippedDate };
 
 export class WalkForwardFactorModel {
@@ -53,7 +62,7 @@ export class WalkForwardFactorModel {
   private readonly scratch: {
     idx: Int32Array;
     Bt: Float64Array;
-    rt: Float64Array;
+    eRow: Float64Array;
     BtB: Float64Array;
     Btr: Float64Array;
     f: Float64Array;
@@ -76,34 +85,36 @@ export class WalkForwardFactorModel {
     this.nonConstant = new Uint8Array(this.cols.length * T);
     this.completeBefore = new Int32Array((T + 1) * N);
     const isInfinite = (x: number) => x - x !== 0 && !Number.isNaN(x);
+    const complete = new Uint8Array(N);
     for (let t = 0; t < T; t++) {
       const o = t * N;
       for (let i = 0; i < N; i++) if (isInfinite(returns.values[o + i]!)) this.infiniteReturnRow[t] = 1;
-      this.cols.forEach((v, c) => {
+      complete.fill(1);
+      for (let c = 0; c < this.cols.length; c++) {
+        const v = this.cols[c]!;
         let lo = Number.POSITIVE_INFINITY;
         let hi = Number.NEGATIVE_INFINITY;
         for (let i = 0; i < N; i++) {
           const x = v[o + i]!;
           if (isInfinite(x)) this.infiniteLoadingRow[t] = 1;
-          if (Number.isNaN(x)) continue;
+          if (Number.isNaN(x)) {
+            complete[i] = 0;
+            continue;
+          }
           if (x < lo) lo = x;
           if (x > hi) hi = x;
         }
         // the test of fitFamaMacBeth's constantOnEveryDate, one date at a time, with no banned ticker
         if (hi - lo > 1e-12 * Math.max(1, Math.abs(lo), Math.abs(hi))) this.nonConstant[c * T + t] = 1;
-      });
-      const next = (t + 1) * N;
-      for (let i = 0; i < N; i++) {
-        let complete = 1;
-        for (const v of this.cols) if (Number.isNaN(v[o + i]!)) complete = 0;
-        this.completeBefore[next + i] = this.completeBefore[o + i]! + complete;
       }
+      const next = (t + 1) * N;
+      for (let i = 0; i < N; i++) this.completeBefore[next + i] = this.completeBefore[o + i]! + complete[i]!;
     }
     const K = this.K;
     this.scratch = {
       idx: new Int32Array(N),
-      Bt: new Float64Array(N * K),
-      rt: new Float64Array(N),
+      Bt: new Float64Array(N * (K + 1)),
+      eRow: new Float64Array(N),
       BtB: new Float64Array(K * K),
       Btr: new Float64Array(K),
       f: new Float64Array(K),
@@ -154,12 +165,14 @@ export class WalkForwardFactorModel {
       }
       fHat.set(cs.f, validDates.length * K);
       validDates.push(this.returns.dates[t]!);
-      const { idx, e } = cs;
-      for (let s = 0; s < idx.length; s++) {
-        const i = idx[s]!;
-        epsSum[i]! += e[s]!;
-        epsSumSq[i]! += e[s]! * e[s]!;
-        epsCount[i]!++;
+      // An asset that did not enter adds +0 and 0·0: exact no-ops, since a sum that starts at +0 is never −0
+      // (so the sums are fitFamaMacBeth's, which skips those assets).
+      const { e, entered } = cs;
+      for (let i = 0; i < N; i++) {
+        const x = e[i]!;
+        epsSum[i]! += x;
+        epsSumSq[i]! += x * x;
+        epsCount[i]! += entered[i]!;
       }
     }
     let withOwnD = 0;
@@ -199,7 +212,7 @@ export class WalkForwardFactorModel {
     const cached = this.sections.get(t);
     if (cached) return cached;
     const { N, K, lag } = this;
-    const { idx, Bt, rt, BtB, Btr, f, cs } = this.scratch;
+    const { idx, Bt, eRow, BtB, Btr, f, cs } = this.scratch;
     const n = gatherCompleteAssets(
       N,
       this.returns.values,
@@ -209,26 +222,25 @@ export class WalkForwardFactorModel {
       this.noBan,
       idx,
       Bt,
-      rt,
     );
     const date = this.returns.dates[t]!;
     let out: CrossSection;
     if (n < Math.max(FM_DEFAULTS.minAssetsPerDate, 2 * K)) {
       out = { ok: false, skip: { date, reason: 'too-few-assets', assets: n, condition: Number.NaN } };
     } else {
-      normalEquations(n, K, Bt, rt, BtB, Btr);
+      normalEquations(n, K, Bt, N, BtB, Btr);
       const fit = solveCrossSection(n, K, BtB, Btr, FM_DEFAULTS.maxCondition, f, cs);
       if (!fit.ok) {
         out = { ok: false, skip: { date, reason: fit.reason!, assets: n, condition: fit.condition } };
       } else {
-        const e = new Float64Array(n);
+        crossSectionResiduals(n, K, Bt, N, f, eRow);
+        const e = new Float64Array(N);
+        const entered = new Uint8Array(N);
         for (let s = 0; s < n; s++) {
-          let fit_s = 0;
-          const ob = s * K;
-          for (let k = 0; k < K; k++) fit_s += Bt[ob + k]! * f[k]!;
-          e[s] = rt[s]! - fit_s;
+          e[idx[s]!] = eRow[s]!;
+          entered[idx[s]!] = 1;
         }
-        out = { ok: true, f: f.slice(0, K), idx: idx.slice(0, n), e };
+        out = { ok: true, f: f.slice(0, K), e, entered };
       }
     }
     this.sections.set(t, out);

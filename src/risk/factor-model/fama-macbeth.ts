@@ -12,6 +12,7 @@ import type { Panel } from '../../core/panel.ts';
 import { assembleFactorModel } from './assemble.ts';
 import {
   CrossSectionScratch,
+  crossSectionResiduals,
   gatherCompleteAssets,
   normalEquations,
   solveCrossSection,
@@ -197,8 +198,8 @@ export function fitFamaMacBeth(
 
   // Per-date regressions.
   const idx = new Int32Array(N);
-  const Bt = new Float64Array(N * K);
-  const rt = new Float64Array(N);
+  const Bt = new Float64Array(N * (K + 1));
+  const eRow = new Float64Array(N);
   const BtB = new Float64Array(K * K);
   const Btr = new Float64Array(K);
   const f = new Float64Array(K);
@@ -212,13 +213,13 @@ export function fitFamaMacBeth(
   const residuals = o.keepResiduals ? new Float64Array(returnDates * N).fill(Number.NaN) : undefined;
   const minAssets = Math.max(o.minAssetsPerDate, 2 * K);
   for (let t = start; t <= end; t++) {
-    const n = gatherCompleteAssets(N, returns.values, t * N, cols, (t - lag) * N, banned, idx, Bt, rt);
+    const n = gatherCompleteAssets(N, returns.values, t * N, cols, (t - lag) * N, banned, idx, Bt);
     const date = returns.dates[t]!;
     if (n < minAssets) {
       skippedDates.push({ date, reason: 'too-few-assets', assets: n, condition: Number.NaN });
       continue;
     }
-    normalEquations(n, K, Bt, rt, BtB, Btr);
+    normalEquations(n, K, Bt, N, BtB, Btr);
     const fit = solveCrossSection(n, K, BtB, Btr, o.maxCondition, f, scratch);
     if (!fit.ok) {
       skippedDates.push({ date, reason: fit.reason!, assets: n, condition: fit.condition });
@@ -226,12 +227,10 @@ export function fitFamaMacBeth(
     }
     fHat.set(f.subarray(0, K), validDates.length * K);
     validDates.push(date);
+    crossSectionResiduals(n, K, Bt, N, f, eRow);
     for (let s = 0; s < n; s++) {
-      let fit_s = 0;
-      const ob = s * K;
-      for (let k = 0; k < K; k++) fit_s += Bt[ob + k]! * f[k]!;
-      const e = rt[s]! - fit_s;
       const i = idx[s]!;
+      const e = eRow[s]!;
       epsSum[i]! += e;
       epsSumSq[i]! += e * e;
       epsCount[i]!++;
