@@ -9,6 +9,8 @@
  * only when the residual at x⁺ does not grow) and resets it whenever the map changes (ρ or γ). Cost per step
  * O(n·memory) against the O(p·k) of an ADMM step; no allocation after construction.
  */
+import { AndersonKernel } from './anderson-kernel.ts';
+
 export class AndersonAccelerator {
   private readonly dF: Float64Array[];
   private readonly dG: Float64Array[];
@@ -25,18 +27,25 @@ export class AndersonAccelerator {
   private readonly coef: Float64Array;
   private readonly dotOut: Float64Array;
 
+  /** The vector passes in WebAssembly (anderson-kernel.ts, same bits), over the history in its memory. */
+  private readonly kernel: AndersonKernel | undefined;
+
+  /** `useKernel: false` keeps the vector passes in JS (the kernel's reference in tests). */
   constructor(
     readonly n: number,
     readonly memory = 5,
+    options: { readonly useKernel?: boolean } = {},
   ) {
-    this.dF = Array.from({ length: memory }, () => new Float64Array(n));
-    this.dG = Array.from({ length: memory }, () => new Float64Array(n));
-    this.fPrev = new Float64Array(n);
-    this.gPrev = new Float64Array(n);
+    const kernel = options.useKernel === false ? undefined : AndersonKernel.create(n, memory);
+    this.kernel = kernel;
+    this.dF = kernel ? kernel.dF.slice() : Array.from({ length: memory }, () => new Float64Array(n));
+    this.dG = kernel ? kernel.dG.slice() : Array.from({ length: memory }, () => new Float64Array(n));
+    this.fPrev = kernel?.fPrev ?? new Float64Array(n);
+    this.gPrev = kernel?.gPrev ?? new Float64Array(n);
     this.gram = new Float64Array(memory * memory);
     this.work = new Float64Array(memory * memory);
     this.rhs = new Float64Array(memory);
-    this.coef = new Float64Array(memory);
+    this.coef = kernel?.coef ?? new Float64Array(memory);
     this.dotOut = new Float64Array(memory);
   }
 
@@ -52,8 +61,22 @@ export class AndersonAccelerator {
    * least-squares problem is degenerate.
    */
   step(x: Float64Array, g: Float64Array, out: Float64Array): boolean {
-    const { n, fPrev, gPrev, memory, gram, dF, dG, rhs } = this;
-    if (this.hasPrev) {
+    const { n, fPrev, gPrev, memory, gram, dF, dG, rhs, kernel } = this;
+    if (this.hasPrev && kernel) {
+      const h = this.head;
+      kernel.x.set(x);
+      kernel.g.set(g);
+      kernel.difference(h);
+      this.count = Math.min(this.count + 1, memory);
+      kernel.dots(this.count);
+      const products = kernel.products;
+      for (let b = 0; b < this.count; b++) {
+        gram[h * memory + b] = products[2 * b]!;
+        gram[b * memory + h] = products[2 * b]!;
+        rhs[b] = products[2 * b + 1]!;
+      }
+      this.head = (h + 1) % memory;
+    } else if (this.hasPrev) {
       // the new column, and f and G(x) kept for the next step, in one pass
       const h = this.head;
       const df = dF[h]!;
@@ -94,6 +117,12 @@ export class AndersonAccelerator {
     if (!(trace > 0)) return false;
     for (let a = 0; a < m; a++) work[a * m + a] = work[a * m + a]! + 1e-10 * trace;
     if (!solveSmall(m, work, rhs, coef)) return false;
+    if (kernel) {
+      // m > 0: this step recorded a difference, so the kernel holds this g
+      kernel.subtract(m);
+      out.set(kernel.g);
+      return true;
+    }
     // out_i − c_0·ΔG_0,i − c_1·ΔG_1,i − … in that order (per entry), four columns per pass over out
     let a = 0;
     for (; a + 3 < m; a += 4) {

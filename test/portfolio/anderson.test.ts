@@ -67,3 +67,38 @@ describe('Anderson acceleration', () => {
     for (const x of fast.w) expect(Math.abs(x)).toBeLessThanOrEqual(0.02);
   });
 });
+
+describe('Anderson acceleration in WebAssembly (anderson-kernel.ts)', () => {
+  it('gives the JS passes’ bits step for step, over odd and even n, a full ring and resets', () => {
+    for (const [n, memory] of [
+      [1, 1],
+      [7, 3],
+      [64, 10],
+      [301, 4],
+    ] as const) {
+      const rng = new Rng(n + memory);
+      const M = Float64Array.from({ length: n }, () => 0.9 * rng.uniform());
+      const b = Float64Array.from({ length: n }, () => rng.normal());
+      const G = (x: Float64Array) => Float64Array.from(x, (v, i) => M[i]! * Math.tanh(v) + b[i]!);
+      const wasm = new AndersonAccelerator(n, memory);
+      const js = new AndersonAccelerator(n, memory, { useKernel: false });
+      let xw = Float64Array.from({ length: n }, () => rng.normal());
+      let xj = Float64Array.from(xw);
+      for (let k = 0; k < 40; k++) {
+        if (k === 25) {
+          wasm.reset();
+          js.reset();
+        }
+        const gw = G(xw);
+        const gj = G(xj);
+        const nw = new Float64Array(n);
+        const nj = new Float64Array(n);
+        expect(wasm.step(xw, gw, nw)).toBe(js.step(xj, gj, nj));
+        expect([...nw]).toEqual([...nj]);
+        for (let i = 0; i < n; i++) expect(Object.is(nw[i], nj[i])).toBe(true);
+        xw = nw;
+        xj = nj;
+      }
+    }
+  });
+});
