@@ -131,8 +131,13 @@ function reducePanel(
     const K = 0.5 * t * pv;
     for (let c = k + 1; c < n; c++) Wt[vj + c] = p[c]! - K * Vt[vj + c]!;
   }
-  // Trailing update of rows/columns s..n−1, upper trapezoid per block row of 64: A −= VᵀW + WᵀV restricted.
+  // Trailing update of rows/columns s..n−1: A −= VᵀW + WᵀV, in the kernel memory on the upper triangle
+  // (same arithmetic per entry as the gemm calls), else per block row of 64 on the upper trapezoid.
   const s0 = k0 + PANEL;
+  if (ws) {
+    ws.trailingUpdate(PANEL, s0);
+    return;
+  }
   for (let r0 = s0; r0 < n; r0 += 64) {
     const rows = Math.min(64, n - r0);
     const cols = n - r0;

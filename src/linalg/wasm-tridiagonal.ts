@@ -20,6 +20,11 @@
  *   rowUpdate(a, vt, wt, ldb, j, k, n):  A[k, c] −= Vt[i, k]·Wt[i, c] + Wt[i, k]·Vt[i, c], i < j, c ≥ k;
  *   panelDots(vt, wt, ldb, j, c0, n, coef): coef[2i] = Σ_c Wt[i, c]·Vt[j, c], coef[2i+1] = Σ_c Vt[i, c]·Vt[j, c];
  *   panelCorrect(vt, wt, ldb, j, c0, n, p, coef): p[c] −= Vt[i, c]·coef[2i] + Wt[i, c]·coef[2i+1], i < j.
+ * And the panel's trailing update of the upper triangle, rows and columns s0…n−1 (docs/decisions/032):
+ *   trailingUpdate(a, lda, vt, wt, ldb, panel, s0, n): A[r, c] ← (A[r, c] − Σ_i Vt[i, r]·Wt[i, c]) − Σ_i Wt[i, r]·Vt[i, c]
+ * for c ≥ r, each sum a chain over i = 0 … panel − 1 from zero — the two gemm calls' arithmetic
+ * (C += α·sum with α = −1, one KC slice), entry by entry, without the packing and the JavaScript pass over
+ * C, and without the entries below the diagonal.
  */
 import {
   FunctionBuilder,
@@ -34,6 +39,16 @@ import {
 
 type SymvUpper = (a: number, lda: number, r0: number, n: number, v: number, p: number) => void;
 type RowUpdate = (a: number, vt: number, wt: number, ldb: number, j: number, k: number, n: number) => void;
+type TrailingUpdate = (
+  a: number,
+  lda: number,
+  vt: number,
+  wt: number,
+  ldb: number,
+  panel: number,
+  s0: number,
+  n: number,
+) => void;
 type PanelDots = (
   vt: number,
   wt: number,
@@ -295,6 +310,103 @@ function panelCorrectFunction(): FunctionBuilder {
   return f;
 }
 
+/** Columns per step of trailingUpdate's main loop (f64x2 vectors × 2): 8 independent accumulator chains. */
+const TRAIL_VECTORS = 4;
+
+function trailingUpdateFunction(): FunctionBuilder {
+  const V = TRAIL_VECTORS;
+  const s1 = (v: number) => `s1_${v}`;
+  const s2 = (v: number) => `s2_${v}`;
+  const f = new FunctionBuilder('trailingUpdate', [
+    ['a', 'i32'],
+    ['lda', 'i32'],
+    ['vt', 'i32'],
+    ['wt', 'i32'],
+    ['ldb', 'i32'],
+    ['panel', 'i32'],
+    ['s0', 'i32'],
+    ['n', 'i32'],
+  ])
+    .local(['r', 'c', 'i', 'ar', 'vi', 'wi', 'ac', 'w', 'width'], 'i32')
+    .local(Array.from({ length: V }, (_, v) => [s1(v), s2(v)]).flat(), 'v128')
+    .local(['VR', 'WR'], 'v128');
+  /**
+   * The update of `lanes` columns from c (lanes = 2·vectors, or 1 for the scalar tail): the two sums over
+   * the panel, then A − s1 − s2.
+   */
+  const block = (vectors: number, scalar: boolean) => {
+    const zero = () => (scalar ? f.f64(0).op('f64x2.splat') : f.f64x2(0, 0));
+    for (let v = 0; v < vectors; v++) {
+      zero().set(s1(v));
+      zero().set(s2(v));
+    }
+    f.i32(0).set('i');
+    f.block('panelDone').loop('panel');
+    f.get('i').get('panel').op('i32.ge_s').brIf('panelDone');
+    panelRow(f, 'vt', 'vi');
+    panelRow(f, 'wt', 'wi');
+    at(f, 'vi', 'r').load('v128.load64_splat').set('VR');
+    at(f, 'wi', 'r').load('v128.load64_splat').set('WR');
+    for (let v = 0; v < vectors; v++) {
+      const load = (base: string) =>
+        scalar ? at(f, base, 'c').load('v128.load64_splat') : at(f, base, 'c').load('v128.load', 16 * v, 3);
+      f.get(s1(v)).get('VR');
+      load('wi').op('f64x2.mul').op('f64x2.add').set(s1(v));
+      f.get(s2(v)).get('WR');
+      load('vi').op('f64x2.mul').op('f64x2.add').set(s2(v));
+    }
+    f.get('i').i32(1).op('i32.add').set('i').br('panel');
+    f.end().end();
+    for (let v = 0; v < vectors; v++) {
+      if (scalar) {
+        at(f, 'ar', 'c').tee('ac');
+        f.get('ac').load('f64.load');
+        f.get(s1(v)).lane('f64x2.extract_lane', 0).op('f64.sub');
+        f.get(s2(v)).lane('f64x2.extract_lane', 0).op('f64.sub').store('f64.store');
+      } else {
+        at(f, 'ar', 'c').tee('ac');
+        f.get('ac').load('v128.load', 16 * v, 3);
+        f.get(s1(v))
+          .op('f64x2.sub')
+          .get(s2(v))
+          .op('f64x2.sub')
+          .store('v128.store', 16 * v, 3);
+      }
+    }
+  };
+  f.get('s0').set('r');
+  f.block('rowsDone').loop('rows');
+  f.get('r').get('n').op('i32.ge_s').brIf('rowsDone');
+  f.get('a').get('r').get('lda').op('i32.mul').op('i32.add').set('ar');
+  f.get('r').set('c');
+  // 2·V columns at a time, then pairs, then the odd last column.
+  f.block('wideDone').loop('wide');
+  f.get('c')
+    .i32(2 * V)
+    .op('i32.add')
+    .get('n')
+    .op('i32.gt_s')
+    .brIf('wideDone');
+  block(V, false);
+  f.get('c')
+    .i32(2 * V)
+    .op('i32.add')
+    .set('c')
+    .br('wide');
+  f.end().end();
+  f.block('pairsDone').loop('pairs');
+  f.get('c').i32(2).op('i32.add').get('n').op('i32.gt_s').brIf('pairsDone');
+  block(1, false);
+  f.get('c').i32(2).op('i32.add').set('c').br('pairs');
+  f.end().end();
+  f.get('c').get('n').op('i32.lt_s').if();
+  block(1, true);
+  f.end();
+  f.get('r').i32(1).op('i32.add').set('r').br('rows');
+  f.end().end();
+  return f;
+}
+
 /** The compiled module, or null where WebAssembly SIMD is unavailable (tridiagonal.ts keeps its JS path). */
 const tridiagonalModule = lazyModule(() =>
   new ModuleBuilder()
@@ -302,7 +414,8 @@ const tridiagonalModule = lazyModule(() =>
     .func(symvUpperFunction())
     .func(rowUpdateFunction())
     .func(panelDotsFunction())
-    .func(panelCorrectFunction()),
+    .func(panelCorrectFunction())
+    .func(trailingUpdateFunction()),
 );
 
 /**
@@ -315,6 +428,7 @@ export class TridiagonalWorkspace {
   private readonly runRowUpdate: RowUpdate;
   private readonly runPanelDots: PanelDots;
   private readonly runPanelCorrect: PanelCorrect;
+  private readonly runTrailingUpdate: TrailingUpdate;
   private n = 0;
   A: Float64Array = new Float64Array(0);
   Vt: Float64Array = new Float64Array(0);
@@ -331,6 +445,7 @@ export class TridiagonalWorkspace {
     this.runRowUpdate = exports.rowUpdate as RowUpdate;
     this.runPanelDots = exports.panelDots as PanelDots;
     this.runPanelCorrect = exports.panelCorrect as PanelCorrect;
+    this.runTrailingUpdate = exports.trailingUpdate as TrailingUpdate;
   }
 
   /** Lays the views out for order n with `panel` rows of Vt and Wt (contents unspecified). */
@@ -356,6 +471,13 @@ export class TridiagonalWorkspace {
   rowUpdate(j: number, k: number): void {
     const n = this.n;
     this.runRowUpdate(this.A.byteOffset + 8 * k * n, this.Vt.byteOffset, this.Wt.byteOffset, 8 * n, j, k, n);
+  }
+
+  /** A₂₂ −= VᵀW + WᵀV on the upper triangle of rows/columns s0…n−1, V and W the `panel` rows of Vt, Wt. */
+  trailingUpdate(panel: number, s0: number): void {
+    const n = this.n;
+    const { A, Vt, Wt } = this;
+    this.runTrailingUpdate(A.byteOffset, 8 * n, Vt.byteOffset, Wt.byteOffset, 8 * n, panel, s0, n);
   }
 
   /**
