@@ -4,8 +4,8 @@
  * reads only that date's returns and the lagged loadings, so it is point-in-time by construction and the same
  * in every window that contains the date. The walk-forward refitted all of them at every rebalance (≈ 500
  * cross-sections × 108 rebalances); here each date is regressed once, its f̂ and residuals are kept while a
- * window can still use them, and a rebalance only sums the residual moments over its window and assembles
- * F, D and Σ (assembleFactorModel).
+ * window can still use them (the residuals as dense rows in a ring, walk-forward-residuals.ts), and a
+ * rebalance only sums the residual moments over its window and assembles F, D and Σ (assembleFactorModel).
  *
  * The result is identical to `fitFamaMacBeth(returns, loadings, { end, lookback, … })`, bit for bit: the
  * cross-sections run the same kernels on the same inputs and the moments are summed in the same date order.
@@ -24,6 +24,7 @@ import {
 } from '../risk/factor-model/cross-section.ts';
 import { FM_DEFAULTS, fitFamaMacBeth } from '../risk/factor-model/fama-macbeth.ts';
 import type { FamaMacBethResult, LoadingInput, SkippedDate } from '../risk/factor-model/types.ts';
+import { ResidualRing } from './walk-forward-residuals.ts';
 
 export interface WalkForwardFactorModelOptions {
   readonly lookback: number;
@@ -31,17 +32,9 @@ export interface WalkForwardFactorModelOptions {
   readonly minTickers: number;
 }
 
-/**
- * One date's regression: f̂ and the residuals over all N assets (0 for an asset that did not enter, which
- * `entered` marks), or why it was skipped. Dense rows let a rebalance sum them without a scatter.
- */
+/** One date's regression: f̂ (its residuals are in the ring while it holds the date), or why it was skipped. */
 type CrossSection =
-  | {
-      readonly ok: true;
-      readonly f: Float64Array;
-      readonly e: Float64Array;
-      readonly entered: Uint8Array;
-    }
+  | { readonly ok: true; readonly f: Float64Array }
   | { readonly ok: false; readonly skip: SkippedDate };
 
 export class WalkForwardFactorModel {
@@ -57,6 +50,8 @@ export class WalkForwardFactorModel {
   /** completeBefore[t·N + i] = rows < t on which ticker i has every loading (prefix counts). */
   private readonly completeBefore: Int32Array;
   private readonly sections = new Map<number, CrossSection>();
+  /** The residual rows of the dates a window can use (a window spans at most `lookback` dates). */
+  private readonly residuals: ResidualRing;
   /** The cached cross-sections ban no ticker. */
   private readonly noBan: Uint8Array;
   private readonly scratch: {
@@ -79,6 +74,7 @@ export class WalkForwardFactorModel {
     this.N = N;
     this.K = loadings.length + 1;
     this.noBan = new Uint8Array(N);
+    this.residuals = new ResidualRing(N, Math.max(1, Math.min(options.lookback, T)));
     this.cols = loadings.map((l) => l.panel.values);
     this.infiniteReturnRow = new Uint8Array(T);
     this.infiniteLoadingRow = new Uint8Array(T);
@@ -154,9 +150,7 @@ export class WalkForwardFactorModel {
     const fHat = new Float64Array((end - start + 1) * K);
     const validDates: string[] = [];
     const skippedDates: SkippedDate[] = [];
-    const epsSum = new Float64Array(N);
-    const epsSumSq = new Float64Array(N);
-    const epsCount = new Int32Array(N);
+    const validRows: number[] = [];
     for (let t = start; t <= end; t++) {
       const cs = this.crossSection(t);
       if (!cs.ok) {
@@ -165,16 +159,9 @@ export class WalkForwardFactorModel {
       }
       fHat.set(cs.f, validDates.length * K);
       validDates.push(this.returns.dates[t]!);
-      // An asset that did not enter adds +0 and 0·0: exact no-ops, since a sum that starts at +0 is never −0
-      // (so the sums are fitFamaMacBeth's, which skips those assets).
-      const { e, entered } = cs;
-      for (let i = 0; i < N; i++) {
-        const x = e[i]!;
-        epsSum[i]! += x;
-        epsSumSq[i]! += x * x;
-        epsCount[i]! += entered[i]!;
-      }
+      validRows.push(t);
     }
+    const { epsSum, epsSumSq, epsCount } = this.residuals.moments(validRows);
     let withOwnD = 0;
     for (let i = 0; i < N; i++) if (epsCount[i]! >= FM_DEFAULTS.minSpecificObs) withOwnD++;
     if (validDates.length < Math.max(2, FM_DEFAULTS.minSpecificObs) || withOwnD === 0) return full();
@@ -210,7 +197,8 @@ export class WalkForwardFactorModel {
   /** Date t's regression (fitFamaMacBeth's per-date loop with no banned ticker), computed once. */
   private crossSection(t: number): CrossSection {
     const cached = this.sections.get(t);
-    if (cached) return cached;
+    // (a date left behind by a later window may have lost its residual row to a newer date)
+    if (cached && (!cached.ok || this.residuals.holds(t))) return cached;
     const { N, K, lag } = this;
     const { idx, Bt, eRow, BtB, Btr, f, cs } = this.scratch;
     const n = gatherCompleteAssets(
@@ -234,13 +222,12 @@ export class WalkForwardFactorModel {
         out = { ok: false, skip: { date, reason: fit.reason!, assets: n, condition: fit.condition } };
       } else {
         crossSectionResiduals(n, K, Bt, N, f, eRow);
-        const e = new Float64Array(N);
-        const entered = new Uint8Array(N);
+        const { e, entered } = this.residuals.row(t);
         for (let s = 0; s < n; s++) {
           e[idx[s]!] = eRow[s]!;
           entered[idx[s]!] = 1;
         }
-        out = { ok: true, f: f.slice(0, K), e, entered };
+        out = { ok: true, f: f.slice(0, K) };
       }
     }
     this.sections.set(t, out);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Panel } from '../../src/core/panel.ts';
 import { generateSyntheticMarket } from '../../src/data/index.ts';
 import { WalkForwardFactorModel } from '../../src/pipeline/walk-forward-factor-model.ts';
+import { residualRingOptions } from '../../src/pipeline/walk-forward-residuals.ts';
 import { fitFamaMacBeth } from '../../src/risk/factor-model/fama-macbeth.ts';
 import { defaultLoadings, logReturnsFromUniverse } from '../../src/risk/factor-model/loadings.ts';
 import type { FamaMacBethResult, LoadingInput } from '../../src/risk/factor-model/types.ts';
@@ -72,5 +73,17 @@ describe('walk-forward Fama–MacBeth model (cross-sections computed once)', () 
     expectSameAsFullFit(returns, flat, [160, 200]);
     const r = new WalkForwardFactorModel(sparse, loadings, options).fit(160);
     expect(r.status === 'ok' && r.model.skippedDates.some((s) => s.reason === 'too-few-assets')).toBe(true);
+  });
+
+  it('agrees with the windows in any order (rows overwritten by later dates are recomputed), on both paths', () => {
+    // a window reaching back past rows that later windows' dates have taken over in the ring
+    const ends = [300, 150, 329, 200, 120, 329];
+    expectSameAsFullFit(returns, loadings, ends);
+    residualRingOptions.forceJs = true;
+    try {
+      expectSameAsFullFit(returns, loadings, ends);
+    } finally {
+      residualRingOptions.forceJs = false;
+    }
   });
 });

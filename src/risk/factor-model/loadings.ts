@@ -101,7 +101,13 @@ export function defaultLoadings(u: Universe, logReturns?: Panel): DefaultLoading
   const lr = logReturns ?? logReturnsFromUniverse(u);
   const loadings: LoadingInput[] = [];
   const skipped: DroppedItem[] = [];
-  const finiteLogReturns = lr?.values.map((x) => (Number.isFinite(x) ? x : Number.NaN));
+  let finiteLogReturns: Float64Array | undefined;
+  if (lr) {
+    // a loop, not values.map(fn): a callback per element costs tens of ns in V8 (3.8 M at full size)
+    finiteLogReturns = lr.values.slice();
+    for (let k = 0; k < finiteLogReturns.length; k++)
+      if (!Number.isFinite(finiteLogReturns[k]!)) finiteLogReturns[k] = Number.NaN;
+  }
   for (const name of DEFAULT_LOADING_NAMES) {
     let raw: Float64Array | undefined;
     if (name === 'momentum' || name === 'low_volatility') {
@@ -115,8 +121,9 @@ export function defaultLoadings(u: Universe, logReturns?: Panel): DefaultLoading
           minObs: MOMENTUM_MIN_OBS,
           columns: N,
         });
-        raw = new Float64Array(T * N).fill(Number.NaN);
-        raw.set(s.subarray(0, Math.max(0, T - MOMENTUM_SKIP) * N), MOMENTUM_SKIP * N);
+        // the sum ending at t − 21 is the value of t: shift the rows down in place
+        raw = s.copyWithin(Math.min(T, MOMENTUM_SKIP) * N, 0, Math.max(0, T - MOMENTUM_SKIP) * N);
+        raw.fill(Number.NaN, 0, Math.min(T, MOMENTUM_SKIP) * N);
       } else {
         raw = rollingStd(finiteLogReturns, { window: VOL_WINDOW, minObs: VOL_MIN_OBS, columns: N, ddof: 1 });
         for (let k = 0; k < raw.length; k++) raw[k] = -raw[k]!;
