@@ -2,11 +2,12 @@
  * The context build spread over a threads pool (docs/decisions/027). The context's units (context.ts
  * `planSignalContext`: β, log market cap, each horizon's labels and ranks, log returns, blocks of dates of
  * the FWL bases) are independent panels on shared memory, so any thread may write any of them: the main
- * thread and one helper task per worker claim units from one shared counter until none is left. The main
- * thread starts at once while the pool's workers are still booting (decision 023 warms them during the
- * context build) and the workers join as they come up, so the serial part of a research run shrinks to
- * whatever the booting leaves of the cores. Each unit writes its own cells with the same arithmetic in any
- * thread, so the context is the same to the bit on every backend and worker count.
+ * thread and one helper task per worker claim the units from one shared counter until none is left (the
+ * bases blocks excepted: the main thread builds those itself, see below). The main thread starts at once
+ * while the pool's workers are still booting (decision 023 warms them during the context build) and the
+ * workers join as they come up, so the serial part of a research run shrinks to whatever the booting leaves
+ * of the cores. Each unit writes its own cells with the same arithmetic in any thread, so the context is the
+ * same to the bit on every backend and worker count.
  *
  * This module is also the helpers' task module (`runTask`).
  */
@@ -23,6 +24,7 @@ import {
 /** What the helper tasks share with the main thread. */
 export interface ContextBuildShared {
   readonly ctx: SignalContext;
+  /** Units any thread may run: the regressors first, then the rest (no `bases`). */
   readonly units: readonly ContextUnit[];
   readonly regressorUnits: number;
   /** [next unit to claim, regressor units not yet finished, 1 once a unit failed]. */
@@ -44,11 +46,8 @@ function awaitRegressors(state: Int32Array): void {
   }
 }
 
-/** Claims and runs the next unit; false when none is left. */
-function runNextUnit(s: ContextBuildShared): boolean {
-  const u = Atomics.add(s.state, NEXT, 1);
-  if (u >= s.units.length) return false;
-  const unit = s.units[u]!;
+/** Runs `unit`; a failure is flagged first, so a thread waiting for the regressors stops waiting. */
+function runUnit(s: ContextBuildShared, unit: ContextUnit): void {
   try {
     if (unit.kind === 'bases') awaitRegressors(s.state);
     runContextUnit(s.ctx, unit);
@@ -57,13 +56,20 @@ function runNextUnit(s: ContextBuildShared): boolean {
     Atomics.notify(s.state, REGRESSORS_LEFT);
     throw e;
   }
+}
+
+/** Claims and runs the next shared unit; false when none is left. */
+function runNextUnit(s: ContextBuildShared): boolean {
+  const u = Atomics.add(s.state, NEXT, 1);
+  if (u >= s.units.length) return false;
+  runUnit(s, s.units[u]!);
   // Units before `regressorUnits` are the regressors (the plan lists them first).
   if (u < s.regressorUnits && Atomics.sub(s.state, REGRESSORS_LEFT, 1) === 1)
     Atomics.notify(s.state, REGRESSORS_LEFT);
   return true;
 }
 
-/** A helper task: runs units until none is left; returns how many it ran. */
+/** A helper task: runs shared units until none is left; returns how many it ran. */
 export function runTask(_task: null, shared: ContextBuildShared): number {
   let ran = 0;
   while (runNextUnit(shared)) ran++;
@@ -81,11 +87,20 @@ export async function buildSharedSignalContext(
   backend?: ComputeBackend,
 ): Promise<SignalContext> {
   const plan = planSignalContext(universe, options, true);
-  const shared: ContextBuildShared = { ...plan, state: new Int32Array(new SharedArrayBuffer(12)) };
+  // The bases stay on this thread: a date's residualiser is ≈ 50 kB of short-lived arrays, and built in a
+  // worker that garbage sat in the worker's heap into the signal pass (+40–50 MB peak RSS measured).
+  const bases = plan.units.filter((u) => u.kind === 'bases');
+  const shared: ContextBuildShared = {
+    ctx: plan.ctx,
+    units: plan.units.filter((u) => u.kind !== 'bases'),
+    regressorUnits: plan.regressorUnits,
+    state: new Int32Array(new SharedArrayBuffer(12)),
+  };
   shared.state[REGRESSORS_LEFT] = plan.regressorUnits;
   // Only the threads backend shares memory with this thread; a copy of the payload would write nowhere.
   if (backend?.name !== 'threads') {
     while (runNextUnit(shared));
+    for (const unit of bases) runUnit(shared, unit);
     return plan.ctx;
   }
   let helperError: unknown;
@@ -97,8 +112,15 @@ export async function buildSharedSignalContext(
     helperError = e;
   });
   try {
-    // Yield between units: the pool hands the helper tasks to its workers from this thread's event loop.
-    while (runNextUnit(shared)) await new Promise<void>((resolve) => setImmediate(resolve));
+    // The regressors first (the bases need them), then the bases, then what the workers left. Yield between
+    // units: the pool hands the helper tasks to its workers from this thread's event loop.
+    let b = 0;
+    for (;;) {
+      const regressorsClaimed = Atomics.load(shared.state, NEXT) >= shared.regressorUnits;
+      if (regressorsClaimed && b < bases.length) runUnit(shared, bases[b++]!);
+      else if (!runNextUnit(shared)) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   } finally {
     await helping;
   }
