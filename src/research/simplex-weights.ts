@@ -53,14 +53,22 @@ export function nonNegativeQuadraticProgram(
   const tol = KKT_TOL * Math.max(scale, Number.MIN_VALUE);
   const maxIter = 3 * M + 10;
   let iterations = 0;
+  // Outside the free set w_c = 0 exactly, so its terms of Cw add ±0, which moves no partial sum that is not
+  // already ±0 and leaves every `g < best` (best < 0) as it was: with a finite C, Cw − μ is summed over the
+  // free columns only (in column order), the same decisions for a fraction of the products.
+  let finite = true;
+  for (let k = 0; k < M * M && finite; k++) finite = Number.isFinite(C[k]!);
+  const cols = new Int32Array(M);
   for (;;) {
+    let nc = 0;
+    for (let c = 0; c < M; c++) if (!finite || free[c]) cols[nc++] = c;
     // g = Cw − μ; the most negative g_j over the bound variables enters the free set.
     let enter = -1;
     let best = -tol;
     for (let j = 0; j < M; j++) {
       if (free[j]) continue;
       let g = -mu[j]!;
-      for (let c = 0; c < M; c++) g += C[j * M + c]! * w[c]!;
+      for (let q = 0; q < nc; q++) g += C[j * M + cols[q]!]! * w[cols[q]!]!;
       if (g < best) {
         best = g;
         enter = j;

@@ -80,6 +80,12 @@ describe('signal weighting against its frozen scalar reference (docs/decisions/1
     );
   });
 
+  it('simplex weights on an undefined (NaN) correlation fail the same way as the reference', () => {
+    const mu = Float64Array.of(0.3, -0.1, 0.2);
+    const C = new Float64Array(9).fill(Number.NaN);
+    expect(bits(maxSharpeSimplexWeights(mu, C))).toEqual(bits(referenceMaxSharpeSimplexWeights(mu, C)));
+  });
+
   it('is not vacuous: the sets above give weights, left-out members and both correlation branches', () => {
     const set = icSet(5, 260, 70, 5);
     const early = signalWeightsAsOf(set, { asOf: 90, minObs: 20 });
