@@ -14,10 +14,13 @@
 import { Rng } from '../../core/rng.ts';
 import {
   dgemm,
+  dgemv,
+  dgemvT,
   type StructuredCovariance,
   symmetricEigen,
   symmetricEigenvalues,
   topEigenpairs,
+  transposeInto,
 } from '../../linalg/index.ts';
 import { effectiveNumber } from '../../stats/shrinkage.ts';
 import type { CovarianceDiagnostics, SharedEigenSpectrum, SpectrumSource } from './types.ts';
@@ -134,6 +137,10 @@ function frobeniusTerms(op: StructuredCovariance, w: CovarianceWindow): { frob2:
  * (λ_i, q_i), i < k, are exact (from `topEigenpairs`); the rest of the spectrum is reached by Rademacher
  * probes projected off span(q) and a Lanczos quadrature per probe. Deflation removes the dominant (market)
  * directions, whose large off-diagonal mass would otherwise make Hutchinson's estimator noisy.
+ *
+ * The deflated vectors and the probe's Lanczos basis are kept as the rows of one matrix B, so projecting a
+ * vector off both is two matrix–vector products, h = B·w and w −= Bᵀh (classical Gram–Schmidt, twice, as in
+ * linalg's topEigenpairs), instead of a scalar pass per vector.
  */
 function entropyDeflatedSLQ(
   op: StructuredCovariance,
@@ -144,7 +151,7 @@ function entropyDeflatedSLQ(
   seed: number,
 ): number {
   const { p } = op;
-  const { k, vectors: Q } = top;
+  const { k } = top;
   const f = (theta: number) => {
     const pi = theta / trace;
     return pi > 0 ? pi * Math.log(pi) : 0;
@@ -154,21 +161,23 @@ function entropyDeflatedSLQ(
   const m = Math.min(steps, p - k);
   if (m <= 0) return -exact;
   const rng = new Rng(seed);
-  const V = new Float64Array(m * p);
+  // Rows 0…k−1: the deflated eigenvectors (columns of top.vectors, p × k); rows k…k+m−1: the Lanczos basis.
+  const B = new Float64Array((k + m) * p);
+  transposeInto(p, k, top.vectors, 0, k, B, 0, p);
+  const h = new Float64Array(k + m);
   const w = new Float64Array(p);
-  // Removes the components of x along the deflated eigenvectors (columns of Q, p × k row-major).
-  const deflate = (x: Float64Array) => {
-    for (let c = 0; c < k; c++) {
-      let d = 0;
-      for (let i = 0; i < p; i++) d += Q[i * k + c]! * x[i]!;
-      for (let i = 0; i < p; i++) x[i]! -= d * Q[i * k + c]!;
+  // x ← x − B_rᵀ(B_r·x), twice, over the first `rows` rows of B.
+  const project = (x: Float64Array, rows: number) => {
+    for (let pass = 0; pass < 2; pass++) {
+      dgemv(rows, p, 1, B, 0, p, x, 0, 1, 0, h, 0, 1);
+      dgemvT(rows, p, -1, B, 0, p, h, 0, 1, 1, x, 0, 1);
     }
   };
   let total = 0;
   for (let q = 0; q < probes; q++) {
-    const v0 = V.subarray(0, p);
+    const v0 = B.subarray(k * p, (k + 1) * p);
     for (let i = 0; i < p; i++) v0[i] = rng.uniform() < 0.5 ? -1 : 1;
-    deflate(v0);
+    project(v0, k);
     let norm2 = 0;
     for (let i = 0; i < p; i++) norm2 += v0[i]! * v0[i]!;
     const norm = Math.sqrt(norm2);
@@ -177,21 +186,13 @@ function entropyDeflatedSLQ(
     const beta = new Float64Array(m);
     let used = m;
     for (let j = 0; j < m; j++) {
-      const vj = V.subarray(j * p, (j + 1) * p);
+      const vj = B.subarray((k + j) * p, (k + j + 1) * p);
       op.mul(vj, w);
       let a = 0;
       for (let i = 0; i < p; i++) a += w[i]! * vj[i]!;
       alpha[j] = a;
-      // Full reorthogonalisation, twice, against the basis and the deflated vectors.
-      for (let pass = 0; pass < 2; pass++) {
-        deflate(w);
-        for (let r = 0; r <= j; r++) {
-          const vr = V.subarray(r * p, (r + 1) * p);
-          let c = 0;
-          for (let i = 0; i < p; i++) c += w[i]! * vr[i]!;
-          for (let i = 0; i < p; i++) w[i]! -= c * vr[i]!;
-        }
-      }
+      // Full reorthogonalisation against the basis and the deflated vectors.
+      project(w, k + j + 1);
       let b = 0;
       for (let i = 0; i < p; i++) b += w[i]! * w[i]!;
       b = Math.sqrt(b);
@@ -200,7 +201,7 @@ function entropyDeflatedSLQ(
         break;
       }
       beta[j] = b;
-      const next = V.subarray((j + 1) * p, (j + 2) * p);
+      const next = B.subarray((k + j + 1) * p, (k + j + 2) * p);
       for (let i = 0; i < p; i++) next[i] = w[i]! / b;
     }
     const Tm = new Float64Array(used * used);
