@@ -204,28 +204,8 @@ function merge(
   const tau = new Float64Array(nk);
   for (let i = 0; i < nk; i++) solveSecular(i, nk, dk, zk, rho, origin, tau);
 
-  // Gu–Eisenstat: ẑ_j² = (λ_j − d_j)/ρ · Π_{i≠j} (λ_i − d_j)/(d_i − d_j), sign of z_j.
-  const zhat = new Float64Array(nk);
-  for (let j = 0; j < nk; j++) {
-    let v = (dk[origin[j]!]! - dk[j]! + tau[j]!) / rho;
-    for (let i = 0; i < nk; i++) {
-      if (i !== j) v *= (dk[origin[i]!]! - dk[j]! + tau[i]!) / (dk[i]! - dk[j]!);
-    }
-    zhat[j] = Math.sign(zk[j]!) * Math.sqrt(Math.abs(v));
-  }
-  // U (nk × nk), column i ∝ (ẑ_j / (d_j − λ_i))_j.
-  const U = new Float64Array(nk * nk);
-  for (let i = 0; i < nk; i++) {
-    const o = dk[origin[i]!]!;
-    let norm = 0;
-    for (let j = 0; j < nk; j++) {
-      const u = zhat[j]! / (dk[j]! - o - tau[i]!);
-      U[j * nk + i] = u;
-      norm += u * u;
-    }
-    norm = 1 / Math.sqrt(norm);
-    for (let j = 0; j < nk; j++) U[j * nk + i] *= norm;
-  }
+  const zhat = guEisenstatZ(nk, dk, zk, rho, origin, tau);
+  const U = secularEigenvectors(nk, dk, zhat, origin, tau);
   // New eigenvectors of the kept part: Q[:, kept]·U. The top n1 rows only meet columns of type 1 and 2,
   // the bottom rows only type 2 and 3, so each half is one gather and one gemm over its columns.
   const H = new Float64Array(len * nk);
@@ -260,16 +240,82 @@ function merge(
     source[t++] = -1 - i;
   }
   const out = sortedOrder(values);
+  const colSource = Int32Array.from(out, (i) => source[i]!);
+  assembleColumns(len, nk, colSource, Q, q0, ldq, H);
+  for (let c = 0; c < len; c++) d[s + c] = values[out[c]!]!;
+}
+
+/**
+ * Gu–Eisenstat: ẑ_j² = (λ_j − d_j)/ρ · Π_{i≠j} (λ_i − d_j)/(d_i − d_j), with the sign of z_j; each
+ * λ_i − d_j taken as (d_origin(i) − d_j) + τ_i, without cancellation.
+ */
+function guEisenstatZ(
+  nk: number,
+  dk: Float64Array,
+  zk: Float64Array,
+  rho: number,
+  origin: Int32Array,
+  tau: Float64Array,
+): Float64Array {
+  const zhat = new Float64Array(nk);
+  for (let j = 0; j < nk; j++) {
+    const dj = dk[j]!;
+    let v = (dk[origin[j]!]! - dj + tau[j]!) / rho;
+    for (let i = 0; i < j; i++) v *= (dk[origin[i]!]! - dj + tau[i]!) / (dk[i]! - dj);
+    for (let i = j + 1; i < nk; i++) v *= (dk[origin[i]!]! - dj + tau[i]!) / (dk[i]! - dj);
+    zhat[j] = Math.sign(zk[j]!) * Math.sqrt(Math.abs(v));
+  }
+  return zhat;
+}
+
+/** U (nk × nk), column i the unit vector ∝ (ẑ_j / (d_j − λ_i))_j. */
+function secularEigenvectors(
+  nk: number,
+  dk: Float64Array,
+  zhat: Float64Array,
+  origin: Int32Array,
+  tau: Float64Array,
+): Float64Array {
+  const U = new Float64Array(nk * nk);
+  for (let i = 0; i < nk; i++) {
+    const o = dk[origin[i]!]!;
+    const t = tau[i]!;
+    let norm = 0;
+    for (let j = 0; j < nk; j++) {
+      const u = zhat[j]! / (dk[j]! - o - t);
+      U[j * nk + i] = u;
+      norm += u * u;
+    }
+    norm = 1 / Math.sqrt(norm);
+    for (let j = 0; j < nk; j++) U[j * nk + i] *= norm;
+  }
+  return U;
+}
+
+/**
+ * The merged block's eigenvectors in ascending order, written over Q's block: column c is Q's column
+ * colSource[c] (a deflated pair) when ≥ 0, else column −1 − colSource[c] of H (len × nk, a new pair).
+ */
+function assembleColumns(
+  len: number,
+  nk: number,
+  colSource: Int32Array,
+  Q: Float64Array,
+  q0: number,
+  ldq: number,
+  H: Float64Array,
+): void {
   const W = new Float64Array(len * len);
   for (let r = 0; r < len; r++) {
     const a = q0 + r * ldq;
+    const w = r * len;
+    const h = r * nk - 1;
     for (let c = 0; c < len; c++) {
-      const src = source[out[c]!]!;
-      W[r * len + c] = src >= 0 ? Q[a + src]! : H[r * nk + (-1 - src)]!;
+      const src = colSource[c]!;
+      W[w + c] = src >= 0 ? Q[a + src]! : H[h - src]!;
     }
   }
   for (let r = 0; r < len; r++) Q.set(W.subarray(r * len, (r + 1) * len), q0 + r * ldq);
-  for (let c = 0; c < len; c++) d[s + c] = values[out[c]!]!;
 }
 
 /**
