@@ -174,7 +174,19 @@ export function packPanelsA(
   for (let ir = 0; ir < mc; ir += MR) {
     const base = ir * kc;
     const mr = Math.min(MR, mc - ir);
-    if (!transA) {
+    if (!transA && mr === MR) {
+      // Four rows of A side by side: sequential writes, four sequential read streams.
+      const a0 = offA + (ic + ir) * lda + pc;
+      const a1 = a0 + lda;
+      const a2 = a1 + lda;
+      const a3 = a2 + lda;
+      for (let p = 0, d = base; p < kc; p++, d += MR) {
+        Ap[d] = A[a0 + p]!;
+        Ap[d + 1] = A[a1 + p]!;
+        Ap[d + 2] = A[a2 + p]!;
+        Ap[d + 3] = A[a3 + p]!;
+      }
+    } else if (!transA) {
       for (let r = 0; r < MR; r++) {
         if (r < mr) {
           const a = offA + (ic + ir + r) * lda + pc;
@@ -216,7 +228,19 @@ export function packPanelsB(
   for (let jr = 0; jr < nc; jr += NR) {
     const base = jr * kc;
     const nr = Math.min(NR, nc - jr);
-    if (transB) {
+    if (transB && nr === NR) {
+      // Four rows of B side by side: sequential writes, four sequential read streams.
+      const b0 = offB + (jc + jr) * ldb + pc;
+      const b1 = b0 + ldb;
+      const b2 = b1 + ldb;
+      const b3 = b2 + ldb;
+      for (let p = 0, d = base; p < kc; p++, d += NR) {
+        Bp[d] = B[b0 + p]!;
+        Bp[d + 1] = B[b1 + p]!;
+        Bp[d + 2] = B[b2 + p]!;
+        Bp[d + 3] = B[b3 + p]!;
+      }
+    } else if (transB) {
       for (let c = 0; c < NR; c++) {
         if (c < nr) {
           const b = offB + (jc + jr + c) * ldb + pc;
