@@ -41,7 +41,7 @@ export function schurStepSolver(
   const Y = rows.map((r) => solver.solve(r));
   // the rows' non-zeros (sector rows are one-hot): a dot over them is the dense dot's sum, since adding a
   // 0·x term leaves a partial sum unchanged
-  const sparse = rows.map(sparseRow);
+  const sparse = sparseRowsOf(rows);
   let L: Matrix | undefined;
   if (m > 0) {
     const S = new Float64Array(m * m);
@@ -67,11 +67,28 @@ export interface SparseRow {
 }
 
 export function sparseRow(r: Float64Array): SparseRow {
-  const index: number[] = [];
-  r.forEach((x, i) => {
-    if (x !== 0) index.push(i);
-  });
-  return { index: Int32Array.from(index), value: Float64Array.from(index, (i) => r[i]!) };
+  let nnz = 0;
+  for (let i = 0; i < r.length; i++) if (r[i] !== 0) nnz++;
+  const index = new Int32Array(nnz);
+  const value = new Float64Array(nnz);
+  for (let i = 0, t = 0; i < r.length; i++) {
+    if (r[i] === 0) continue;
+    index[t] = i;
+    value[t++] = r[i]!;
+  }
+  return { index, value };
+}
+
+/**
+ * The sparse form of each set of rows, kept while the set lives: a solver passes the same array at every
+ * change of ρ or γ (the rows must not change meanwhile, as for the spectral operator's row products).
+ */
+const sparseRowSets = new WeakMap<readonly Float64Array[], readonly SparseRow[]>();
+
+function sparseRowsOf(rows: readonly Float64Array[]): readonly SparseRow[] {
+  let sparse = sparseRowSets.get(rows);
+  if (!sparse) sparseRowSets.set(rows, (sparse = rows.map(sparseRow)));
+  return sparse;
 }
 
 function sparseDot({ index, value }: SparseRow, x: Float64Array): number {
