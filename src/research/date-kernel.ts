@@ -1,7 +1,7 @@
 /**
  * The per-date reductions of the signal tier in WebAssembly (docs/decisions/025): one module, one memory per
  * accumulator (one per thread), holding the date's neutralised cross-section, its ranks and everything
- * derived from them, plus rings of the forward-return rows and doubled forward ranks the date is compared
+ * derived from them, plus the doubled forward ranks (rings) and forward-return rows the date is compared
  * with. Functions (all pointers are byte addresses into the memory):
  *
  * - `bucketRank` — signals/bucket-rank.ts, exact average ranks.

@@ -14,8 +14,10 @@
  * intersection.
  *
  * The per-date work runs in WebAssembly (date-kernel.ts): the row is copied into the kernel's memory once,
- * ranked, classified (centred ranks, deciles, quantile buckets) and hashed there, and the forward-return rows
- * and doubled forward ranks of dates t … t + max skip are kept in rings in the same memory. The JavaScript
+ * ranked, classified (centred ranks, deciles, quantile buckets) and hashed there; the doubled forward ranks
+ * of dates t … t + max skip are kept in rings in the same memory. A decile spread LS_t(s) waits, as date t's
+ * member lists in a ring, until its forward-return row t + s is the current date's: each row is copied in
+ * once and gathered by every skip while it is in cache (decision 027). The JavaScript
  * reference (ic-accumulator-js.ts) takes over where WebAssembly SIMD is missing or N > 32768. Outputs equal
  * the reference's except for the rounding of the member means (spreads, LS), see date-kernel.ts.
  */
@@ -32,9 +34,6 @@ import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation }
 
 export { dotCentredRanks } from './ic-accumulator-js.ts';
 export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
-
-/** Forward-return rows copied into the ring per copy (fewer, larger copies). */
-const FORWARD_BLOCK = 8;
 
 /** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates and S skips. */
 function memoryLayout(N: number, H: number, R: number, S: number) {
@@ -57,8 +56,10 @@ function memoryLayout(N: number, H: number, R: number, S: number) {
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
     i16: take(2 * stride * (1 + H * R)),
-    /** float64 forward-return rows: H rings of R + FORWARD_BLOCK − 1 rows of N. */
-    forward: take(8 * N * H * (R + FORWARD_BLOCK - 1)),
+    /** float64 forward-return rows of one date u, one per horizon (the rows the decile spreads gather). */
+    forward: take(8 * N * H),
+    /** A ring of R dates' decile members: the bottom decile's stocks, then the top decile's (≤ N in all). */
+    members: take(4 * N * R),
     end: at,
   };
 }
@@ -80,9 +81,6 @@ export class IcAccumulator {
   private readonly spreadsComplete: ((...args: number[]) => void)[] = [];
   private readonly L: ReturnType<typeof memoryLayout>;
   private readonly R: number;
-  /** Slots of each forward-return ring, and per horizon the next date to load into it. */
-  private readonly forwardSlots: number;
-  private readonly forwardNext: Int32Array;
   private readonly x: Float64Array;
   private readonly rank: Float64Array;
   /** Stock indices in ascending order of the signal (the ranker's sort). */
@@ -102,14 +100,27 @@ export class IcAccumulator {
   private readonly rws: RankWorkspace;
   /** Per horizon: the next date to load into the rings. */
   private readonly ringNext: Int32Array;
-  /** Queued rows (ring byte addresses) of the date's spreads: Q5 − Q1 per horizon, LS per (horizon, skip). */
+  /** Queued rows (byte addresses) of the date's Q5 − Q1 spreads, one per horizon. */
   private readonly qRow: Int32Array;
   private readonly qHorizon: Int32Array;
   private readonly qComplete: Uint8Array;
-  private readonly lsComplete: Uint8Array;
+  /**
+   * The decile spreads LS_t(s) wait in a ring until their row u = t + s is loaded (finishRow): per slot
+   * t mod R the date it holds, its decile sizes, and a flag per (horizon, skip) whose LS the date's IC
+   * loop asked for; the member lists are in the kernel memory (`members`).
+   */
+  private readonly slotDate: Int32Array;
+  private readonly slotBottom: Int32Array;
+  private readonly slotTop: Int32Array;
+  private readonly lsWanted: Uint8Array;
+  private readonly members: Int32Array;
+  /** The rows of one date u's decile spreads: byte addresses, label completeness, horizons. */
   private readonly lsRow: Int32Array;
+  private readonly lsComplete: Uint8Array;
   private readonly lsHorizon: Int32Array;
-  private readonly lsSkip: Int32Array;
+  /** The next forward row to finish (every LS of rows before it is added), and the row now in `forward`. */
+  private rowNext = 0;
+  private loadedRow = -1;
   /** Exact integer dots flush int32 lanes every `block` vectors (i16-dot.ts). */
   private readonly block: number;
 
@@ -122,16 +133,17 @@ export class IcAccumulator {
     const H = ctx.horizons.length;
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
-    this.forwardSlots = this.R + FORWARD_BLOCK - 1;
-    this.forwardNext = new Int32Array(H);
     this.L = memoryLayout(N, H, this.R, S);
     this.qRow = new Int32Array(H);
     this.qHorizon = new Int32Array(H);
     this.qComplete = new Uint8Array(H);
-    this.lsComplete = new Uint8Array(H * S);
-    this.lsRow = new Int32Array(H * S);
-    this.lsHorizon = new Int32Array(H * S);
-    this.lsSkip = new Int32Array(H * S);
+    this.slotDate = new Int32Array(this.R).fill(-1);
+    this.slotBottom = new Int32Array(this.R);
+    this.slotTop = new Int32Array(this.R);
+    this.lsWanted = new Uint8Array(this.R * H * S);
+    this.lsRow = new Int32Array(H);
+    this.lsComplete = new Uint8Array(H);
+    this.lsHorizon = new Int32Array(H);
     this.ringNext = new Int32Array(H);
     this.rws = new RankWorkspace(N);
     this.block = Math.max(1, Math.floor(0x7fffffff / (2 * Math.max(1, (N - 1) * (N - 1)))));
@@ -147,7 +159,8 @@ export class IcAccumulator {
         { length: 6 },
         () => new Float64Array(none),
       ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
-      [this.sorted, this.bucketEnd, this.hashState] = [
+      [this.sorted, this.bucketEnd, this.hashState, this.members] = [
+        new Int32Array(0),
         new Int32Array(0),
         new Int32Array(0),
         new Int32Array(0),
@@ -177,7 +190,8 @@ export class IcAccumulator {
     this.rowList = new Int32Array(buf, L.rowList, 2 * MAX_SPREAD_PAIRS + 1);
     this.spreadOut = new Float64Array(buf, L.spreadOut, H * S + 2 * MAX_SPREAD_PAIRS);
     this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
-    this.forward = new Float64Array(buf, L.forward, N * H * this.forwardSlots);
+    this.forward = new Float64Array(buf, L.forward, N * H);
+    this.members = new Int32Array(buf, L.members, N * this.R);
     this.hashState.set(VALUE_HASH_SEEDS);
   }
 
@@ -191,7 +205,9 @@ export class IcAccumulator {
     const N = this.ctx.N;
     this.x.set(z.length === N ? z : z.subarray(0, N));
     this.k!.hash(this.L.rank.x, N, this.L.hashState);
+    this.finishRows(t - 1);
     if (reduce) this.reduceLoaded(t, z);
+    this.finishRows(t);
   }
 
   /** Tests set this to run the JavaScript reference path on machines that have WebAssembly SIMD. */
@@ -209,7 +225,9 @@ export class IcAccumulator {
       return;
     }
     this.x.set(z.length === this.ctx.N ? z : z.subarray(0, this.ctx.N));
+    this.finishRows(t - 1);
     this.reduceLoaded(t, z);
+    this.finishRows(t);
   }
 
   /** The duplicate hash of every row visited (16 hex digits, equal to signals' ValueHasher). */
@@ -218,7 +236,7 @@ export class IcAccumulator {
     return foldValueHashLanes(this.hashState);
   }
 
-  /** Loads the rings of horizon hi with every date up to u (only the last R are ever read). */
+  /** Loads the int16 rings of horizon hi with every date up to u (only the last R are ever read). */
   private loadRings(hi: number, u: number): void {
     const { ctx, R, L } = this;
     const N = ctx.N;
@@ -230,26 +248,71 @@ export class IcAccumulator {
       else for (let i = 0; i < N; i++) this.i16[row16 + i] = 2 * fr[v * N + i]!;
     }
     if (u + 1 > this.ringNext[hi]!) this.ringNext[hi] = u + 1;
-    // Forward returns: FORWARD_BLOCK rows per copy (the ring holds R + FORWARD_BLOCK − 1 dates, so a block
-    // loaded for date u never overwrites the rows u − R + 1 … u still read).
-    const fwd = ctx.forward[hi]!;
-    const R2 = this.forwardSlots;
-    let a = Math.max(this.forwardNext[hi]!, u - R + 1);
-    while (a <= u) {
-      const b = Math.min(a + FORWARD_BLOCK, ctx.T);
-      // Rows a … b − 1 into slots a mod R2 …, split where the ring wraps.
-      const first = Math.min(b, a + R2 - (a % R2));
-      const ring = hi * R2 * N;
-      this.forward.set(fwd.subarray(a * N, first * N), ring + (a % R2) * N);
-      if (first < b) this.forward.set(fwd.subarray(first * N, b * N), ring);
-      a = b;
-    }
-    if (a > this.forwardNext[hi]!) this.forwardNext[hi] = a;
   }
 
-  /** Byte address of date u's forward-return row of horizon hi in the ring. */
-  private forwardRow(hi: number, u: number): number {
-    return this.L.forward + 8 * this.ctx.N * (hi * this.forwardSlots + (u % this.forwardSlots));
+  /** Copies date u's forward-return rows (every horizon) into `forward`, once. */
+  private loadForward(u: number): void {
+    if (this.loadedRow === u) return;
+    const N = this.ctx.N;
+    this.ctx.forward.forEach((fwd, hi) => this.forward.set(fwd.subarray(u * N, (u + 1) * N), hi * N));
+    this.loadedRow = u;
+  }
+
+  /** Byte address of horizon hi's row in `forward`. */
+  private forwardRow(hi: number): number {
+    return this.L.forward + 8 * this.ctx.N * hi;
+  }
+
+  /** Finishes every forward row up to u that is not yet: see {@link finishRow}. */
+  private finishRows(u: number): void {
+    for (; this.rowNext <= u; this.rowNext++) this.finishRow(this.rowNext);
+  }
+
+  /**
+   * The decile spreads that read row u: LS_t(s) for t = u − s of every skip whose date asked for it, over
+   * date t's members (kept in the ring since date t) — so each row is loaded once, when it is the current
+   * date's, and gathered while it is in cache; LS_t(s) is still added to Σ_t LS_t(s) in increasing t.
+   */
+  private finishRow(u: number): void {
+    const { o, R } = this;
+    const skips = o.skips;
+    const S = skips.length;
+    const H = this.horizons.length;
+    const N = this.ctx.N;
+    for (let k = 0; k < S; k++) {
+      const t = u - skips[k]!;
+      if (t < 0) break;
+      const slot = t % R;
+      if (this.slotDate[slot] !== t) continue;
+      let count = 0;
+      for (let hi = 0; hi < H; hi++) {
+        if (!this.lsWanted[(slot * H + hi) * S + k]) continue;
+        this.lsRow[count] = this.forwardRow(hi);
+        this.lsComplete[count] = this.ctx.forwardRankCount[hi]![u] === N ? 1 : 0;
+        this.lsHorizon[count++] = hi;
+      }
+      if (count === 0) continue;
+      this.loadForward(u);
+      const bottom = this.L.members + 4 * N * slot;
+      const nBottom = this.slotBottom[slot]!;
+      this.spreadRows(
+        this.lsRow,
+        count,
+        bottom + 4 * nBottom,
+        this.slotTop[slot]!,
+        bottom,
+        nBottom,
+        o.minBucketSize,
+        this.lsComplete,
+      );
+      for (let a = 0; a < count; a++) {
+        const ls = this.spreadOut[a]!;
+        if (Number.isNaN(ls)) continue;
+        const acc = this.horizons[this.lsHorizon[a]!]!;
+        acc.lsSum[k]! += ls;
+        acc.lsCount[k]!++;
+      }
+    }
   }
 
   /** #{s < n : den·rank(sorted[s]) ≤ num}: ranks do not decrease along the sorted order, so a bisection. */
@@ -307,6 +370,15 @@ export class IcAccumulator {
     const S = skips.length;
     const H = this.horizons.length;
     const uMax = Math.min(t + skips[S - 1]!, T - 1);
+    // The date's decile members wait in the ring for the rows of its decile spreads (finishRow).
+    const slot = t % this.R;
+    const members = slot * N;
+    this.members.set(this.sorted.subarray(0, nBottom), members);
+    this.members.set(this.sorted.subarray(n - nTop, n), members + nBottom);
+    this.slotBottom[slot] = nBottom;
+    this.slotTop[slot] = nTop;
+    this.slotDate[slot] = t;
+    const wanted = this.lsWanted.subarray(slot * H * S, (slot + 1) * H * S).fill(0);
     // 1. The rings, and the rank-IC dots of every fast (horizon, skip) in one kernel call. Fast: no NaN on
     // either side, so the complete pairs are all N stocks and Σ (2c)(2f) = 4 Σ c·f exactly.
     const fast = n === N && N >= o.minCoverage;
@@ -322,10 +394,10 @@ export class IcAccumulator {
       }
     }
     if (nDots > 0) k.dots(L.i16, L.dotRows, nDots, L.stride / 8, this.block, L.dotOut);
-    // 2. ICs per (horizon, skip) in the same order; the rows whose spreads the kernel computes are queued.
+    // 2. ICs per (horizon, skip) in the same order; the rows whose spreads the kernel computes are queued
+    // (Q5 − Q1) or flagged (the decile spreads, computed when their row is the current date's).
     let d = 0;
     let nQ = 0;
-    let nLs = 0;
     for (let hi = 0; hi < H; hi++) {
       const acc = this.horizons[hi]!;
       const fr = ctx.forwardRank[hi]!;
@@ -377,7 +449,7 @@ export class IcAccumulator {
           } else if (bucketsFull) {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1 (queued).
-            this.qRow[nQ] = this.forwardRow(hi, u);
+            this.qRow[nQ] = this.forwardRow(hi);
             this.qComplete[nQ] = 1; // same set: every member has a label
             this.qHorizon[nQ++] = hi;
           }
@@ -386,34 +458,20 @@ export class IcAccumulator {
           acc.lagIcSum[s]! += ic;
           acc.lagIcCount[s]!++;
         }
-        this.lsRow[nLs] = this.forwardRow(hi, u);
-        this.lsComplete[nLs] = fCount[u] === N ? 1 : 0;
-        this.lsHorizon[nLs] = hi;
-        this.lsSkip[nLs++] = s;
+        wanted[hi * S + s] = 1;
       }
     }
-    // 3. The queued spreads: Q5 − Q1 (buckets Q and 1 of the sorted order), then the decile spreads of every
-    // row that got this far (top and bottom deciles), all horizons together.
+    // 3. The queued Q5 − Q1 spreads (buckets Q and 1 of the sorted order) over date t's own rows.
     if (nQ > 0) {
+      this.loadForward(t);
       this.spreadRows(this.qRow, nQ, sorted0 + 4 * (n - nLast), nLast, sorted0, nFirst, 0, this.qComplete);
       for (let j = 0; j < nQ; j++) this.horizons[this.qHorizon[j]!]!.spread[t] = this.spreadOut[j]!;
-    }
-    if (nLs > 0) {
-      const top = sorted0 + 4 * (n - nTop);
-      this.spreadRows(this.lsRow, nLs, top, nTop, sorted0, nBottom, o.minBucketSize, this.lsComplete);
-      for (let a = 0; a < nLs; a++) {
-        const ls = this.spreadOut[a]!;
-        if (Number.isNaN(ls)) continue;
-        const acc = this.horizons[this.lsHorizon[a]!]!;
-        acc.lsSum[this.lsSkip[a]!]! += ls;
-        acc.lsCount[this.lsSkip[a]!]!++;
-      }
     }
   }
 
   /**
    * spreadOut[a] = mean over the top members − mean over the bottom members of row rows[a] (byte addresses in
-   * the ring), a < count: up to MAX_SPREAD_PAIRS row pairs per kernel call, an odd last row paired with
+   * the kernel memory), a < count: up to MAX_SPREAD_PAIRS row pairs per kernel call, an odd last row paired with
    * itself; chunks whose rows are all `complete` (no NaN label) take the kernel without NaN masks.
    */
   private spreadRows(
