@@ -196,6 +196,7 @@ export function gatherWindow(panel: Panel, sel: WindowSelection, R: Float64Array
  */
 export function centreColumns(w: RawWindow, X: Float64Array, colSumSq?: Float64Array): Float64Array {
   const { T, p, R } = w;
+  if (w.missing === 'listwise') return centreComplete(T, p, R, X, colSumSq);
   const mean = new Float64Array(p);
   const n = new Int32Array(p);
   for (let s = 0; s < T; s++) {
@@ -231,6 +232,36 @@ export function centreColumns(w: RawWindow, X: Float64Array, colSumSq?: Float64A
         ss += y * y;
       }
       if (colSumSq) sq[j] = ss;
+    }
+  }
+  return mean;
+}
+
+/**
+ * centreColumns for a window without gaps (listwise deletion leaves none): the same sums in the same
+ * order, without the per-entry NaN tests and counts.
+ */
+function centreComplete(
+  T: number,
+  p: number,
+  R: Float64Array,
+  X: Float64Array,
+  colSumSq: Float64Array | undefined,
+): Float64Array {
+  const mean = new Float64Array(p);
+  for (let s = 0; s < T; s++) {
+    const o = s * p;
+    for (let j = 0; j < p; j++) mean[j]! += R[o + j]!;
+  }
+  for (let j = 0; j < p; j++) mean[j] = T > 0 ? mean[j]! / T : Number.NaN;
+  const sq = colSumSq ?? new Float64Array(p);
+  sq.fill(0);
+  for (let s = 0; s < T; s++) {
+    const o = s * p;
+    for (let j = 0; j < p; j++) {
+      const y = R[o + j]! - mean[j]!;
+      X[o + j] = y;
+      sq[j]! += y * y;
     }
   }
   return mean;
