@@ -59,6 +59,8 @@ export interface WindowSelection {
 export interface RawWindow extends WindowSelection {
   /** T × p, row-major; under 'impute-mean' gaps are still NaN here (filled when centring). */
   readonly R: Float64Array;
+  /** Σ_t R_tj per column (t in order), when the gather computed it (windows without gaps). */
+  readonly colSums?: Float64Array;
 }
 
 export const DEFAULT_LOOKBACK = 504;
@@ -174,15 +176,31 @@ export function selectWindow(panel: Panel, options: WindowOptions = {}): WindowS
   };
 }
 
-/** Writes the panel's returns at the selection's rows and columns into R (T × p, row-major) and returns R. */
-export function gatherWindow(panel: Panel, sel: WindowSelection, R: Float64Array): Float64Array {
+/**
+ * Writes the panel's returns at the selection's rows and columns into R (T × p, row-major) and returns R;
+ * with `colSums`, also sums each column over the rows in order in the same pass (for a window without
+ * gaps, the sums centreColumns would compute).
+ */
+export function gatherWindow(
+  panel: Panel,
+  sel: WindowSelection,
+  R: Float64Array,
+  colSums?: Float64Array,
+): Float64Array {
   const N = panel.tickers.length;
   const v = panel.values;
   const { T, p, rows, columns } = sel;
+  if (colSums) colSums.fill(0);
   for (let s = 0; s < T; s++) {
     const o = rows[s]! * N;
     const d = s * p;
-    for (let j = 0; j < p; j++) R[d + j] = v[o + columns[j]!]!;
+    if (colSums) {
+      for (let j = 0; j < p; j++) {
+        const x = v[o + columns[j]!]!;
+        R[d + j] = x;
+        colSums[j]! += x;
+      }
+    } else for (let j = 0; j < p; j++) R[d + j] = v[o + columns[j]!]!;
   }
   return R;
 }
@@ -196,7 +214,7 @@ export function gatherWindow(panel: Panel, sel: WindowSelection, R: Float64Array
  */
 export function centreColumns(w: RawWindow, X: Float64Array, colSumSq?: Float64Array): Float64Array {
   const { T, p, R } = w;
-  if (w.missing === 'listwise') return centreComplete(T, p, R, X, colSumSq);
+  if (w.missing === 'listwise') return centreComplete(T, p, R, X, colSumSq, w.colSums);
   const mean = new Float64Array(p);
   const n = new Int32Array(p);
   for (let s = 0; s < T; s++) {
@@ -239,7 +257,8 @@ export function centreColumns(w: RawWindow, X: Float64Array, colSumSq?: Float64A
 
 /**
  * centreColumns for a window without gaps (listwise deletion leaves none): the same sums in the same
- * order, without the per-entry NaN tests and counts.
+ * order, without the per-entry NaN tests and counts, and without the first pass when the gather already
+ * summed the columns.
  */
 function centreComplete(
   T: number,
@@ -247,11 +266,14 @@ function centreComplete(
   R: Float64Array,
   X: Float64Array,
   colSumSq: Float64Array | undefined,
+  colSums: Float64Array | undefined,
 ): Float64Array {
-  const mean = new Float64Array(p);
-  for (let s = 0; s < T; s++) {
-    const o = s * p;
-    for (let j = 0; j < p; j++) mean[j]! += R[o + j]!;
+  const mean = colSums ? colSums.slice() : new Float64Array(p);
+  if (!colSums) {
+    for (let s = 0; s < T; s++) {
+      const o = s * p;
+      for (let j = 0; j < p; j++) mean[j]! += R[o + j]!;
+    }
   }
   for (let j = 0; j < p; j++) mean[j] = T > 0 ? mean[j]! / T : Number.NaN;
   const sq = colSumSq ?? new Float64Array(p);

@@ -150,8 +150,7 @@ export class CovarianceWindow {
 
   /** The window of `returns` ending at `options.end` (see window-extract.ts for the missing-data policy). */
   static fromPanel(returns: Panel, options: WindowOptions = {}): CovarianceWindow {
-    const sel = selectWindow(returns, options);
-    return new CovarianceWindow({ ...sel, R: gatherWindow(returns, sel, sharedFloat64(sel.T * sel.p)) });
+    return new CovarianceWindow(gatherShared(returns, selectWindow(returns, options)));
   }
 
   /** A window on a complete T × p matrix (row-major), e.g. for tests and one-shot use. */
@@ -169,17 +168,15 @@ export class CovarianceWindow {
    * rows both windows share. Falls back to a fresh window when the stocks differ or on 'impute-mean'.
    */
   slide(returns: Panel, options: WindowOptions): CovarianceWindow {
-    const next = selectWindow(returns, options);
-    const R = gatherWindow(returns, next, sharedFloat64(next.T * next.p));
+    const raw = gatherShared(returns, selectWindow(returns, options));
+    const { R, ...next } = raw;
     const src = this.source;
     const sameStocks =
       src !== undefined &&
       next.p === this.p &&
       next.columns.every((c, j) => c === src.columns[j]) &&
       next.missing === 'listwise';
-    if (!sameStocks || src.missing !== 'listwise' || next.T > next.p) {
-      return new CovarianceWindow({ ...next, R });
-    }
+    if (!sameStocks || src.missing !== 'listwise' || next.T > next.p) return new CovarianceWindow(raw);
     const prev = this.rawGramMatrix();
     const { T, p } = next;
     const ref = prev.ref;
@@ -219,7 +216,7 @@ export class CovarianceWindow {
         }
       });
     }
-    return new CovarianceWindow({ ...next, R }, { H, ref, Rs });
+    return new CovarianceWindow(raw, { H, ref, Rs });
   }
 
   private rawGramMatrix(): RawGram {
@@ -399,6 +396,17 @@ export class CovarianceWindow {
     dgemm(true, true, p, k, T, 1, M, 0, p, W, 0, T, 0, V, 0, k);
     return V;
   }
+}
+
+/**
+ * The selection's returns gathered onto a SharedArrayBuffer (to be centred in place as the window's X), with
+ * the column sums taken in the same pass when the window has no gaps (listwise).
+ */
+function gatherShared(panel: Panel, sel: WindowSelection): RawWindow {
+  const R = sharedFloat64(sel.T * sel.p);
+  if (sel.missing !== 'listwise') return { ...sel, R: gatherWindow(panel, sel, R) };
+  const colSums = new Float64Array(sel.p);
+  return { ...sel, R: gatherWindow(panel, sel, R, colSums), colSums };
 }
 
 /** Maximal runs [s, from[s], length] of consecutive rows s with consecutive old positions from[s] ≥ 0. */
