@@ -132,6 +132,14 @@ describe('sliding the window', () => {
       for (let k = 0; k < a.length; k++) expect(Math.abs(a[k]! - b[k]!)).toBeLessThan(1e-13 * scale);
       w = slid;
     }
+    // A forward slide moves the old window's shifted rows in place; sliding the old window again still works.
+    expect(w.slide(p, opts(135, 63)).dates).toEqual(CovarianceWindow.fromPanel(p, opts(135, 63)).dates);
+    const again = w.slide(p, opts(137, 63));
+    const fresh = CovarianceWindow.fromPanel(p, opts(137, 63));
+    expect([...again.X]).toEqual([...fresh.X]);
+    const g1 = again.crossProduct();
+    const g2 = fresh.crossProduct();
+    for (let k = 0; k < g1.length; k++) expect(Math.abs(g1[k]! - g2[k]!)).toBeLessThan(1e-13);
   });
   it('a window rebuilt from its shareable parts gives every estimator bit for bit (gram and primal side)', () => {
     for (const [T, N] of [

@@ -189,15 +189,27 @@ export class CovarianceWindow {
     const fresh: number[] = [];
     for (let s = 0; s < T; s++) if (from[s]! < 0) fresh.push(s);
     // Shifted rows: those both windows hold are the previous window's (the same numbers), fresh ones are new.
-    const Rs = new Float64Array(T * p);
-    for (const [s, o, len] of runs) Rs.set(prev.Rs.subarray(o * p, (o + len) * p), s * p);
-    for (const s of fresh) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
-    const H = new Float64Array(T * T);
+    // When the rows only move towards the start (a forward slide of the same length) and this window owns
+    // its shifted rows and raw Gram matrix, both are moved in place and this window gives up its raw Gram
+    // (a later `slide` from it recomputes it): no new 8·T·p-byte buffer per slide.
     const Told = this.T;
+    const inPlace = T === Told && prev.Rs !== this.X && runs.every(([s, o]) => o >= s);
+    if (inPlace) this.rawGram = undefined;
+    const Rs = inPlace ? prev.Rs : new Float64Array(T * p);
+    for (const [s, o, len] of runs) {
+      if (inPlace) Rs.copyWithin(s * p, o * p, (o + len) * p);
+      else Rs.set(prev.Rs.subarray(o * p, (o + len) * p), s * p);
+    }
+    for (const s of fresh) for (let j = 0; j < p; j++) Rs[s * p + j] = R[s * p + j]! - ref[j]!;
+    // In ascending order every block lands at or before where it is read from, and after every block
+    // already read: moving H in place is safe.
+    const H = inPlace ? prev.H : new Float64Array(T * T);
     for (const [a0, oa0, alen] of runs) {
       for (let a = a0, oa = oa0; a < a0 + alen; a++, oa++) {
-        const row = prev.H.subarray(oa * Told, (oa + 1) * Told);
-        for (const [b, ob, len] of runs) H.set(row.subarray(ob, ob + len), a * T + b);
+        for (const [b, ob, len] of runs) {
+          if (inPlace) H.copyWithin(a * T + b, oa * Told + ob, oa * Told + ob + len);
+          else H.set(prev.H.subarray(oa * Told + ob, oa * Told + ob + len), a * T + b);
+        }
       }
     }
     // New rows against every row: one gemm of the fresh rows (f × p) by all rows (T × p)ᵀ. Fresh rows are
