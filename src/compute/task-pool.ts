@@ -14,6 +14,7 @@ import { Piscina } from 'piscina';
 import { InvalidInputError } from '../core/errors.ts';
 import { decodeTaskError, type EncodedTaskError } from './task-error.ts';
 import type { TaskModule } from './types.ts';
+import { workerExecArgv } from './worker-exec-argv.ts';
 
 export type TaskPoolBackend = 'inline' | 'threads';
 
@@ -75,6 +76,7 @@ export async function openTaskPool<T, R, S = undefined>(
   const pool = new Piscina({
     filename: workerUrl,
     workerData: { taskModuleUrl: taskModule.href, shared: options.shared },
+    execArgv: workerExecArgv(),
     minThreads: workers,
     maxThreads: workers,
     idleTimeout: 60_000,

@@ -18,6 +18,7 @@ import { Piscina } from 'piscina';
 import { InvalidInputError } from '../core/errors.ts';
 import { decodeTaskError, type EncodedTaskError } from './task-error.ts';
 import type { ComputeBackend } from './types.ts';
+import { workerExecArgv } from './worker-exec-argv.ts';
 
 type WorkerReply<R> = { ok: true; result: R; ms: number } | { ok: false; error: EncodedTaskError };
 
@@ -61,6 +62,7 @@ export function threadsBackend(options: ThreadsBackendOptions = {}): ThreadsBack
     pool ??= new Piscina({
       filename: workerUrl,
       workerData: { mode: 'backend', preload },
+      execArgv: workerExecArgv(),
       // piscina starts minThreads workers in its constructor: `warm` relies on it.
       minThreads: workers,
       maxThreads: workers,
