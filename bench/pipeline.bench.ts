@@ -10,10 +10,12 @@ import type { Panel } from '../src/core/panel.ts';
 import type { Universe } from '../src/core/universe.ts';
 import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
 import { runResearchPipeline } from '../src/pipeline/research.ts';
-import { runPortfolioStage } from '../src/pipeline/walk-forward.ts';
+import { runPortfolioStage, signalsAtRebalances } from '../src/pipeline/walk-forward.ts';
 import { windowEstimates } from '../src/pipeline/walk-forward-covariance.ts';
+import { WalkForwardFactorModel } from '../src/pipeline/walk-forward-factor-model.ts';
 import { runResearch, type SignalTierResult } from '../src/research/index.ts';
 import { CovarianceWindow } from '../src/risk/covariance/window.ts';
+import { defaultLoadings, logReturnsFromUniverse } from '../src/risk/factor-model/loadings.ts';
 import { defineBenchmarks } from './harness.ts';
 
 const cpuSeconds = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1e6;
@@ -167,10 +169,76 @@ function rebalanceEstimates(stocks: number, days: number, rebalances: number) {
   };
 }
 
+/**
+ * The stage's serial start on the main thread, one part at a time (single-threaded, so cpuS is this thread's):
+ * the horizon and signal weights as of every rebalance (decision 160; the weighting's cost depends on the
+ * signals and dates, not on the stock count, so the tier is built small), and the walk-forward Fama–MacBeth
+ * model — loadings, set-up and the fit of every rebalance (decisions 151, 161).
+ */
+function rebalanceWeights(stocks: number, days: number) {
+  return {
+    name: `pipeline.weights.${stocks}x${days}`,
+    size: `${stocks}x${days}, 4 horizons × every rebalance (110 signals)`,
+    target: 'weightsMs ≤ 1 s',
+    setup: () => {
+      const { universe, config } = setupMarket(stocks, days);
+      return tierFor(universe, config);
+    },
+    run(s: { config: AlphalabConfig; schedule: number[]; tier: SignalTierResult }) {
+      const cpu0 = process.cpuUsage();
+      const signals = signalsAtRebalances(s.tier, s.config, s.schedule);
+      return {
+        cpuS: cpuSeconds(process.cpuUsage(cpu0)),
+        load1: loadavg()[0]!,
+        rebalances: signals.choices.size,
+      };
+    },
+  };
+}
+
+function walkForwardFactorModel(stocks: number, days: number) {
+  return {
+    name: `pipeline.factor-model.${stocks}x${days}`,
+    size: `${stocks}x${days}, default loadings, 504-day window at every rebalance`,
+    target: 'factor model ≤ 1.5 s on the main thread',
+    setup: () => {
+      const { universe, config } = setupMarket(stocks, days);
+      const pc = config.portfolio;
+      const T = universe.dates.length;
+      const schedule = rebalanceSchedule(T, Math.min(pc.warmup, T - 2), pc.rebalance_every, 1);
+      return { universe, config, schedule };
+    },
+    run(s: { universe: Universe; config: AlphalabConfig; schedule: number[] }) {
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const logReturns = logReturnsFromUniverse(s.universe)!;
+      const { loadings } = defaultLoadings(s.universe, logReturns);
+      const rc = s.config.risk;
+      const model = new WalkForwardFactorModel(logReturns, loadings, {
+        lookback: rc.lookback,
+        minDates: rc.min_dates,
+        minTickers: rc.min_tickers,
+      });
+      const setupMs = performance.now() - t0;
+      let ok = 0;
+      for (const t of s.schedule) if (model.fit(t).status === 'ok') ok++;
+      return {
+        setupMs,
+        fitsMs: performance.now() - t0 - setupMs,
+        cpuS: cpuSeconds(process.cpuUsage(cpu0)),
+        load1: loadavg()[0]!,
+        fits: ok,
+      };
+    },
+  };
+}
+
 const ESTIMATORS = ['sample', 'ledoit_wolf', 'oas', 'lw2020', 'rmt', 'pca'] as const;
 
 export default defineBenchmarks([
   rebalanceEstimates(1500, 2520, 6),
+  rebalanceWeights(300, 2520),
+  walkForwardFactorModel(1500, 2520),
   portfolioStage(1500, 2520, 'stage ≤ 8 s wall (≤ 20 s with the signal tier)'),
   wholePipeline(1500, 2520, '≤ 20 s wall, ≤ 1.5 GB peak RSS'),
   portfolioStage(500, 1260),

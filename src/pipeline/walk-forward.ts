@@ -221,6 +221,15 @@ export interface PortfolioStageInput {
 /** How many rebalances the window and the estimates may run ahead of the slowest method's solves. */
 const LOOKAHEAD = 2;
 
+/** A rebalance's window (slid on this thread) and its estimates (a task under way). */
+interface WindowStep {
+  readonly w: CovarianceWindow;
+  readonly windowNames: Int32Array;
+  readonly estimates: Promise<StageResult<EstimatesTask>> | undefined;
+  readonly sigmaAll: Float64Array;
+  readonly covarianceMs: number;
+}
+
 /** A risk model at one rebalance: its operator and the universe index of each of its names. */
 interface Fit {
   readonly op: RiskOperatorSpec;
@@ -369,12 +378,8 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
   //    estimates run as a task. Nothing here reads data after t (the window ends at t, the factor model
   //    is fitted as of t).
   let window: CovarianceWindow | undefined;
-  const preparePlan = (k: number): Plan => {
+  const slideWindow = (k: number): WindowStep => {
     const t = schedule[k]!;
-    const choice = choices.get(t)!;
-    const set = sets[ctx.horizons.indexOf(choice.horizon)]!;
-    const row = rowOf.get(t)!;
-    const scores = composite.subarray(row * N, (row + 1) * N);
     const c0 = performance.now();
     const lookback = lookbackOf(t);
     const wopts = { lookback, end: t, minHistory: Math.ceil(0.9 * lookback) };
@@ -400,7 +405,15 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
     windowNames.forEach((i, j) => {
       sigmaAll[i] = winSd[j]!;
     });
-    const covarianceMs = performance.now() - c0;
+    return { w, windowNames, estimates, sigmaAll, covarianceMs: performance.now() - c0 };
+  };
+  const preparePlan = (k: number, step: WindowStep): Plan => {
+    const t = schedule[k]!;
+    const choice = choices.get(t)!;
+    const set = sets[ctx.horizons.indexOf(choice.horizon)]!;
+    const row = rowOf.get(t)!;
+    const scores = composite.subarray(row * N, (row + 1) * N);
+    const { w, windowNames, estimates, sigmaAll, covarianceMs } = step;
 
     const fmNotes: string[] = [];
     let fm: Fit | undefined;
@@ -620,9 +633,19 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
   t0 = performance.now();
   try {
     const producer = (async () => {
+      const steps: (WindowStep | undefined)[] = [];
+      const stepAt = (k: number) => {
+        steps[k] ??= slideWindow(k);
+        return steps[k]!;
+      };
       for (let k = 0; k < K; k++) {
         if (k >= LOOKAHEAD) await finished[k - LOOKAHEAD]!.promise;
-        plans[k] = preparePlan(k);
+        stepAt(k);
+        // the factor model's set-up (first plan) keeps this thread busy for a while: the workers get the
+        // next windows' estimates first
+        if (k === 0 && factorModelPending) for (let q = 1; q < Math.min(LOOKAHEAD, K); q++) stepAt(q);
+        plans[k] = preparePlan(k, stepAt(k));
+        steps[k] = undefined;
         planReady[k]!.resolve(plans[k]!);
       }
     })();
