@@ -5,6 +5,7 @@
  * relative tolerance, which is rank-revealing for the handful of rows a portfolio has) and reported.
  */
 import { InvalidInputError } from '../core/errors.ts';
+import { RecentList, sameBytes } from './recent.ts';
 
 export interface EqualityConstraint {
   /** Name used in reports and errors, e.g. `dollar`, `sector:Energy`, `beta`. */
@@ -24,41 +25,37 @@ export interface ReducedConstraints {
 const DEPENDENCE_TOL = 1e-10;
 
 /**
- * The last reduction on this thread, by content: every book of a rebalance over the same names has the same
- * rows (in new arrays — the stage builds them per book, and a worker thread receives copies), and the
- * Gram–Schmidt pass is O(p·m²) where comparing the rows is O(p·m)
- * (docs/decisions/155-portfolio-per-rebalance-setup.md).
+ * The row reductions last made on this thread, by content (recent.ts): the books of a rebalance over the same
+ * names have the same rows, in new arrays (the stage builds them per book; a worker receives copies), and the
+ * Gram–Schmidt pass is O(p·m²) where comparing the rows is O(p·m). Six cover the window's and the factor
+ * model's rows of the rebalances a worker interleaves.
  */
-let lastReduction:
-  | { readonly names: string[]; readonly rows: Float64Array[]; readonly keptIndex: number[] }
-  | undefined;
-
-const bytesOf = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
-
-function sameAsLast(rows: readonly EqualityConstraint[]): boolean {
-  const last = lastReduction;
-  if (!last || last.rows.length !== rows.length) return false;
-  return rows.every(
-    (c, a) =>
-      c.name === last.names[a] &&
-      c.row.length === last.rows[a]!.length &&
-      bytesOf(c.row).equals(bytesOf(last.rows[a]!)),
-  );
+interface Reduction {
+  readonly names: readonly string[];
+  readonly rows: readonly Float64Array[];
+  readonly keptIndex: readonly number[];
 }
+const recentReductions = new RecentList<Reduction>(6);
+
+const sameRows = (rows: readonly EqualityConstraint[], known: Reduction) =>
+  known.rows.length === rows.length &&
+  rows.every((c, a) => c.name === known.names[a] && sameBytes(c.row, known.rows[a]!));
 
 /**
  * Keeps a maximal independent subset of the rows, scanning in order: a row is dropped when the norm of its
  * component orthogonal to the rows kept so far is ≤ 1e-10 × its own norm. Rows of zeros are dropped too.
  */
 export function dropDependentRows(rows: readonly EqualityConstraint[]): ReducedConstraints {
-  if (!sameAsLast(rows)) {
-    lastReduction = {
+  let reduction = recentReductions.find((known) => sameRows(rows, known));
+  if (!reduction) {
+    reduction = {
       names: rows.map((c) => c.name),
       rows: rows.map((c) => Float64Array.from(c.row)),
       keptIndex: independentRows(rows),
     };
+    recentReductions.add(reduction);
   }
-  const keep = new Set(lastReduction!.keptIndex);
+  const keep = new Set(reduction.keptIndex);
   return {
     kept: rows.filter((_, a) => keep.has(a)),
     dropped: rows.filter((_, a) => !keep.has(a)).map((c) => c.name),

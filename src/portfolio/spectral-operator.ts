@@ -12,6 +12,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import { choleskySolve, type Matrix } from '../linalg/index.ts';
 import { type ConstrainedStepSolver, type SparseRow, schurFactor, sparseRow } from './constrained-step.ts';
 import type { RiskOperator } from './optimizer.ts';
+import { RecentList, sameBytes } from './recent.ts';
 import { SpectralKernel } from './spectral-kernel.ts';
 
 /** Products of the spectral basis with a fixed set of constraint rows (see `constrainedSolver`). */
@@ -32,26 +33,18 @@ interface RowProducts {
 const kernels = new WeakMap<Float64Array, SpectralKernel | null>();
 
 /**
- * The last V seen on this thread, so that an equal V in a new array object maps to it. A task posted to a
- * worker thread arrives as new objects even when its V lies on the same SharedArrayBuffer as the previous
- * task's, so the four spectral books of a rebalance would each copy V into a kernel and form VᵀAᵀ again
- * (docs/decisions/155-portfolio-per-rebalance-setup.md). Holds one V alive beyond its operators at most.
+ * The V arrays last seen on this thread (recent.ts): an equal V in a new array — a worker thread's copy of a
+ * task — maps to the first array seen with its numbers, the key of the kernel and VᵀAᵀ caches. Three cover
+ * the rebalances a worker interleaves (the chains run up to two rebalances apart); each keeps its V and
+ * kernel alive beyond its operators.
  */
-let lastBasis: Float64Array | undefined;
+const recentBases = new RecentList<Float64Array>(3);
 
-/** The array first seen with V's bytes when it is the last basis seen (a memcmp, O(p·k)), else V itself. */
+/** A recently seen array with V's numbers (a memcmp per candidate, O(p·k)), else V itself. */
 function canonicalBasis(V: Float64Array): Float64Array {
-  const last = lastBasis;
-  if (last === V) return V;
-  if (
-    last !== undefined &&
-    last.length === V.length &&
-    Buffer.from(last.buffer, last.byteOffset, last.byteLength).equals(
-      Buffer.from(V.buffer, V.byteOffset, V.byteLength),
-    )
-  )
-    return last;
-  lastBasis = V;
+  const basis = recentBases.find((B) => B === V) ?? recentBases.find((B) => sameBytes(B, V));
+  if (basis) return basis;
+  recentBases.add(V);
   return V;
 }
 
@@ -69,15 +62,7 @@ const sharedRowProducts = new WeakMap<Float64Array, RowProducts>();
 
 /** The same rows, number for number (same arrays, or copies of them). */
 function sameRows(a: readonly Float64Array[], b: readonly Float64Array[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let r = 0; r < a.length; r++) {
-    const x = a[r]!;
-    const y = b[r]!;
-    if (x === y) continue;
-    if (x.length !== y.length) return false;
-    for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
-  }
-  return true;
+  return a.length === b.length && a.every((x, r) => x === b[r] || sameBytes(x, b[r]!));
 }
 
 export class SpectralRiskOperator implements RiskOperator {

@@ -32,5 +32,7 @@ describe('dropDependentRows', () => {
       'x-sector:1',
       'x-beta',
     ]);
+    // and the first set again, after the others
+    expect(dropDependentRows(rows()).dropped).toEqual(['sector:2']);
   });
 });
