@@ -2,17 +2,24 @@
  * linalg benchmarks. Each case reports wall and CPU milliseconds (the machine is shared, so CPU time is
  * the steadier number) and a rate: GFLOP/s for gemm/syrk (2mnk and n²k flops), seconds for eigen.
  */
+import { loadavg } from 'node:os';
 import { Rng } from '../src/core/rng.ts';
+import { generateSyntheticMarket } from '../src/data/synthetic/index.ts';
 import {
+  applyQBlocked,
   crossProductOperator,
   dgemm,
   dsyrk,
+  dsytrdUpperRows,
   gram,
   type Matrix,
   StructuredCovariance,
   symmetricEigen,
+  symmetricEigenRows,
   topEigenpairs,
+  tridiagonalDivideConquer,
 } from '../src/linalg/index.ts';
+import { CovarianceWindow } from '../src/risk/covariance/window.ts';
 import { defineBenchmarks } from './harness.ts';
 
 const T = 504;
@@ -62,7 +69,61 @@ function eigenCase(n: number) {
   };
 }
 
+/**
+ * The portfolio stage's eigendecomposition (covarianceSpectrum: symmetricEigenRows of the window's 504 × 504
+ * Gram matrix) on the last full-size window of the synthetic market (1500 × 2520), whole and by phase
+ * (reduction, divide and conquer, back-transformation); CPU of the best of five after two warm-up runs.
+ */
+function gramWindowCase() {
+  return {
+    name: 'linalg.eigen.gram504',
+    size: '504x504 window Gram matrix, synthetic market 1500x2520',
+    target: '≤ 60 ms CPU',
+    setup() {
+      const universe = generateSyntheticMarket({ stocks: 1500, days: 2520 }).universe;
+      const returns = universe.panels.get('return')!;
+      const w = CovarianceWindow.fromPanel(returns, { lookback: 504, end: 2519, minHistory: 454 });
+      return { rows: w.T, cols: w.T, data: Float64Array.from(w.crossProduct()) } as Matrix;
+    },
+    run(G: Matrix) {
+      const n = G.rows;
+      for (let r = 0; r < 2; r++) symmetricEigenRows(G, { symmetryTolerance: Infinity });
+      const whole = timed(5, () => symmetricEigenRows(G, { symmetryTolerance: Infinity }));
+      const A = new Float64Array(n * n);
+      const d = new Float64Array(n);
+      const e = new Float64Array(n);
+      const tau = new Float64Array(n - 2);
+      const Q = new Float64Array(n * n);
+      const reduce = timed(5, () => {
+        A.set(G.data);
+        dsytrdUpperRows(n, A, 0, n, d, e, tau, new Float64Array(n), new Float64Array(n));
+      });
+      const d0 = d.slice();
+      const e0 = e.slice();
+      const dc = timed(5, () => {
+        d.set(d0);
+        e.set(e0);
+        tridiagonalDivideConquer(n, d, e, Q, 0, n);
+      });
+      const Q0 = Q.slice();
+      const back = timed(5, () => {
+        Q.set(Q0);
+        applyQBlocked(n, n, A, 0, n, tau, Q, 0, n);
+      });
+      return {
+        cpuMs: whole.cpuMs,
+        wallMs: whole.wallMs,
+        reduceCpuMs: reduce.cpuMs,
+        divideConquerCpuMs: dc.cpuMs,
+        backTransformCpuMs: back.cpuMs,
+        load1: loadavg()[0]!,
+      };
+    },
+  };
+}
+
 export default defineBenchmarks([
+  gramWindowCase(),
   {
     name: 'linalg.gemm.XtX',
     size: `${T}x${P} → ${P}x${P}`,

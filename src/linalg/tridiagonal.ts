@@ -13,7 +13,7 @@
 import { daxpy, ddot } from './blas1.ts';
 import { dgemm } from './gemm.ts';
 import { householderInPlace } from './qr.ts';
-import { type TridiagonalWorkspace, tridiagonalWorkspace } from './wasm-tridiagonal.ts';
+import { BLOCK_UPDATE_COLUMNS, type TridiagonalWorkspace, tridiagonalWorkspace } from './wasm-tridiagonal.ts';
 
 /** Whether the reduction may use the WebAssembly symmetric product (tests switch it off to compare). */
 let wasmKernelEnabled = true;
@@ -304,14 +304,17 @@ export function formQtRows(
   }
 }
 
-/** Reflectors per block in applyQBlocked. */
+/** Reflectors per block in applyQBlocked (a multiple of BLOCK_UPDATE_COLUMNS for the kernel's Gram YᵀY). */
 const WY_BLOCK = 32;
 
 /**
  * Base kernel: C ← Q·C for the n × q matrix C (leading dimension ldc), Q = H_0·…·H_{n−3} from the
  * reflectors left in A by dsytrdUpperRows (LAPACK dormtr, side = left). Reflectors are grouped WY_BLOCK
  * at a time into the compact WY form H_k0·…·H_k1 = I − Y·T·Yᵀ (Schreiber & Van Loan 1989; LAPACK dlarft),
- * so the update C ← C − Y·(T·(Yᵀ·C)) is two gemm calls: 2n²q flops in all at the packed-gemm rate.
+ * so the update C ← C − Y·(T·(Yᵀ·C)) is three matrix products: 2n²q flops in all. Where WebAssembly SIMD
+ * is available C is updated in the kernel memory by its blockUpdate products (docs/decisions/034: the gemm
+ * calls' packing and JavaScript pass over C cost as much as their arithmetic at these k = 32 products);
+ * otherwise by gemm calls.
  */
 export function applyQBlocked(
   n: number,
@@ -325,15 +328,128 @@ export function applyQBlocked(
   ldc: number,
 ): void {
   const nref = Math.max(n - 2, 0);
+  if (nref === 0 || q === 0) return;
+  const ws = wasmKernelEnabled ? tridiagonalWorkspace() : null;
+  if (ws) applyQBlockedKernel(n, q, nref, A, offA, lda, tau, C, offC, ldc, ws);
+  else applyQBlockedGemm(n, q, nref, A, offA, lda, tau, C, offC, ldc);
+}
+
+/** The first reflector of each block, last block first: Q·C = B_0·(B_1·(…·(B_last·C))). */
+function lastBlockStart(nref: number): number {
+  return Math.floor((nref - 1) / WY_BLOCK) * WY_BLOCK;
+}
+
+/**
+ * T (nb × nb, upper, leading dimension nb) of the block of reflectors k0 … k0+kb−1 from their Gram matrix
+ * G = YᵀY scaled by `gSign` (the kernel delivers −YᵀY): T_ii = τ_i, T[0..i, i] = −τ_i·T[0..i, 0..i]·G[0..i, i].
+ */
+function blockT(
+  kb: number,
+  nb: number,
+  k0: number,
+  tau: Float64Array,
+  G: Float64Array,
+  gSign: number,
+  T: Float64Array,
+): void {
+  T.fill(0, 0, nb * nb);
+  for (let i = 0; i < kb; i++) {
+    const t = tau[k0 + i]!;
+    T[i * nb + i] = t;
+    if (t === 0) continue;
+    for (let a = 0; a < i; a++) {
+      let s = 0;
+      for (let c = a; c < i; c++) s += T[a * nb + c]! * G[c * nb + i]!;
+      T[a * nb + i] = -gSign * t * s;
+    }
+  }
+}
+
+/**
+ * applyQBlocked in the kernel memory: C copied in with its columns padded to a multiple of
+ * BLOCK_UPDATE_COLUMNS and one zero row below (so every block has an even row count), Y (len × WY_BLOCK)
+ * and Yᵀ zero-padded (a short last block leaves zero columns of Y and zero rows and columns of T, which
+ * change nothing). Per block: W = −YᵀC, G = −YᵀY, W2 = −Tᵀᵀ·W = T·YᵀC, C −= Y·W2.
+ */
+function applyQBlockedKernel(
+  n: number,
+  q: number,
+  nref: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  tau: Float64Array,
+  C: Float64Array,
+  offC: number,
+  ldc: number,
+  ws: TridiagonalWorkspace,
+): void {
+  const nb = WY_BLOCK;
+  const qp = Math.ceil(q / BLOCK_UPDATE_COLUMNS) * BLOCK_UPDATE_COLUMNS;
+  const [Cw, Y, Yt, W, W2, Tt, G] = ws.views([
+    (n + 1) * qp,
+    n * nb,
+    nb * n,
+    nb * qp,
+    nb * qp,
+    nb * nb,
+    nb * nb,
+  ]);
+  Cw.fill(0);
+  for (let r = 0; r < n; r++) Cw.set(C.subarray(offC + r * ldc, offC + r * ldc + q), r * qp);
+  const T = new Float64Array(nb * nb);
+  for (let k0 = lastBlockStart(nref); k0 >= 0; k0 -= nb) {
+    const kb = Math.min(nb, nref - k0);
+    const len = n - k0 - 1; // rows k0+1 … n−1
+    const even = len + (len & 1);
+    // Y[r, c] = v_{k0+c}[r − c] (implicit 1 at r = c, 0 above), and Yt = Yᵀ with rows of length n.
+    Y.fill(0, 0, even * nb);
+    Yt.fill(0);
+    for (let c = 0; c < kb; c++) {
+      const k = k0 + c;
+      const v = offA + k * lda + k + 1 - c;
+      Y[c * nb + c] = 1;
+      Yt[c * n + c] = 1;
+      for (let r = c + 1; r < len; r++) {
+        const x = A[v + r]!;
+        Y[r * nb + c] = x;
+        Yt[c * n + r] = x;
+      }
+    }
+    G.fill(0);
+    ws.blockUpdate(G, 0, nb, Y, 0, nb, Y, 0, nb, len, nb, nb);
+    blockT(kb, nb, k0, tau, G, -1, T);
+    for (let i = 0; i < nb; i++) for (let a = 0; a < nb; a++) Tt[i * nb + a] = T[a * nb + i]!;
+    const c0 = (k0 + 1) * qp;
+    W.fill(0);
+    ws.blockUpdate(W, 0, qp, Y, 0, nb, Cw, c0, qp, len, nb, qp);
+    W2.fill(0);
+    ws.blockUpdate(W2, 0, qp, Tt, 0, nb, W, 0, qp, nb, nb, qp);
+    ws.blockUpdate(Cw, c0, qp, Yt, 0, n, W2, 0, qp, nb, even, qp);
+  }
+  for (let r = 0; r < n; r++) C.set(Cw.subarray(r * qp, r * qp + q), offC + r * ldc);
+}
+
+/** applyQBlocked by gemm calls (engines without WebAssembly SIMD). */
+function applyQBlockedGemm(
+  n: number,
+  q: number,
+  nref: number,
+  A: Float64Array,
+  offA: number,
+  lda: number,
+  tau: Float64Array,
+  C: Float64Array,
+  offC: number,
+  ldc: number,
+): void {
   const nb0 = Math.min(WY_BLOCK, nref);
-  const Y = new Float64Array(Math.max(n - 1, 0) * nb0);
+  const Y = new Float64Array((n - 1) * nb0);
   const T = new Float64Array(nb0 * nb0);
   const W = new Float64Array(nb0 * q);
   const W2 = new Float64Array(nb0 * q);
   const G = new Float64Array(nb0 * nb0);
-  // Blocks in reverse order: Q·C = B_0·(B_1·(…·(B_last·C))).
-  const lastStart = nref === 0 ? 0 : Math.floor((nref - 1) / WY_BLOCK) * WY_BLOCK;
-  for (let k0 = lastStart; k0 >= 0 && nref > 0; k0 -= WY_BLOCK) {
+  for (let k0 = lastBlockStart(nref); k0 >= 0; k0 -= WY_BLOCK) {
     const nb = Math.min(WY_BLOCK, nref - k0);
     const len = n - k0 - 1; // rows k0+1 .. n−1
     // Y (len × nb): column c is v_{k0+c}, which starts at block row c with an implicit 1.
@@ -344,20 +460,9 @@ export function applyQBlocked(
         Y[y + c] = r < c ? 0 : r === c ? 1 : A[offA + k * lda + k + 1 + (r - c)]!;
       }
     }
-    // T (nb × nb, upper): T_ii = τ_i, T[0..i, i] = −τ_i·T[0..i, 0..i]·(Y[:, 0..i]ᵀ·y_i). The products
-    // Yᵀ·y_i are the columns of the Gram matrix G = YᵀY, one gemm call (Y[r, i] = 0 for r < i).
+    // The products Yᵀ·y_i are the columns of the Gram matrix G = YᵀY, one gemm call (Y[r, i] = 0 for r < i).
     dgemm(true, false, nb, nb, len, 1, Y, 0, nb, Y, 0, nb, 0, G, 0, nb);
-    T.fill(0, 0, nb * nb);
-    for (let i = 0; i < nb; i++) {
-      const t = tau[k0 + i]!;
-      T[i * nb + i] = t;
-      if (t === 0) continue;
-      for (let a = 0; a < i; a++) {
-        let s = 0;
-        for (let c = a; c < i; c++) s += T[a * nb + c]! * G[c * nb + i]!;
-        T[a * nb + i] = -t * s;
-      }
-    }
+    blockT(nb, nb, k0, tau, G, 1, T);
     const c0 = offC + (k0 + 1) * ldc;
     // W = Yᵀ·C₂ (nb × q), W2 = T·W, C₂ ← C₂ − Y·W2: three gemm calls.
     dgemm(true, false, nb, q, len, 1, Y, 0, nb, C, c0, ldc, 0, W, 0, q);

@@ -25,6 +25,11 @@
  * for c ≥ r, each sum a chain over i = 0 … panel − 1 from zero — the two gemm calls' arithmetic
  * (C += α·sum with α = −1, one KC slice), entry by entry, without the packing and the JavaScript pass over
  * C, and without the entries below the diagonal.
+ *
+ * And the back-transformation's block product (applyQBlocked's compact-WY update, docs/decisions/034):
+ *   blockUpdate(out, ldo, pm, ldp, sm, lds, k, m, q): out[r, c] −= Σ_{i<k} P[i, r]·S[i, c], r < m, c < q,
+ * m even and q a multiple of 8 (the caller zero-pads), each sum one chain over i from zero. Two rows × eight
+ * columns per step: eight f64x2 accumulators fed by two splats of P and four vector loads of S per i.
  */
 import {
   FunctionBuilder,
@@ -48,6 +53,17 @@ type TrailingUpdate = (
   panel: number,
   s0: number,
   n: number,
+) => void;
+type BlockUpdate = (
+  out: number,
+  ldo: number,
+  pm: number,
+  ldp: number,
+  sm: number,
+  lds: number,
+  k: number,
+  m: number,
+  q: number,
 ) => void;
 type PanelDots = (
   vt: number,
@@ -407,6 +423,80 @@ function trailingUpdateFunction(): FunctionBuilder {
   return f;
 }
 
+/** f64x2 vectors per row in blockUpdate's step (eight columns): with two rows, eight accumulator chains. */
+const BLOCK_VECTORS = 4;
+/** Columns per blockUpdate step; the caller pads q to a multiple of it. */
+export const BLOCK_UPDATE_COLUMNS = 2 * BLOCK_VECTORS;
+
+function blockUpdateFunction(): FunctionBuilder {
+  const V = BLOCK_VECTORS;
+  const acc = (row: number, v: number) => `s${row}_${v}`;
+  const f = new FunctionBuilder('blockUpdate', [
+    ['out', 'i32'],
+    ['ldo', 'i32'],
+    ['pm', 'i32'],
+    ['ldp', 'i32'],
+    ['sm', 'i32'],
+    ['lds', 'i32'],
+    ['k', 'i32'],
+    ['m', 'i32'],
+    ['q', 'i32'],
+  ])
+    .local(['r', 'c', 'i', 'pi', 'si', 'o'], 'i32')
+    .local(
+      [...Array.from({ length: V }, (_, v) => acc(0, v)), ...Array.from({ length: V }, (_, v) => acc(1, v))],
+      'v128',
+    )
+    .local(['P0', 'P1', 'S'], 'v128');
+  f.i32(0).set('c');
+  f.block('colsDone').loop('cols');
+  f.get('c').get('q').op('i32.ge_s').brIf('colsDone');
+  f.i32(0).set('r');
+  f.block('rowsDone').loop('rows');
+  f.get('r').get('m').op('i32.ge_s').brIf('rowsDone');
+  for (let v = 0; v < V; v++) {
+    f.f64x2(0, 0).set(acc(0, v));
+    f.f64x2(0, 0).set(acc(1, v));
+  }
+  at(f, 'pm', 'r').set('pi');
+  at(f, 'sm', 'c').set('si');
+  f.i32(0).set('i');
+  f.block('sumDone').loop('sum');
+  f.get('i').get('k').op('i32.ge_s').brIf('sumDone');
+  f.get('pi').load('v128.load64_splat').set('P0');
+  f.get('pi').load('v128.load64_splat', 8).set('P1');
+  for (let v = 0; v < V; v++) {
+    f.get('si')
+      .load('v128.load', 16 * v, 3)
+      .set('S');
+    f.get(acc(0, v)).get('P0').get('S').op('f64x2.mul').op('f64x2.add').set(acc(0, v));
+    f.get(acc(1, v)).get('P1').get('S').op('f64x2.mul').op('f64x2.add').set(acc(1, v));
+  }
+  f.get('pi').get('ldp').op('i32.add').set('pi');
+  f.get('si').get('lds').op('i32.add').set('si');
+  f.get('i').i32(1).op('i32.add').set('i').br('sum');
+  f.end().end();
+  // out rows r and r + 1, columns c … c + 7: out − sum.
+  f.get('out').get('r').get('ldo').op('i32.mul').op('i32.add').set('o');
+  at(f, 'o', 'c').set('o');
+  for (let row = 0; row < 2; row++) {
+    for (let v = 0; v < V; v++) {
+      f.get('o')
+        .get('o')
+        .load('v128.load', 16 * v, 3)
+        .get(acc(row, v))
+        .op('f64x2.sub');
+      f.store('v128.store', 16 * v, 3);
+    }
+    if (row === 0) f.get('o').get('ldo').op('i32.add').set('o');
+  }
+  f.get('r').i32(2).op('i32.add').set('r').br('rows');
+  f.end().end();
+  f.get('c').i32(BLOCK_UPDATE_COLUMNS).op('i32.add').set('c').br('cols');
+  f.end().end();
+  return f;
+}
+
 /** The compiled module, or null where WebAssembly SIMD is unavailable (tridiagonal.ts keeps its JS path). */
 const tridiagonalModule = lazyModule(() =>
   new ModuleBuilder()
@@ -415,7 +505,8 @@ const tridiagonalModule = lazyModule(() =>
     .func(rowUpdateFunction())
     .func(panelDotsFunction())
     .func(panelCorrectFunction())
-    .func(trailingUpdateFunction()),
+    .func(trailingUpdateFunction())
+    .func(blockUpdateFunction()),
 );
 
 /**
@@ -429,6 +520,7 @@ export class TridiagonalWorkspace {
   private readonly runPanelDots: PanelDots;
   private readonly runPanelCorrect: PanelCorrect;
   private readonly runTrailingUpdate: TrailingUpdate;
+  private readonly runBlockUpdate: BlockUpdate;
   private n = 0;
   A: Float64Array = new Float64Array(0);
   Vt: Float64Array = new Float64Array(0);
@@ -446,6 +538,57 @@ export class TridiagonalWorkspace {
     this.runPanelDots = exports.panelDots as PanelDots;
     this.runPanelCorrect = exports.panelCorrect as PanelCorrect;
     this.runTrailingUpdate = exports.trailingUpdate as TrailingUpdate;
+    this.runBlockUpdate = exports.blockUpdate as BlockUpdate;
+  }
+
+  /**
+   * The kernel memory as `count` consecutive f64 views of the given lengths (for the back-transformation;
+   * it replaces the reduction's views, which must no longer be in use). Contents unspecified.
+   */
+  views(lengths: readonly number[]): Float64Array[] {
+    let need = 0;
+    for (const len of lengths) need += 8 * len;
+    const have = this.memory.buffer.byteLength;
+    if (need > have) this.memory.grow(Math.ceil((need - have) / WASM_PAGE_BYTES));
+    this.n = 0;
+    const buf = this.memory.buffer;
+    let o = 0;
+    return lengths.map((len) => {
+      const v = new Float64Array(buf, o, len);
+      o += 8 * len;
+      return v;
+    });
+  }
+
+  /**
+   * out[r, c] −= Σ_{i<k} P[i, r]·S[i, c] for r < m (even), c < q (a multiple of BLOCK_UPDATE_COLUMNS); each
+   * matrix a view into this memory from `views` with its offset and leading dimension (in entries).
+   */
+  blockUpdate(
+    out: Float64Array,
+    offO: number,
+    ldo: number,
+    P: Float64Array,
+    offP: number,
+    ldp: number,
+    S: Float64Array,
+    offS: number,
+    lds: number,
+    k: number,
+    m: number,
+    q: number,
+  ): void {
+    this.runBlockUpdate(
+      out.byteOffset + 8 * offO,
+      8 * ldo,
+      P.byteOffset + 8 * offP,
+      8 * ldp,
+      S.byteOffset + 8 * offS,
+      8 * lds,
+      k,
+      m,
+      q,
+    );
   }
 
   /** Lays the views out for order n with `panel` rows of Vt and Wt (contents unspecified). */

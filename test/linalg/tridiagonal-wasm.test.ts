@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../src/linalg/index.ts';
-import { dsytrdUpperRows, setTridiagonalWasmKernel } from '../../src/linalg/tridiagonal.ts';
+import { applyQBlocked, dsytrdUpperRows, setTridiagonalWasmKernel } from '../../src/linalg/tridiagonal.ts';
 import { tridiagonalWorkspace } from '../../src/linalg/wasm-tridiagonal.ts';
 import { randomSymmetric } from './naive.ts';
 
@@ -78,4 +78,37 @@ describe('tridiagonalisation with the WebAssembly symmetric product', () => {
     }
     expect(worst).toBeLessThan(1e-12 * n * Math.abs(js.values[n - 1]!));
   });
+});
+
+describe('back-transformation (applyQBlocked) with the WebAssembly block products', () => {
+  // Odd and even orders, a short last block, and q not a multiple of the kernel's eight columns.
+  for (const [n, q] of [
+    [131, 131],
+    [200, 7],
+    [97, 33],
+  ] as const) {
+    it(`n = ${n}, q = ${q}: Q·C agrees with the gemm path to rounding, padding untouched`, () => {
+      const { A, lda, tau } = reduce(n, n + 1, true);
+      const ldc = q + 3;
+      const C0 = new Float64Array(2 + n * ldc);
+      const Cq = randomSymmetric(Math.max(n, q), n + 2).data;
+      C0.fill(5);
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < q; c++) C0[2 + r * ldc + c] = Cq[r * Math.max(n, q) + c]!;
+      const viaKernel = C0.slice();
+      applyQBlocked(n, q, A, 3, lda, tau, viaKernel, 2, ldc);
+      const viaGemm = C0.slice();
+      const was = setTridiagonalWasmKernel(false);
+      try {
+        applyQBlocked(n, q, A, 3, lda, tau, viaGemm, 2, ldc);
+      } finally {
+        setTridiagonalWasmKernel(was);
+      }
+      let scale = 0;
+      for (const x of viaGemm) scale = Math.max(scale, Math.abs(x));
+      expect(maxAbsDiff(viaKernel, viaGemm)).toBeLessThan(1e-13 * scale);
+      for (let r = 0; r < n; r++) for (let c = q; c < ldc; c++) expect(viaKernel[2 + r * ldc + c]).toBe(5);
+      expect([...viaKernel.subarray(0, 2)]).toEqual([5, 5]);
+    });
+  }
 });
