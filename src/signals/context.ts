@@ -2,7 +2,9 @@
  * The work every signal shares, done once per run (architecture.md §5): log returns, forward returns for
  * every horizon with the execution delay, their centred ranks, 60-day betas with intercept, log market cap
  * and the sector structure. Every large array lives on a SharedArrayBuffer so worker threads read it
- * without a copy. The per-date FWL neutralisers are built from it lazily in each thread (neutralize.ts).
+ * without a copy. The per-date FWL bases are built from it once, on shared memory, for the signal tier
+ * (neutralize.ts `fillSharedFwlBases`), or lazily in each thread for a context without them. The build is a
+ * list of independent units, so the signal tier spreads it over its pool (context-task.ts, decision 027).
  */
 import { InvalidInputError } from '../core/errors.ts';
 import { allocFloat64 } from '../core/panel.ts';
@@ -208,7 +210,7 @@ export interface SignalContextPlan {
   readonly regressorUnits: number;
 }
 
-/** Dates per `bases` unit: ≈ 40 ms of work, small enough for the threads to share the tail evenly. */
+/** Dates per `bases` unit: ≈ 40 ms of work, between which the building thread yields (context-task.ts). */
 const BASES_DATES_PER_UNIT = 320;
 
 /**
@@ -263,7 +265,8 @@ export function planSignalContext(
     notes.push("no 'market' series: betas use the equal-weight mean return (which includes each stock)");
   const betaWindow = options.betaWindow ?? 60;
   const betaMinObs = options.betaMinObs ?? Math.min(45, betaWindow);
-  const units: ContextUnit[] = [];
+  // The regressors' units first (β, the longest), so they are claimed before any `bases` unit needs them.
+  const units: ContextUnit[] = [{ kind: 'beta', window: betaWindow, minObs: betaMinObs }];
   const regressors: Float64Array[] = [];
   const regressorNames: string[] = [];
   if (fields.has('market_cap')) {
@@ -276,7 +279,6 @@ export function planSignalContext(
   const beta = sharedUnfilled(T * N);
   regressors.push(beta);
   regressorNames.push('beta');
-  units.unshift({ kind: 'beta', window: betaWindow, minObs: betaMinObs });
   const regressorUnits = units.length;
 
   const wide = N <= 32768;
