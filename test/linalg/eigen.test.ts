@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/core/errors.ts';
 import {
+  createMatrix,
   type Matrix,
   matrixFromRows,
   symmetricEigen,
   symmetricEigenRows,
   symmetricEigenvalues,
+  tridiagonalDivideConquer,
 } from '../../src/linalg/index.ts';
 import {
   frobenius,
@@ -128,6 +130,27 @@ describe('symmetricEigen', () => {
       if (i + 1 < n && i !== 44 && i < 70) T[i * n + i + 1] = T[(i + 1) * n + i] = 1;
     }
     expectGood({ rows: n, cols: n, data: T });
+  });
+
+  it('divide and conquer on tridiagonal matrices with known spectra: values to a few ulps of the largest', () => {
+    // T = tridiag(−1, 2, −1): λ_k = 2 − 2cos(kπ/(n+1)), every merge a full secular equation (little deflation).
+    for (const n of [64, 65, 250, 301]) {
+      const d = new Float64Array(n).fill(2);
+      const e = new Float64Array(n).fill(-1);
+      const Q = new Float64Array(n * n);
+      expect(tridiagonalDivideConquer(n, d, e, Q, 0, n)).toBe(-1);
+      for (let k = 1; k <= n; k++) {
+        expect(Math.abs(d[k - 1]! - (2 - 2 * Math.cos((k * Math.PI) / (n + 1))))).toBeLessThan(1e-14 * 4);
+      }
+      const A = createMatrix(n, n);
+      for (let i = 0; i < n; i++) {
+        A.data[i * n + i] = 2;
+        if (i + 1 < n) A.data[i * n + i + 1] = A.data[(i + 1) * n + i] = -1;
+      }
+      const q = quality(A, d, { rows: n, cols: n, data: Q });
+      expect(q.residual).toBeLessThan(1e-13);
+      expect(q.orth).toBeLessThan(1e-13);
+    }
   });
 
   it('zero matrix and constant matrix', () => {
