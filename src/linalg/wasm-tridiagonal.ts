@@ -326,13 +326,19 @@ function panelCorrectFunction(): FunctionBuilder {
   return f;
 }
 
-/** Columns per step of trailingUpdate's main loop (f64x2 vectors × 2): 8 independent accumulator chains. */
-const TRAIL_VECTORS = 4;
+/**
+ * trailingUpdate's step: two rows × TRAIL_VECTORS f64x2 column pairs, two sums per entry — eight accumulator
+ * chains, each loaded Vt/Wt vector serving both rows (x64 has 16 vector registers: two vectors per row keep
+ * the accumulators, the four splats and the loads in registers).
+ */
+const TRAIL_VECTORS = 2;
 
 function trailingUpdateFunction(): FunctionBuilder {
   const V = TRAIL_VECTORS;
-  const s1 = (v: number) => `s1_${v}`;
-  const s2 = (v: number) => `s2_${v}`;
+  const s1 = (row: number, v: number) => `s1_${row}_${v}`;
+  const s2 = (row: number, v: number) => `s2_${row}_${v}`;
+  const sums: string[] = [];
+  for (let row = 0; row < 2; row++) for (let v = 0; v < V; v++) sums.push(s1(row, v), s2(row, v));
   const f = new FunctionBuilder('trailingUpdate', [
     ['a', 'i32'],
     ['lda', 'i32'],
@@ -343,83 +349,104 @@ function trailingUpdateFunction(): FunctionBuilder {
     ['s0', 'i32'],
     ['n', 'i32'],
   ])
-    .local(['r', 'c', 'i', 'ar', 'vi', 'wi', 'ac', 'w', 'width'], 'i32')
-    .local(Array.from({ length: V }, (_, v) => [s1(v), s2(v)]).flat(), 'v128')
-    .local(['VR', 'WR'], 'v128');
+    .local(['r', 'c', 'i', 'ar', 'vi', 'wi', 'ac'], 'i32')
+    .local(sums, 'v128')
+    .local(['VR0', 'WR0', 'VR1', 'WR1', 'VC', 'WC'], 'v128');
   /**
-   * The update of `lanes` columns from c (lanes = 2·vectors, or 1 for the scalar tail): the two sums over
-   * the panel, then A − s1 − s2.
+   * The update of `lanes` columns from c (lanes = 2·vectors, or 1 for the scalar tail) in `rows` rows from
+   * r (row r + 1 from column r: its entry left of the diagonal is in the strictly lower triangle, never
+   * read): the two sums over the panel, then A − s1 − s2.
    */
-  const block = (vectors: number, scalar: boolean) => {
+  const block = (rows: number, vectors: number, scalar: boolean) => {
     const zero = () => (scalar ? f.f64(0).op('f64x2.splat') : f.f64x2(0, 0));
-    for (let v = 0; v < vectors; v++) {
-      zero().set(s1(v));
-      zero().set(s2(v));
+    for (let row = 0; row < rows; row++) {
+      for (let v = 0; v < vectors; v++) {
+        zero().set(s1(row, v));
+        zero().set(s2(row, v));
+      }
     }
     f.i32(0).set('i');
     f.block('panelDone').loop('panel');
     f.get('i').get('panel').op('i32.ge_s').brIf('panelDone');
     panelRow(f, 'vt', 'vi');
     panelRow(f, 'wt', 'wi');
-    at(f, 'vi', 'r').load('v128.load64_splat').set('VR');
-    at(f, 'wi', 'r').load('v128.load64_splat').set('WR');
+    for (let row = 0; row < rows; row++) {
+      at(f, 'vi', 'r')
+        .load('v128.load64_splat', 8 * row)
+        .set(`VR${row}`);
+      at(f, 'wi', 'r')
+        .load('v128.load64_splat', 8 * row)
+        .set(`WR${row}`);
+    }
     for (let v = 0; v < vectors; v++) {
       const load = (base: string) =>
         scalar ? at(f, base, 'c').load('v128.load64_splat') : at(f, base, 'c').load('v128.load', 16 * v, 3);
-      f.get(s1(v)).get('VR');
-      load('wi').op('f64x2.mul').op('f64x2.add').set(s1(v));
-      f.get(s2(v)).get('WR');
-      load('vi').op('f64x2.mul').op('f64x2.add').set(s2(v));
+      load('wi').set('WC');
+      load('vi').set('VC');
+      for (let row = 0; row < rows; row++) {
+        f.get(s1(row, v)).get(`VR${row}`).get('WC').op('f64x2.mul').op('f64x2.add').set(s1(row, v));
+        f.get(s2(row, v)).get(`WR${row}`).get('VC').op('f64x2.mul').op('f64x2.add').set(s2(row, v));
+      }
     }
     f.get('i').i32(1).op('i32.add').set('i').br('panel');
     f.end().end();
-    for (let v = 0; v < vectors; v++) {
-      if (scalar) {
+    for (let row = 0; row < rows; row++) {
+      for (let v = 0; v < vectors; v++) {
         at(f, 'ar', 'c').tee('ac');
-        f.get('ac').load('f64.load');
-        f.get(s1(v)).lane('f64x2.extract_lane', 0).op('f64.sub');
-        f.get(s2(v)).lane('f64x2.extract_lane', 0).op('f64.sub').store('f64.store');
-      } else {
-        at(f, 'ar', 'c').tee('ac');
-        f.get('ac').load('v128.load', 16 * v, 3);
-        f.get(s1(v))
-          .op('f64x2.sub')
-          .get(s2(v))
-          .op('f64x2.sub')
-          .store('v128.store', 16 * v, 3);
+        if (row === 1) f.get('lda').op('i32.add').tee('ac');
+        if (scalar) {
+          f.get('ac').load('f64.load');
+          f.get(s1(row, v)).lane('f64x2.extract_lane', 0).op('f64.sub');
+          f.get(s2(row, v)).lane('f64x2.extract_lane', 0).op('f64.sub').store('f64.store');
+        } else {
+          f.get('ac').load('v128.load', 16 * v, 3);
+          f.get(s1(row, v))
+            .op('f64x2.sub')
+            .get(s2(row, v))
+            .op('f64x2.sub')
+            .store('v128.store', 16 * v, 3);
+        }
       }
     }
   };
+  /** Columns r … n − 1 of `rows` rows from r: 2·V at a time, then pairs, then the odd last column. */
+  const columns = (rows: number) => {
+    f.get('r').set('c');
+    f.block(`wideDone${rows}`).loop(`wide${rows}`);
+    f.get('c')
+      .i32(2 * V)
+      .op('i32.add')
+      .get('n')
+      .op('i32.gt_s')
+      .brIf(`wideDone${rows}`);
+    block(rows, V, false);
+    f.get('c')
+      .i32(2 * V)
+      .op('i32.add')
+      .set('c')
+      .br(`wide${rows}`);
+    f.end().end();
+    f.block(`pairsDone${rows}`).loop(`pairs${rows}`);
+    f.get('c').i32(2).op('i32.add').get('n').op('i32.gt_s').brIf(`pairsDone${rows}`);
+    block(rows, 1, false);
+    f.get('c').i32(2).op('i32.add').set('c').br(`pairs${rows}`);
+    f.end().end();
+    f.get('c').get('n').op('i32.lt_s').if();
+    block(rows, 1, true);
+    f.end();
+  };
   f.get('s0').set('r');
   f.block('rowsDone').loop('rows');
-  f.get('r').get('n').op('i32.ge_s').brIf('rowsDone');
+  f.get('r').i32(1).op('i32.add').get('n').op('i32.ge_s').brIf('rowsDone');
   f.get('a').get('r').get('lda').op('i32.mul').op('i32.add').set('ar');
-  f.get('r').set('c');
-  // 2·V columns at a time, then pairs, then the odd last column.
-  f.block('wideDone').loop('wide');
-  f.get('c')
-    .i32(2 * V)
-    .op('i32.add')
-    .get('n')
-    .op('i32.gt_s')
-    .brIf('wideDone');
-  block(V, false);
-  f.get('c')
-    .i32(2 * V)
-    .op('i32.add')
-    .set('c')
-    .br('wide');
+  columns(2);
+  f.get('r').i32(2).op('i32.add').set('r').br('rows');
   f.end().end();
-  f.block('pairsDone').loop('pairs');
-  f.get('c').i32(2).op('i32.add').get('n').op('i32.gt_s').brIf('pairsDone');
-  block(1, false);
-  f.get('c').i32(2).op('i32.add').set('c').br('pairs');
-  f.end().end();
-  f.get('c').get('n').op('i32.lt_s').if();
-  block(1, true);
+  // Odd last row.
+  f.get('r').get('n').op('i32.lt_s').if();
+  f.get('a').get('r').get('lda').op('i32.mul').op('i32.add').set('ar');
+  columns(1);
   f.end();
-  f.get('r').i32(1).op('i32.add').set('r').br('rows');
-  f.end().end();
   return f;
 }
 
