@@ -285,18 +285,25 @@ function secularEigenvectors(
   origin: Int32Array,
   tau: Float64Array,
 ): Float64Array {
+  // Row by row (row j = component j of every vector): the writes are sequential; each column's norm is
+  // still summed over j in increasing order.
   const U = new Float64Array(nk * nk);
-  for (let i = 0; i < nk; i++) {
-    const o = dk[origin[i]!]!;
-    const t = tau[i]!;
-    let norm = 0;
-    for (let j = 0; j < nk; j++) {
-      const u = zhat[j]! / (dk[j]! - o - t);
-      U[j * nk + i] = u;
-      norm += u * u;
+  const base = Float64Array.from(origin, (o) => dk[o]!);
+  const norm = new Float64Array(nk);
+  for (let j = 0; j < nk; j++) {
+    const zj = zhat[j]!;
+    const dj = dk[j]!;
+    const row = j * nk;
+    for (let i = 0; i < nk; i++) {
+      const u = zj / (dj - base[i]! - tau[i]!);
+      U[row + i] = u;
+      norm[i] += u * u;
     }
-    norm = 1 / Math.sqrt(norm);
-    for (let j = 0; j < nk; j++) U[j * nk + i] *= norm;
+  }
+  for (let i = 0; i < nk; i++) norm[i] = 1 / Math.sqrt(norm[i]!);
+  for (let j = 0; j < nk; j++) {
+    const row = j * nk;
+    for (let i = 0; i < nk; i++) U[row + i] *= norm[i]!;
   }
   return U;
 }
@@ -442,30 +449,26 @@ function interiorRoot(
   const ii = orgati ? i : ip1;
   const dii = dk[ii]!;
   const zii = zk[ii]!;
-  // δ_i and δ_{i+1} at the current offset, and f/ρ with its derivative and error bound.
-  let deltaI = 0;
-  let deltaIp1 = 0;
-  let w = 0;
-  let dw = 0;
-  let err = 0;
-  const evaluate = () => {
-    secularSums(nk, dk, zk, ii, t);
-    deltaI = dk[i]! - dii - t;
-    deltaIp1 = dk[ip1]! - dii - t;
-    const q = zii / (orgati ? deltaI : deltaIp1);
-    dw = SUMS[DPSI]! + SUMS[DPHI]! + q * q;
-    const last = zii * q;
-    w = rhoinv + SUMS[PHI]! + SUMS[PSI]! + last;
-    err = 8 * (SUMS[PHI]! - SUMS[PSI]!) + SUMS[ERR]! + 2 * rhoinv + 3 * Math.abs(last) + Math.abs(t) * dw;
-  };
-  evaluate();
   let swtch = false;
+  let prew = 0;
   for (let it = 0; it <= MAX_RATIONAL_ITERATIONS; it++) {
+    // δ_i and δ_{i+1} at the current offset, f/ρ (w) with its derivative and error bound.
+    secularSums(nk, dk, zk, ii, t);
+    const deltaI = dk[i]! - dii - t;
+    const deltaIp1 = dk[ip1]! - dii - t;
+    const q = zii / (orgati ? deltaI : deltaIp1);
+    const dw = SUMS[DPSI]! + SUMS[DPHI]! + q * q;
+    const w = rhoinv + SUMS[PHI]! + SUMS[PSI]! + zii * q;
+    const err =
+      8 * (SUMS[PHI]! - SUMS[PSI]!) + SUMS[ERR]! + 2 * rhoinv + 3 * Math.abs(zii * q) + Math.abs(t) * dw;
     if (Math.abs(w) <= ROUNDOFF * err) {
       origin[i] = ii;
       tau[i] = t;
       return true;
     }
+    // Li's switch between the two fixed-weight schemes when w does not shrink tenfold per step.
+    if (it === 1) swtch = orgati ? -w > Math.abs(prew) / 10 : w > Math.abs(prew) / 10;
+    else if (it > 1 && w * prew > 0 && Math.abs(w) > Math.abs(prew) / 10) swtch = !swtch;
     if (w <= 0) lower = Math.max(lower, t);
     else upper = Math.min(upper, t);
     let c: number;
@@ -476,7 +479,6 @@ function interiorRoot(
         ? w - deltaIp1 * dw - (dk[i]! - dk[ip1]!) * (zk[i]! / deltaI) ** 2
         : w - deltaI * dw - (dk[ip1]! - dk[i]!) * (zk[ip1]! / deltaIp1) ** 2;
     } else {
-      const q = zii / (orgati ? deltaI : deltaIp1);
       if (orgati) dpsi += q * q;
       else dphi += q * q;
       c = w - deltaI * dpsi - deltaIp1 * dphi;
@@ -496,11 +498,8 @@ function interiorRoot(
     // A step of the wrong sign is replaced by Newton's; one leaving the bracket by bisection.
     if (w * eta >= 0) eta = -w / dw;
     if (t + eta > upper || t + eta < lower) eta = w < 0 ? (upper - t) / 2 : (lower - t) / 2;
-    const prew = w;
+    prew = w;
     t += eta;
-    evaluate();
-    if (it === 0) swtch = orgati ? -w > Math.abs(prew) / 10 : w > Math.abs(prew) / 10;
-    else if (w * prew > 0 && Math.abs(w) > Math.abs(prew) / 10) swtch = !swtch;
   }
   return false;
 }
@@ -547,23 +546,15 @@ function lastRoot(
     lower = 0;
     upper = midpt;
   }
-  let w = 0;
-  let dw = 0;
-  let err = 0;
-  let dpsi = 0;
-  let dphi = 0;
-  const evaluate = () => {
+  for (let it = 0; it <= MAX_RATIONAL_ITERATIONS; it++) {
     secularSums(nk, dk, zk, n1, t);
     const q = zk[n1]! / -t;
     const phi = zk[n1]! * q;
-    dpsi = SUMS[DPSI]!;
-    dphi = q * q;
-    dw = dpsi + dphi;
-    w = rhoinv + phi + SUMS[PSI]!;
-    err = 8 * (-phi - SUMS[PSI]!) + SUMS[ERR]! - phi + rhoinv + Math.abs(t) * dw;
-  };
-  evaluate();
-  for (let it = 0; it <= MAX_RATIONAL_ITERATIONS; it++) {
+    const dpsi = SUMS[DPSI]!;
+    const dphi = q * q;
+    const dw = dpsi + dphi;
+    const w = rhoinv + phi + SUMS[PSI]!;
+    const err = 8 * (-phi - SUMS[PSI]!) + SUMS[ERR]! - phi + rhoinv + Math.abs(t) * dw;
     if (Math.abs(w) <= ROUNDOFF * err) {
       origin[n1] = n1;
       tau[n1] = t;
@@ -583,7 +574,6 @@ function lastRoot(
     if (w * eta > 0) eta = -w / dw;
     if (t + eta > upper || t + eta < lower) eta = w < 0 ? (upper - t) / 2 : (lower - t) / 2;
     t += eta;
-    evaluate();
   }
   return false;
 }
