@@ -27,6 +27,7 @@ import {
 
 type Project = (V: number, x: number, out: number, p: number, k: number) => void;
 type Expand = (V: number, x: number, s: number, y: number, out: number, p: number, k: number) => void;
+type RowProducts = (V: number, A: number, AV: number, p: number, k: number, m: number) => void;
 
 /** out_j += (V_r0,j·x0 + V_r1,j·x1) over the k columns: one pair of rows, as a pass of the JS `project`. */
 function pairPass(f: FunctionBuilder, r0: string, r1: string, v0: string, v1: string): void {
@@ -264,9 +265,74 @@ function expandFunction(): FunctionBuilder {
   return f;
 }
 
+/**
+ * AV = A·V for m constraint rows A (m × p, row-major): for i = 0, 1, …, every row a with A_a,i ≠ 0 adds
+ * A_a,i·V_i to AV_a — the JS `rowProducts` order (each entry one sum over i in order, a zero coefficient
+ * skipped), two entries of AV_a per f64x2.
+ */
+function rowProductsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('rowProducts', [
+    ['V', 'i32'],
+    ['A', 'i32'],
+    ['AV', 'i32'],
+    ['p', 'i32'],
+    ['k', 'i32'],
+    ['m', 'i32'],
+  ])
+    .local(['i', 'a', 'row', 'av', 'jb', 'kb', 'k2b', 'pb', 'o'], 'i32')
+    .local(['x'], 'f64')
+    .local(['xs'], 'v128');
+  f.get('k').i32(3).op('i32.shl').set('kb');
+  f.get('k').i32(-2).op('i32.and').i32(3).op('i32.shl').set('k2b');
+  f.get('p').i32(3).op('i32.shl').set('pb');
+  f.get('AV').i32(0).get('m').get('kb').op('i32.mul').op('memory.fill');
+  f.get('V').set('row');
+  f.block('rowsDone').loop('rows');
+  f.get('i').get('p').op('i32.ge_s').brIf('rowsDone');
+  f.i32(0).set('a');
+  f.get('AV').set('av');
+  f.block('consDone').loop('cons');
+  f.get('a').get('m').op('i32.ge_s').brIf('consDone');
+  // x = A[a, i]
+  f.get('A').get('a').get('pb').op('i32.mul').op('i32.add').get('i').i32(3).op('i32.shl').op('i32.add');
+  f.load('f64.load').set('x');
+  f.get('x').f64(0).op('f64.ne').if();
+  f.get('x').op('f64x2.splat').set('xs');
+  f.i32(0).set('jb');
+  f.block('vecDone').loop('vec');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('vecDone');
+  f.get('av').get('jb').op('i32.add').tee('o');
+  f.get('o').load('v128.load', 0, 3);
+  f.get('row').get('jb').op('i32.add').load('v128.load', 0, 3).get('xs').op('f64x2.mul');
+  f.op('f64x2.add').store('v128.store', 0, 3);
+  f.get('jb').i32(16).op('i32.add').set('jb').br('vec');
+  f.end().end();
+  f.get('jb').get('kb').op('i32.lt_u').if();
+  f.get('av').get('jb').op('i32.add').tee('o');
+  f.get('o').load('f64.load');
+  f.get('row').get('jb').op('i32.add').load('f64.load').get('x').op('f64.mul');
+  f.op('f64.add').store('f64.store');
+  f.end();
+  f.end();
+  f.get('av').get('kb').op('i32.add').set('av');
+  f.get('a').i32(1).op('i32.add').set('a').br('cons');
+  f.end().end();
+  f.get('row').get('kb').op('i32.add').set('row');
+  f.get('i').i32(1).op('i32.add').set('i').br('rows');
+  f.end().end();
+  return f;
+}
+
 const kernelModule = lazyModule(() =>
-  new ModuleBuilder().importMemory().func(projectFunction()).func(expandFunction()),
+  new ModuleBuilder()
+    .importMemory()
+    .func(projectFunction())
+    .func(expandFunction())
+    .func(rowProductsFunction()),
 );
+
+/** Constraint rows the kernel's memory has room for in `rowProducts` (more: the caller's JS loop). */
+const MAX_ROWS = 32;
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
@@ -280,9 +346,12 @@ export class SpectralKernel {
   private readonly memory: WasmMemory;
   private readonly runProject: Project;
   private readonly runExpand: Expand;
+  private readonly runRowProducts: RowProducts;
   private readonly xAt: number;
   private readonly yAt: number;
   private readonly outAt: number;
+  private readonly rowsAt: number;
+  private readonly productsAt: number;
   /** Views of the scratch vectors in kernel memory. */
   readonly x: Float64Array;
   readonly y: Float64Array;
@@ -294,10 +363,13 @@ export class SpectralKernel {
     this.xAt = align16(8 * p * k);
     this.yAt = this.xAt + align16(8 * p);
     this.outAt = this.yAt + align16(8 * k);
-    this.memory = newWasmMemory(this.outAt + align16(8 * p));
+    this.rowsAt = this.outAt + align16(8 * p);
+    this.productsAt = this.rowsAt + align16(8 * MAX_ROWS * p);
+    this.memory = newWasmMemory(this.productsAt + 8 * MAX_ROWS * k);
     const exports = instantiate(module, this.memory);
     this.runProject = exports.project as Project;
     this.runExpand = exports.expand as Expand;
+    this.runRowProducts = exports.rowProducts as RowProducts;
     const f64 = new Float64Array(this.memory.buffer);
     f64.set(V, 0);
     this.x = f64.subarray(this.xAt / 8, this.xAt / 8 + p);
@@ -319,5 +391,18 @@ export class SpectralKernel {
   /** out = s·x + V·y (the views). */
   expand(s: number): void {
     this.runExpand(0, this.xAt, s, this.yAt, this.outAt, this.p, this.k);
+  }
+
+  /** A·V (m × k, row-major) for rows of length p, or undefined for more than MAX_ROWS rows. */
+  rowProducts(rows: readonly Float64Array[]): Float64Array | undefined {
+    const { p, k } = this;
+    const m = rows.length;
+    if (m > MAX_ROWS) return undefined;
+    const f64 = new Float64Array(this.memory.buffer);
+    rows.forEach((r, a) => {
+      f64.set(r, this.rowsAt / 8 + a * p);
+    });
+    this.runRowProducts(0, this.rowsAt, this.productsAt, p, k, m);
+    return f64.slice(this.productsAt / 8, this.productsAt / 8 + m * k);
   }
 }

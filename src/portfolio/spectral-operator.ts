@@ -286,7 +286,8 @@ export class SpectralRiskOperator implements RiskOperator {
   private rowProducts(rows: readonly Float64Array[]): RowProducts {
     const c = this.rowCache;
     if (c && c.rows.length === rows.length && c.rows.every((r, a) => r === rows[a])) return c;
-    const shared = sharedRowProducts.get(this.basis);
+    // the JS path (useKernel: false, the kernel's reference) computes its own
+    const shared = this.kernel ? sharedRowProducts.get(this.basis) : undefined;
     if (shared && sameRows(shared.rows, rows)) {
       this.rowCache = { ...shared, rows: rows.slice() };
       return this.rowCache;
@@ -297,18 +298,8 @@ export class SpectralRiskOperator implements RiskOperator {
       if (r.length !== p)
         throw new InvalidInputError(`a constraint row has length ${r.length}, expected ${p}`);
     }
-    // Row a of AV accumulated over i = 0, 1, … (a zero coefficient skipped), contiguous in j, then laid out
-    // as VᵀAᵀ: each entry is the same sum in the same order as accumulating into P directly.
-    const AV = new Float64Array(m * k);
-    for (let i = 0; i < p; i++) {
-      const o = i * k;
-      for (let a = 0; a < m; a++) {
-        const x = rows[a]![i]!;
-        if (x === 0) continue;
-        const r = a * k;
-        for (let j = 0; j < k; j++) AV[r + j]! += V[o + j]! * x;
-      }
-    }
+    // AV = A·V (m × k) laid out as VᵀAᵀ below; the kernel's twin of `rowsTimesBasis` where it can
+    const AV = this.kernel?.rowProducts(rows) ?? rowsTimesBasis(rows, V, p, k);
     const P = new Float64Array(k * m);
     for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) P[j * m + a] = AV[a * k + j]!;
     const AAt = new Float64Array(m * m);
@@ -321,9 +312,28 @@ export class SpectralRiskOperator implements RiskOperator {
     }
     const sparse = rows.map(sparseRow);
     this.rowCache = { rows: rows.slice(), P, AAt, sparse };
-    sharedRowProducts.set(this.basis, this.rowCache);
+    if (this.kernel) sharedRowProducts.set(this.basis, this.rowCache);
     return this.rowCache;
   }
+}
+
+/**
+ * AV = A·V (m × k, row-major): row a accumulated over i = 0, 1, … (a zero coefficient skipped), contiguous in
+ * j. Laid out as VᵀAᵀ each entry is the same sum in the same order as accumulating into VᵀAᵀ directly.
+ */
+function rowsTimesBasis(rows: readonly Float64Array[], V: Float64Array, p: number, k: number): Float64Array {
+  const m = rows.length;
+  const AV = new Float64Array(m * k);
+  for (let i = 0; i < p; i++) {
+    const o = i * k;
+    for (let a = 0; a < m; a++) {
+      const x = rows[a]![i]!;
+      if (x === 0) continue;
+      const r = a * k;
+      for (let j = 0; j < k; j++) AV[r + j]! += V[o + j]! * x;
+    }
+  }
+  return AV;
 }
 
 function dotRow(x: Float64Array, y: Float64Array, n: number): number {
