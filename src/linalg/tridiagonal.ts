@@ -25,8 +25,12 @@ export function setTridiagonalWasmKernel(enabled: boolean): boolean {
   return was;
 }
 
-/** Panel width of the blocked reduction. */
-const PANEL = 32;
+/**
+ * Panel width of the blocked reduction. 16 (docs/decisions/034): at n = 504 with the WebAssembly kernels,
+ * 8–16 reduce in ≈ 17.5–18 ms CPU, 24 in ≈ 19, 32 in ≈ 20, 48–64 in 21–25 — the panel's corrections grow
+ * with its width (O(n²·PANEL) each step) while the trailing update gains little from a wider rank.
+ */
+const PANEL = 16;
 
 /**
  * Base kernel. `v` and `p` are scratch of length n; tau has length max(n − 2, 0).
