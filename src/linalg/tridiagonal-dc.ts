@@ -321,17 +321,17 @@ function assembleColumns(
   ldq: number,
   H: Float64Array,
 ): void {
-  const W = new Float64Array(len * len);
+  // Row r of the result depends only on row r of Q and H: one row of scratch.
+  const row = new Float64Array(len);
   for (let r = 0; r < len; r++) {
     const a = q0 + r * ldq;
-    const w = r * len;
     const h = r * nk - 1;
     for (let c = 0; c < len; c++) {
       const src = colSource[c]!;
-      W[w + c] = src >= 0 ? Q[a + src]! : H[h - src]!;
+      row[c] = src >= 0 ? Q[a + src]! : H[h - src]!;
     }
+    Q.set(row, a);
   }
-  for (let r = 0; r < len; r++) Q.set(W.subarray(r * len, (r + 1) * len), q0 + r * ldq);
 }
 
 /**
