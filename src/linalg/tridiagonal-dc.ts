@@ -20,6 +20,7 @@
  * should the interpolation not converge.
  */
 import { dgemm } from './gemm.ts';
+import { tridiagonalKernels } from './tridiagonal.ts';
 import { tridiagonalQL, tridiagonalQLScratch } from './tridiagonal-ql.ts';
 
 const EPS = 2 ** -52;
@@ -285,10 +286,13 @@ function secularEigenvectors(
   origin: Int32Array,
   tau: Float64Array,
 ): Float64Array {
+  const base = Float64Array.from(origin, (o) => dk[o]!);
+  // In WebAssembly two columns per f64x2, the same operations per entry (same bits); else the twin below.
+  const ws = tridiagonalKernels();
+  if (ws) return ws.secularEigenvectors(nk, dk, zhat, base, tau);
   // Row by row (row j = component j of every vector): the writes are sequential; each column's norm is
   // still summed over j in increasing order.
   const U = new Float64Array(nk * nk);
-  const base = Float64Array.from(origin, (o) => dk[o]!);
   const norm = new Float64Array(nk);
   for (let j = 0; j < nk; j++) {
     const zj = zhat[j]!;

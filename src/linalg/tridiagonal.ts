@@ -15,14 +15,19 @@ import { dgemm } from './gemm.ts';
 import { householderInPlace } from './qr.ts';
 import { BLOCK_UPDATE_COLUMNS, type TridiagonalWorkspace, tridiagonalWorkspace } from './wasm-tridiagonal.ts';
 
-/** Whether the reduction may use the WebAssembly symmetric product (tests switch it off to compare). */
+/** Whether the reduction, back-transformation and merges may use the WebAssembly kernels (tests switch them off to compare). */
 let wasmKernelEnabled = true;
 
-/** Switches the WebAssembly symmetric product on or off for this thread; returns the previous setting. */
+/** Switches the WebAssembly kernels (tridiagonal.ts, tridiagonal-dc.ts) on or off for this thread; returns the previous setting. */
 export function setTridiagonalWasmKernel(enabled: boolean): boolean {
   const was = wasmKernelEnabled;
   wasmKernelEnabled = enabled;
   return was;
+}
+
+/** This thread's WebAssembly kernels when they are available and switched on, else null (the JS twins run). */
+export function tridiagonalKernels(): TridiagonalWorkspace | null {
+  return wasmKernelEnabled ? tridiagonalWorkspace() : null;
 }
 
 /**
@@ -333,7 +338,7 @@ export function applyQBlocked(
 ): void {
   const nref = Math.max(n - 2, 0);
   if (nref === 0 || q === 0) return;
-  const ws = wasmKernelEnabled ? tridiagonalWorkspace() : null;
+  const ws = tridiagonalKernels();
   if (ws) applyQBlockedKernel(n, q, nref, A, offA, lda, tau, C, offC, ldc, ws);
   else applyQBlockedGemm(n, q, nref, A, offA, lda, tau, C, offC, ldc);
 }

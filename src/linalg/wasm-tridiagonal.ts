@@ -30,6 +30,11 @@
  *   blockUpdate(out, ldo, pm, ldp, sm, lds, k, m, q): out[r, c] −= Σ_{i<k} P[i, r]·S[i, c], r < m, c < q,
  * m even and q a multiple of 8 (the caller zero-pads), each sum one chain over i from zero. Two rows × eight
  * columns per step: eight f64x2 accumulators fed by two splats of P and four vector loads of S per i.
+ *
+ * And divide and conquer's secular eigenvectors (tridiagonal-dc.ts, docs/decisions/034), two columns per
+ * f64x2 with the JavaScript twin's operations per entry (same bits):
+ *   secularVectors(dk, zhat, base, tau, norm, u, nk): u[j, i] = ẑ_j / ((d_j − base_i) − τ_i), norm[i] += u[j, i]²
+ *     in increasing j; scaleColumns(u, s, nk): u[j, i] *= s[i].
  */
 import {
   FunctionBuilder,
@@ -450,6 +455,87 @@ function trailingUpdateFunction(): FunctionBuilder {
   return f;
 }
 
+function secularVectorsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('secularVectors', [
+    ['dk', 'i32'],
+    ['zhat', 'i32'],
+    ['base', 'i32'],
+    ['tau', 'i32'],
+    ['norm', 'i32'],
+    ['u', 'i32'],
+    ['nk', 'i32'],
+  ])
+    .local(['j', 'c', 'row', 'nc', 'n'], 'i32')
+    .local(['zj', 'dj', 'x'], 'f64')
+    .local(['Z', 'D', 'X'], 'v128');
+  f.i32(0).set('j');
+  f.block('rowsDone').loop('rows');
+  f.get('j').get('nk').op('i32.ge_s').brIf('rowsDone');
+  at(f, 'zhat', 'j').load('f64.load').tee('zj').op('f64x2.splat').set('Z');
+  at(f, 'dk', 'j').load('f64.load').tee('dj').op('f64x2.splat').set('D');
+  f.get('u').get('j').get('nk').op('i32.mul').i32(3).op('i32.shl').op('i32.add').set('row');
+  f.i32(0).set('c');
+  f.get('nk').set('n');
+  columnLoop(
+    f,
+    'cols',
+    (g) => {
+      at(g, 'row', 'c');
+      g.get('Z').get('D');
+      at(g, 'base', 'c').load('v128.load', 0, 3).op('f64x2.sub');
+      at(g, 'tau', 'c').load('v128.load', 0, 3).op('f64x2.sub').op('f64x2.div').tee('X');
+      g.store('v128.store', 0, 3);
+      at(g, 'norm', 'c').tee('nc');
+      g.get('nc').load('v128.load', 0, 3).get('X').get('X').op('f64x2.mul').op('f64x2.add');
+      g.store('v128.store', 0, 3);
+    },
+    (g) => {
+      at(g, 'row', 'c');
+      g.get('zj').get('dj');
+      at(g, 'base', 'c').load('f64.load').op('f64.sub');
+      at(g, 'tau', 'c').load('f64.load').op('f64.sub').op('f64.div').tee('x');
+      g.store('f64.store');
+      at(g, 'norm', 'c').tee('nc');
+      g.get('nc').load('f64.load').get('x').get('x').op('f64.mul').op('f64.add');
+      g.store('f64.store');
+    },
+  );
+  f.get('j').i32(1).op('i32.add').set('j').br('rows');
+  f.end().end();
+  return f;
+}
+
+function scaleColumnsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('scaleColumns', [
+    ['u', 'i32'],
+    ['s', 'i32'],
+    ['nk', 'i32'],
+  ]).local(['j', 'c', 'row', 'n', 'rc'], 'i32');
+  f.i32(0).set('j');
+  f.get('nk').set('n');
+  f.block('rowsDone').loop('rows');
+  f.get('j').get('nk').op('i32.ge_s').brIf('rowsDone');
+  f.get('u').get('j').get('nk').op('i32.mul').i32(3).op('i32.shl').op('i32.add').set('row');
+  f.i32(0).set('c');
+  columnLoop(
+    f,
+    'cols',
+    (g) => {
+      at(g, 'row', 'c').tee('rc');
+      g.get('rc').load('v128.load', 0, 3);
+      at(g, 's', 'c').load('v128.load', 0, 3).op('f64x2.mul').store('v128.store', 0, 3);
+    },
+    (g) => {
+      at(g, 'row', 'c').tee('rc');
+      g.get('rc').load('f64.load');
+      at(g, 's', 'c').load('f64.load').op('f64.mul').store('f64.store');
+    },
+  );
+  f.get('j').i32(1).op('i32.add').set('j').br('rows');
+  f.end().end();
+  return f;
+}
+
 /** f64x2 vectors per row in blockUpdate's step (eight columns): with two rows, eight accumulator chains. */
 const BLOCK_VECTORS = 4;
 /** Columns per blockUpdate step; the caller pads q to a multiple of it. */
@@ -533,7 +619,9 @@ const tridiagonalModule = lazyModule(() =>
     .func(panelDotsFunction())
     .func(panelCorrectFunction())
     .func(trailingUpdateFunction())
-    .func(blockUpdateFunction()),
+    .func(blockUpdateFunction())
+    .func(secularVectorsFunction())
+    .func(scaleColumnsFunction()),
 );
 
 /**
@@ -548,6 +636,16 @@ export class TridiagonalWorkspace {
   private readonly runPanelCorrect: PanelCorrect;
   private readonly runTrailingUpdate: TrailingUpdate;
   private readonly runBlockUpdate: BlockUpdate;
+  private readonly runSecularVectors: (
+    dk: number,
+    zhat: number,
+    base: number,
+    tau: number,
+    norm: number,
+    u: number,
+    nk: number,
+  ) => void;
+  private readonly runScaleColumns: (u: number, s: number, nk: number) => void;
   private n = 0;
   A: Float64Array = new Float64Array(0);
   Vt: Float64Array = new Float64Array(0);
@@ -566,6 +664,39 @@ export class TridiagonalWorkspace {
     this.runPanelCorrect = exports.panelCorrect as PanelCorrect;
     this.runTrailingUpdate = exports.trailingUpdate as TrailingUpdate;
     this.runBlockUpdate = exports.blockUpdate as BlockUpdate;
+    this.runSecularVectors = exports.secularVectors as typeof this.runSecularVectors;
+    this.runScaleColumns = exports.scaleColumns as typeof this.runScaleColumns;
+  }
+
+  /**
+   * The secular eigenvectors of a merge (tridiagonal-dc.ts): U (nk × nk, a view into this memory, valid until
+   * the next use of the workspace) with column i ∝ (ẑ_j / ((d_j − base_i) − τ_i))_j, unit columns.
+   */
+  secularEigenvectors(
+    nk: number,
+    dk: Float64Array,
+    zhat: Float64Array,
+    base: Float64Array,
+    tau: Float64Array,
+  ): Float64Array {
+    const [D, Z, B, T, N, U] = this.views([nk, nk, nk, nk, nk, nk * nk]);
+    D.set(dk.subarray(0, nk));
+    Z.set(zhat.subarray(0, nk));
+    B.set(base.subarray(0, nk));
+    T.set(tau.subarray(0, nk));
+    N.fill(0);
+    this.runSecularVectors(
+      D.byteOffset,
+      Z.byteOffset,
+      B.byteOffset,
+      T.byteOffset,
+      N.byteOffset,
+      U.byteOffset,
+      nk,
+    );
+    for (let i = 0; i < nk; i++) N[i] = 1 / Math.sqrt(N[i]!);
+    this.runScaleColumns(U.byteOffset, N.byteOffset, nk);
+    return U;
   }
 
   /**

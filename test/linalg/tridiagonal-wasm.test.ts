@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../src/linalg/index.ts';
 import { applyQBlocked, dsytrdUpperRows, setTridiagonalWasmKernel } from '../../src/linalg/tridiagonal.ts';
+import { tridiagonalDivideConquer } from '../../src/linalg/tridiagonal-dc.ts';
 import { tridiagonalWorkspace } from '../../src/linalg/wasm-tridiagonal.ts';
 import { randomSymmetric } from './naive.ts';
 
@@ -111,4 +112,27 @@ describe('back-transformation (applyQBlocked) with the WebAssembly block product
       expect([...viaKernel.subarray(0, 2)]).toEqual([5, 5]);
     });
   }
+});
+
+describe('divide and conquer with the WebAssembly secular eigenvectors', () => {
+  it('n = 300 and 131: the same bits as the JavaScript twin', () => {
+    for (const n of [300, 131]) {
+      const { d, e } = reduce(n, n + 5, true);
+      const run = (wasm: boolean) => {
+        const dd = d.slice();
+        const Q = new Float64Array(n * n);
+        const was = setTridiagonalWasmKernel(wasm);
+        try {
+          expect(tridiagonalDivideConquer(n, dd, e.slice(), Q, 0, n)).toBe(-1);
+        } finally {
+          setTridiagonalWasmKernel(was);
+        }
+        return { dd, Q };
+      };
+      const w = run(true);
+      const j = run(false);
+      expect(w.dd).toEqual(j.dd);
+      expect(w.Q).toEqual(j.Q);
+    }
+  });
 });
