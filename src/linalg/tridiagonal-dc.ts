@@ -212,7 +212,11 @@ function merge(
   const zk = Float64Array.from(kept, (j) => z[j]!);
   const origin = new Int32Array(nk);
   const tau = new Float64Array(nk);
+  const kernel = tridiagonalKernels()?.secularEquation(nk, dk, zk) ?? null;
+  secularKernel = kernel;
+  SUMS = kernel ? kernel.out : JS_SUMS;
   for (let i = 0; i < nk; i++) solveSecular(i, nk, dk, zk, rho, origin, tau);
+  secularKernel = null;
 
   const zhat = guEisenstatZ(nk, dk, zk, rho, origin, tau);
   const U = secularEigenvectors(nk, dk, zhat, origin, tau);
@@ -364,13 +368,21 @@ function solveSecular(
  * ψ over j < o, φ over j > o, both without the pole o itself): ψ, ψ′, φ, φ′ and the running-sum error
  * bound, into SUMS.
  */
-const SUMS = new Float64Array(5);
+const JS_SUMS = new Float64Array(5);
+/** Where secularSums writes: JS_SUMS, or the kernel memory's view while a merge's kernel is set. */
+let SUMS: Float64Array = JS_SUMS;
+/** The current merge's WebAssembly secular equation (same operations, same bits), or null for the twin. */
+let secularKernel: { sums(o: number, t: number): void } | null = null;
 const PSI = 0;
 const DPSI = 1;
 const PHI = 2;
 const DPHI = 3;
 const ERR = 4;
 function secularSums(nk: number, dk: Float64Array, zk: Float64Array, o: number, t: number): void {
+  if (secularKernel) {
+    secularKernel.sums(o, t);
+    return;
+  }
   const base = dk[o]!;
   let psi = 0;
   let dpsi = 0;

@@ -505,6 +505,51 @@ function secularVectorsFunction(): FunctionBuilder {
   return f;
 }
 
+/**
+ * secularSums(dk, zk, nk, o, t, out): out = [ψ, ψ′, φ, φ′, error bound] of f/ρ at offset t from pole o,
+ * scalar, the JavaScript twin's operations in its order (tridiagonal-dc.ts secularSums; same bits).
+ */
+function secularSumsFunction(): FunctionBuilder {
+  const f = new FunctionBuilder('secularSums', [
+    ['dk', 'i32'],
+    ['zk', 'i32'],
+    ['nk', 'i32'],
+    ['o', 'i32'],
+    ['t', 'f64'],
+    ['out', 'i32'],
+  ])
+    .local(['j'], 'i32')
+    .local(['base', 'q', 'z', 'psi', 'dpsi', 'phi', 'dphi', 'err'], 'f64');
+  at(f, 'dk', 'o').load('f64.load').set('base');
+  /** q = z_j / ((d_j − base) − t); sum += z_j·q; dsum += q²; err += sum. */
+  const term = (sum: string, dsum: string) => {
+    at(f, 'zk', 'j').load('f64.load').tee('z');
+    at(f, 'dk', 'j').load('f64.load').get('base').op('f64.sub').get('t').op('f64.sub').op('f64.div').set('q');
+    f.get(sum).get('z').get('q').op('f64.mul').op('f64.add').set(sum);
+    f.get(dsum).get('q').get('q').op('f64.mul').op('f64.add').set(dsum);
+    f.get('err').get(sum).op('f64.add').set('err');
+  };
+  f.i32(0).set('j');
+  f.block('psiDone').loop('psi');
+  f.get('j').get('o').op('i32.ge_s').brIf('psiDone');
+  term('psi', 'dpsi');
+  f.get('j').i32(1).op('i32.add').set('j').br('psi');
+  f.end().end();
+  f.get('err').op('f64.abs').set('err');
+  f.get('nk').i32(1).op('i32.sub').set('j');
+  f.block('phiDone').loop('phi');
+  f.get('j').get('o').op('i32.le_s').brIf('phiDone');
+  term('phi', 'dphi');
+  f.get('j').i32(1).op('i32.sub').set('j').br('phi');
+  f.end().end();
+  f.get('out').get('psi').store('f64.store', 0);
+  f.get('out').get('dpsi').store('f64.store', 8);
+  f.get('out').get('phi').store('f64.store', 16);
+  f.get('out').get('dphi').store('f64.store', 24);
+  f.get('out').get('err').store('f64.store', 32);
+  return f;
+}
+
 function scaleColumnsFunction(): FunctionBuilder {
   const f = new FunctionBuilder('scaleColumns', [
     ['u', 'i32'],
@@ -621,7 +666,8 @@ const tridiagonalModule = lazyModule(() =>
     .func(trailingUpdateFunction())
     .func(blockUpdateFunction())
     .func(secularVectorsFunction())
-    .func(scaleColumnsFunction()),
+    .func(scaleColumnsFunction())
+    .func(secularSumsFunction()),
 );
 
 /**
@@ -646,6 +692,14 @@ export class TridiagonalWorkspace {
     nk: number,
   ) => void;
   private readonly runScaleColumns: (u: number, s: number, nk: number) => void;
+  private readonly runSecularSums: (
+    dk: number,
+    zk: number,
+    nk: number,
+    o: number,
+    t: number,
+    out: number,
+  ) => void;
   private n = 0;
   A: Float64Array = new Float64Array(0);
   Vt: Float64Array = new Float64Array(0);
@@ -666,6 +720,27 @@ export class TridiagonalWorkspace {
     this.runBlockUpdate = exports.blockUpdate as BlockUpdate;
     this.runSecularVectors = exports.secularVectors as typeof this.runSecularVectors;
     this.runScaleColumns = exports.scaleColumns as typeof this.runScaleColumns;
+    this.runSecularSums = exports.secularSums as typeof this.runSecularSums;
+  }
+
+  /**
+   * A merge's secular equation in this memory (the kept poles d and weights z, copied in): `sums(o, t)` writes
+   * [ψ, ψ′, φ, φ′, error bound] at offset t from pole o into `out` (tridiagonal-dc.ts secularSums). Valid
+   * until the next use of the workspace.
+   */
+  secularEquation(
+    nk: number,
+    dk: Float64Array,
+    zk: Float64Array,
+  ): { readonly out: Float64Array; sums(o: number, t: number): void } {
+    const [D, Z, out] = this.views([nk, nk, 5]);
+    D.set(dk.subarray(0, nk));
+    Z.set(zk.subarray(0, nk));
+    const run = this.runSecularSums;
+    const d = D.byteOffset;
+    const z = Z.byteOffset;
+    const o8 = out.byteOffset;
+    return { out, sums: (o, t) => run(d, z, nk, o, t, o8) };
   }
 
   /**

@@ -114,7 +114,7 @@ describe('back-transformation (applyQBlocked) with the WebAssembly block product
   }
 });
 
-describe('divide and conquer with the WebAssembly secular eigenvectors', () => {
+describe('divide and conquer with the WebAssembly secular sums and eigenvectors', () => {
   it('n = 300 and 131: the same bits as the JavaScript twin', () => {
     for (const n of [300, 131]) {
       const { d, e } = reduce(n, n + 5, true);
