@@ -7,7 +7,7 @@
  */
 import { NotConvergedError } from '../core/errors.ts';
 import { createMatrix, type Matrix, transposeInto } from './matrix.ts';
-import { checkFinite, checkSymmetric } from './shape.ts';
+import { checkFinite, checkSquare, checkSymmetric } from './shape.ts';
 import { applyQBlocked, dsytrdUpperRows, formQtRows } from './tridiagonal.ts';
 import { tridiagonalDivideConquer } from './tridiagonal-dc.ts';
 import { tridiagonalQL, tridiagonalQLScratch } from './tridiagonal-ql.ts';
@@ -195,8 +195,7 @@ export function symmetricEigenAbove(
   threshold: number,
   options: SymmetricEigenOptions = {},
 ): { readonly values: Float64Array; readonly vectorsByRow: Matrix; readonly largest: number } {
-  checkFinite('symmetricEigenAbove', 'A', A);
-  checkSymmetric('symmetricEigenAbove', 'A', A, options.symmetryTolerance ?? 1e-10);
+  checkEigenInput('symmetricEigenAbove', A, options);
   const n = A.rows;
   const r = dsyevAbove(n, A.data.slice(), 0, n, threshold);
   if (r === null) {
@@ -211,9 +210,19 @@ export function symmetricEigenvalues(A: Matrix, options: SymmetricEigenOptions =
   return eigenCommon(A, options, 'none').values;
 }
 
+/**
+ * Finite, square and symmetric to the tolerance; with tolerance Infinity (callers that build A symmetric,
+ * e.g. the risk window's Gram matrices) the O(n²) strided symmetry scan, which could not fail, is skipped.
+ */
+function checkEigenInput(op: string, A: Matrix, options: SymmetricEigenOptions): void {
+  checkFinite(op, 'A', A);
+  const tol = options.symmetryTolerance ?? 1e-10;
+  if (tol === Number.POSITIVE_INFINITY) checkSquare(op, 'A', A);
+  else checkSymmetric(op, 'A', A, tol);
+}
+
 function eigenCommon(A: Matrix, options: SymmetricEigenOptions, layout: 'rows' | 'columns' | 'none') {
-  checkFinite('symmetricEigen', 'A', A);
-  checkSymmetric('symmetricEigen', 'A', A, options.symmetryTolerance ?? 1e-10);
+  checkEigenInput('symmetricEigen', A, options);
   const n = A.rows;
   const work = A.data.slice();
   const values = new Float64Array(n);
