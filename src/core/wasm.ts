@@ -474,21 +474,12 @@ function utf8(s: string): number[] {
 
 /** A module: one imported memory and functions (exported under their names unless told otherwise). */
 export class ModuleBuilder {
-  private memory: { module: string; name: string; minPages: number; maxPages?: number } | null = null;
+  private memory: { module: string; name: string; minPages: number } | null = null;
   private readonly funcs: { fn: FunctionBuilder; exported: boolean }[] = [];
 
   /** Imports the linear memory the functions address (default `env.memory`, ≥ 1 page). */
   importMemory(module = 'env', name = 'memory', minPages = 1): this {
     this.memory = { module, name, minPages };
-    return this;
-  }
-
-  /**
-   * Imports a *shared* linear memory (limits flag 0x03, maximum {@link SHARED_MEMORY_MAX_PAGES}): one made by
-   * {@link newSharedWasmMemory}, whose buffer is a SharedArrayBuffer that every thread sees.
-   */
-  importSharedMemory(module = 'env', name = 'memory', minPages = 1): this {
-    this.memory = { module, name, minPages, maxPages: SHARED_MEMORY_MAX_PAGES };
     return this;
   }
 
@@ -517,13 +508,9 @@ export class ModuleBuilder {
       if (i < 0) throw new Error(`wasm: call to unknown function ${name}`);
       return i;
     };
-    const m = this.memory;
-    // Limits: 0x00 min (unshared, no maximum) or 0x03 min max (shared: a maximum is required).
-    const limits = (mem: NonNullable<typeof m>) =>
-      mem.maxPages === undefined
-        ? [0x00, ...uleb(mem.minPages)]
-        : [0x03, ...uleb(mem.minPages), ...uleb(mem.maxPages)];
-    const imports = m ? [[...utf8(m.module), ...utf8(m.name), 0x02, ...limits(m)]] : [];
+    const imports = this.memory
+      ? [[...utf8(this.memory.module), ...utf8(this.memory.name), 0x02, 0x00, ...uleb(this.memory.minPages)]]
+      : [];
     const exports = this.funcs.flatMap(({ fn, exported }, i) =>
       exported ? [[...utf8(fn.name), 0x00, ...uleb(i)]] : [],
     );
@@ -571,7 +558,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
 }
 
 /** The engine's WebAssembly object, or undefined where there is none. */
@@ -586,37 +573,6 @@ export function newWasmMemory(bytes: number): WasmMemory {
   const api = wasmApi();
   if (!api) throw new Error('WebAssembly is not available in this engine');
   return new api.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES)) });
-}
-
-/**
- * Maximum of every shared memory (2 GiB): a shared memory cannot move, so its maximum is fixed up front
- * (address space only); below 2^31 bytes every byte address is a non-negative i32, as the kernels assume.
- */
-export const SHARED_MEMORY_MAX_PAGES = 32768;
-
-/**
- * A fresh *shared* memory of at least `bytes` bytes, or null where the engine has none (no WebAssembly, or no
- * threads support). Its buffer is a SharedArrayBuffer: typed arrays on it reach worker threads without a copy,
- * and the Memory itself can be posted to them, so their kernels read the same bytes in place.
- */
-export function newSharedWasmMemory(bytes: number): WasmMemory | null {
-  const api = wasmApi();
-  if (!api) return null;
-  try {
-    const initial = Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES));
-    return new api.Memory({ initial, maximum: SHARED_MEMORY_MAX_PAGES, shared: true });
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Appends ⌈bytes / page⌉ fresh zeroed pages to a shared memory and returns the byte address of the first: a
- * region no other thread gets, since `grow` is atomic and returns the old size. Throws a RangeError past the
- * maximum.
- */
-export function claimSharedPages(memory: WasmMemory, bytes: number): number {
-  return memory.grow(Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES))) * WASM_PAGE_BYTES;
 }
 
 /** Instantiates `module` on `memory` (imported as `env.memory`, or `module.name` if given). */

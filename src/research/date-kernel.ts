@@ -1,9 +1,8 @@
 /**
  * The per-date reductions of the signal tier in WebAssembly (docs/decisions/025): one module, one memory per
- * accumulator (one per thread) holding the date's neutralised cross-section, its ranks and everything derived
- * from them, plus the doubled forward ranks (rings) and forward-return rows the date is compared with — or,
- * on a context with `kernelPanels` (decision 028), a region of that shared memory holding the date's own
- * rows, the kernel reading the forward rows in place. Functions (all pointers are byte addresses into the memory):
+ * accumulator (one per thread), holding the date's neutralised cross-section, its ranks and everything
+ * derived from them, plus the doubled forward ranks (rings) and forward-return rows the date is compared
+ * with. Functions (all pointers are byte addresses into the memory):
  *
  * - `bucketRank` — signals/bucket-rank.ts, exact average ranks.
  * - `centre(ranks, N, m, cs16) → Σc²` — the doubled centred ranks 2c = 2r − (m+1) as int16 (the SIMD
@@ -269,11 +268,10 @@ function hashFunction(): FunctionBuilder {
   return f;
 }
 
-function dateKernelBuilder(sharedMemory: boolean): ModuleBuilder {
-  const builder = new ModuleBuilder();
-  if (sharedMemory) builder.importSharedMemory();
-  else builder.importMemory();
-  builder
+/** The compiled date-kernel module, or null where WebAssembly (with SIMD) is unavailable. */
+export const dateKernelModule = lazyModule(() => {
+  const builder = new ModuleBuilder()
+    .importMemory()
     .func(bucketRankFunction())
     .func(centreFunction())
     .func(dotFunction())
@@ -283,16 +281,7 @@ function dateKernelBuilder(sharedMemory: boolean): ModuleBuilder {
     builder.func(spreadsFunction(P, false)).func(spreadsFunction(P, true));
   }
   return builder;
-}
-
-/** The compiled date-kernel module, or null where WebAssembly (with SIMD) is unavailable. */
-export const dateKernelModule = lazyModule(() => dateKernelBuilder(false));
-
-/**
- * The same functions on an imported *shared* memory: a context's `kernelPanels` (signals/context.ts), whose
- * forward-return and int16 forward-rank rows the kernel reads in place (decision 028).
- */
-export const dateKernelSharedModule = lazyModule(() => dateKernelBuilder(true));
+});
 
 /** The exports of an instance of {@link dateKernelModule}. */
 export interface DateKernelExports {

@@ -22,23 +22,12 @@
  * the reference's except for the rounding of the member means (spreads, LS), see date-kernel.ts.
  */
 
-import {
-  claimSharedPages,
-  instantiate,
-  newWasmMemory,
-  WASM_PAGE_BYTES,
-  type WasmMemory,
-} from '../core/wasm.ts';
+import { instantiate, newWasmMemory } from '../core/wasm.ts';
 import { bucketRankLayout } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
 import { foldValueHashLanes, VALUE_HASH_SEEDS, ValueHasher } from '../signals/duplicates.ts';
 import { quantileSpread, RankWorkspace, rankAverageTiesStrided, rankIC } from '../stats/index.ts';
-import {
-  type DateKernelExports,
-  dateKernelModule,
-  dateKernelSharedModule,
-  MAX_SPREAD_PAIRS,
-} from './date-kernel.ts';
+import { type DateKernelExports, dateKernelModule, MAX_SPREAD_PAIRS } from './date-kernel.ts';
 import { I16_DOT_MAX_N } from './i16-dot.ts';
 import { IcAccumulatorJs } from './ic-accumulator-js.ts';
 import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation } from './ic-options.ts';
@@ -46,13 +35,9 @@ import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation }
 export { dotCentredRanks } from './ic-accumulator-js.ts';
 export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
 
-/**
- * Byte layout of the kernel memory from `base` for N stocks, H horizons, rings of R dates and S skips; with
- * `inPlace` (decision 028) the forward rows are read in the context's panels, so there are no rings and no
- * row copies.
- */
-function memoryLayout(N: number, H: number, R: number, S: number, base: number, inPlace: boolean) {
-  const rank = bucketRankLayout(N, base);
+/** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates and S skips. */
+function memoryLayout(N: number, H: number, R: number, S: number) {
+  const rank = bucketRankLayout(N);
   let at = rank.end;
   const take = (bytes: number) => {
     const p = at;
@@ -70,39 +55,13 @@ function memoryLayout(N: number, H: number, R: number, S: number, base: number, 
     spreadOut: take(8 * (H * S + 2 * MAX_SPREAD_PAIRS)),
     /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
     stride,
-    i16: take(2 * stride * (1 + (inPlace ? 0 : H * R))),
+    i16: take(2 * stride * (1 + H * R)),
     /** float64 forward-return rows of one date u, one per horizon (the rows the decile spreads gather). */
-    forward: take(inPlace ? 0 : 8 * N * H),
+    forward: take(8 * N * H),
     /** A ring of R dates' decile members: the bottom decile's stocks, then the top decile's (≤ N in all). */
     members: take(4 * N * R),
     end: at,
   };
-}
-
-/**
- * Per thread and shared memory (a context's `kernelPanels`): the date kernel instantiated on it and the
- * regions of it this thread claimed, free or leased. A task leases one for its accumulator and releases it
- * at its end, so a thread's tasks reuse the same pages (the memory only grows by one region per thread).
- */
-const sharedKernels = new WeakMap<
-  WasmMemory,
-  { readonly k: DateKernelExports; readonly free: { at: number; bytes: number }[] }
->();
-
-function leaseSharedRegion(memory: WasmMemory, bytes: number): { k: DateKernelExports; at: number } | null {
-  let entry = sharedKernels.get(memory);
-  if (!entry) {
-    const mod = dateKernelSharedModule();
-    if (!mod) return null;
-    entry = { k: instantiate(mod, memory) as unknown as DateKernelExports, free: [] };
-    sharedKernels.set(memory, entry);
-  }
-  const i = entry.free.findIndex((r) => r.bytes >= bytes);
-  const region = i >= 0 ? entry.free.splice(i, 1)[0]! : { at: claimSharedPages(memory, bytes), bytes };
-  const pages = Math.ceil(region.bytes / WASM_PAGE_BYTES) * WASM_PAGE_BYTES;
-  // A reused region starts zeroed too (the int16 signal row's padding must be 0, decision 028).
-  new Uint8Array(memory.buffer, region.at, pages).fill(0);
-  return { k: entry.k, at: region.at };
 }
 
 /**
@@ -164,11 +123,6 @@ export class IcAccumulator {
   private loadedRow = -1;
   /** Exact integer dots flush int32 lanes every `block` vectors (i16-dot.ts). */
   private readonly block: number;
-  /**
-   * Reading the forward rows in place (decision 028): this accumulator's region of the context's
-   * `kernelPanels` and its size, until {@link release}; null when it has its own memory.
-   */
-  private region: { readonly memory: WasmMemory; readonly at: number; readonly bytes: number } | null = null;
 
   /** Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). */
   constructor(ctx: SignalContext, options: IcOptions) {
@@ -179,13 +133,7 @@ export class IcAccumulator {
     const H = ctx.horizons.length;
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
-    const panels =
-      ctx.kernelPanels && ctx.forward.length === H && ctx.forwardRank16?.length === H && N <= I16_DOT_MAX_N
-        ? ctx.kernelPanels
-        : null;
-    const bytes = memoryLayout(N, H, this.R, S, 0, true).end;
-    const lease = panels && !IcAccumulator.forceJs ? leaseSharedRegion(panels, bytes) : null;
-    this.L = memoryLayout(N, H, this.R, S, lease?.at ?? 0, lease !== null);
+    this.L = memoryLayout(N, H, this.R, S);
     this.qRow = new Int32Array(H);
     this.qHorizon = new Int32Array(H);
     this.qComplete = new Uint8Array(H);
@@ -199,8 +147,8 @@ export class IcAccumulator {
     this.ringNext = new Int32Array(H);
     this.rws = new RankWorkspace(N);
     this.block = Math.max(1, Math.floor(0x7fffffff / (2 * Math.max(1, (N - 1) * (N - 1)))));
-    const mod = lease || IcAccumulator.forceJs || N > I16_DOT_MAX_N ? null : dateKernelModule();
-    if (!lease && !mod) {
+    const mod = N <= I16_DOT_MAX_N && !IcAccumulator.forceJs ? dateKernelModule() : null;
+    if (!mod) {
       this.js = new IcAccumulatorJs(ctx, options);
       this.jsHasher = new ValueHasher();
       this.horizons = this.js.horizons;
@@ -223,15 +171,8 @@ export class IcAccumulator {
     this.js = null;
     this.jsHasher = null;
     this.horizons = ctx.horizons.map((h) => newAccumulation(h, ctx.T, S));
-    let memory: WasmMemory;
-    if (lease) {
-      memory = panels!;
-      this.k = lease.k;
-      this.region = { memory, at: lease.at, bytes };
-    } else {
-      memory = newWasmMemory(this.L.end);
-      this.k = instantiate(mod!, memory) as unknown as DateKernelExports;
-    }
+    const memory = newWasmMemory(this.L.end);
+    this.k = instantiate(mod, memory) as unknown as DateKernelExports;
     for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) {
       this.spreadsMasked[P] = this.k[`spreads${P}`]!;
       this.spreadsComplete[P] = this.k[`spreads${P}Complete`]!;
@@ -248,8 +189,8 @@ export class IcAccumulator {
     this.dotOut = new Float64Array(buf, L.dotOut, H * S);
     this.rowList = new Int32Array(buf, L.rowList, 2 * MAX_SPREAD_PAIRS + 1);
     this.spreadOut = new Float64Array(buf, L.spreadOut, H * S + 2 * MAX_SPREAD_PAIRS);
-    this.i16 = new Int16Array(buf, L.i16, L.stride * (lease ? 1 : 1 + H * this.R));
-    this.forward = new Float64Array(buf, L.forward, lease ? 0 : N * H);
+    this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
+    this.forward = new Float64Array(buf, L.forward, N * H);
     this.members = new Int32Array(buf, L.members, N * this.R);
     this.hashState.set(VALUE_HASH_SEEDS);
   }
@@ -289,29 +230,14 @@ export class IcAccumulator {
     this.finishRows(t);
   }
 
-  /**
-   * Gives this accumulator's region of the context's shared memory back to the thread's free list (a task
-   * calls it when done; the accumulator must not be used afterwards). A no-op with its own memory.
-   */
-  release(): void {
-    const r = this.region;
-    if (!r) return;
-    this.region = null;
-    sharedKernels.get(r.memory)?.free.push({ at: r.at, bytes: r.bytes });
-  }
-
   /** The duplicate hash of every row visited (16 hex digits, equal to signals' ValueHasher). */
   digest(): string {
     if (this.jsHasher) return this.jsHasher.digest();
     return foldValueHashLanes(this.hashState);
   }
 
-  /**
-   * Loads the int16 rings of horizon hi with every date up to u (only the last R are ever read); nothing
-   * to do when the rows are read in place.
-   */
+  /** Loads the int16 rings of horizon hi with every date up to u (only the last R are ever read). */
   private loadRings(hi: number, u: number): void {
-    if (this.region) return;
     const { ctx, R, L } = this;
     const N = ctx.N;
     const fr16 = ctx.forwardRank16?.[hi];
@@ -324,26 +250,17 @@ export class IcAccumulator {
     if (u + 1 > this.ringNext[hi]!) this.ringNext[hi] = u + 1;
   }
 
-  /** Copies date u's forward-return rows (every horizon) into `forward`, once (not when read in place). */
+  /** Copies date u's forward-return rows (every horizon) into `forward`, once. */
   private loadForward(u: number): void {
-    if (this.loadedRow === u || this.region) return;
+    if (this.loadedRow === u) return;
     const N = this.ctx.N;
     this.ctx.forward.forEach((fwd, hi) => this.forward.set(fwd.subarray(u * N, (u + 1) * N), hi * N));
     this.loadedRow = u;
   }
 
-  /** Byte address of horizon hi's forward-return row u: in `forward` (loaded by loadForward) or in place. */
-  private forwardRow(hi: number, u: number): number {
-    const N = this.ctx.N;
-    return this.region ? this.ctx.forward[hi]!.byteOffset + 8 * N * u : this.L.forward + 8 * N * hi;
-  }
-
-  /** Byte address of horizon hi's doubled forward ranks of date u: in its ring or in place. */
-  private rankRow(hi: number, u: number): number {
-    const { L, R } = this;
-    return this.region
-      ? this.ctx.forwardRank16![hi]!.byteOffset + 2 * this.ctx.N * u
-      : L.i16 + 2 * L.stride * (1 + hi * R + (u % R));
+  /** Byte address of horizon hi's row in `forward`. */
+  private forwardRow(hi: number): number {
+    return this.L.forward + 8 * this.ctx.N * hi;
   }
 
   /** Finishes every forward row up to u that is not yet: see {@link finishRow}. */
@@ -370,7 +287,7 @@ export class IcAccumulator {
       let count = 0;
       for (let hi = 0; hi < H; hi++) {
         if (!this.lsWanted[(slot * H + hi) * S + k]) continue;
-        this.lsRow[count] = this.forwardRow(hi, u);
+        this.lsRow[count] = this.forwardRow(hi);
         this.lsComplete[count] = this.ctx.forwardRankCount[hi]![u] === N ? 1 : 0;
         this.lsHorizon[count++] = hi;
       }
@@ -472,7 +389,8 @@ export class IcAccumulator {
       const fCount = ctx.forwardRankCount[hi]!;
       for (let s = 0; s < S; s++) {
         const u = t + skips[s]!;
-        if (u < T && fCount[u] === N) this.dotRows[nDots++] = this.rankRow(hi, u);
+        if (u < T && fCount[u] === N)
+          this.dotRows[nDots++] = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
       }
     }
     if (nDots > 0) k.dots(L.i16, L.dotRows, nDots, L.stride / 8, this.block, L.dotOut);
@@ -531,7 +449,7 @@ export class IcAccumulator {
           } else if (bucketsFull) {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1 (queued).
-            this.qRow[nQ] = this.forwardRow(hi, t);
+            this.qRow[nQ] = this.forwardRow(hi);
             this.qComplete[nQ] = 1; // same set: every member has a label
             this.qHorizon[nQ++] = hi;
           }

@@ -125,15 +125,13 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
         },
     times,
   );
-  const hash = acc.digest();
-  acc.release(); // its region of the context's shared kernel memory goes to this thread's next task
   const stats = !shared.computeIc
     ? []
     : acc.horizons.map((a) => summarizeHorizon(spec.name, a, { minObs: shared.minIcObs, skips: ic.skips }));
   return {
     name: spec.name,
     status: 'ok',
-    hash,
+    hash: acc.digest(),
     accumulations: shared.computeIc ? acc.horizons : [],
     stats,
     ms: {

@@ -9,7 +9,6 @@
 import { InvalidInputError } from '../core/errors.ts';
 import { allocFloat64 } from '../core/panel.ts';
 import type { Universe } from '../core/universe.ts';
-import { newSharedWasmMemory, type WasmMemory } from '../core/wasm.ts';
 import { rollingBetaInto } from '../stats/rollingBeta.ts';
 import { WasmBucketRanker } from './bucket-rank.ts';
 import { forwardReturnsInto } from './forward-returns.ts';
@@ -67,13 +66,6 @@ export interface SignalContext {
   /** Per horizon and date: n_t and Σ (centred rank)² (exact). */
   readonly forwardRankCount: readonly Int32Array[];
   readonly forwardRankSS: readonly Float64Array[];
-  /**
-   * The shared WebAssembly memory whose buffer holds `forward` and `forwardRank16` (where the engine has
-   * shared memories and N ≤ 32768): the research date kernel imports it and reads their rows in place, at
-   * the arrays' byteOffset, instead of copying ≈ 60 kB per signal and date into its own memory
-   * (docs/decisions/028). Without it those panels are plain SharedArrayBuffers.
-   */
-  readonly kernelPanels?: WasmMemory;
   /** Things the user should know (e.g. which regressors were unavailable). */
   readonly notes: readonly string[];
   /**
@@ -290,24 +282,11 @@ export function planSignalContext(
   const regressorUnits = units.length;
 
   const wide = N <= 32768;
-  // forward and forwardRank16 in one shared kernel memory (decision 028): H float64 panels, then H int16
-  // panels, then 16 bytes so a SIMD read of the last row's padding stays inside the memory.
-  const H = horizons.length;
-  const kernelPanels = wide ? newSharedWasmMemory(H * T * N * (8 + 2) + 16) : null;
-  const panels = kernelPanels?.buffer ?? null;
-  const forward = horizons.map((_, hi) =>
-    panels ? new Float64Array(panels, hi * T * N * 8, T * N) : sharedUnfilled(T * N),
-  );
+  const forward = horizons.map(() => sharedUnfilled(T * N));
   const forwardRank = horizons.map(() => new Float32Array(new SharedArrayBuffer(T * N * 4)));
   const forwardRankCount = horizons.map(() => new Int32Array(new SharedArrayBuffer(T * 4)));
   const forwardRankSS = horizons.map(() => allocFloat64(T, { shared: true }));
-  const forwardRank16 = wide
-    ? horizons.map((_, hi) =>
-        panels
-          ? new Int16Array(panels, H * T * N * 8 + hi * T * N * 2, T * N)
-          : new Int16Array(new SharedArrayBuffer(T * N * 2)),
-      )
-    : [];
+  const forwardRank16 = wide ? horizons.map(() => new Int16Array(new SharedArrayBuffer(T * N * 2))) : [];
   // Longest horizons first: they cost most, so the tail of the list is the cheap units.
   const byCost = horizons.map((_, hi) => hi).sort((a, b) => horizons[b]! - horizons[a]!);
   for (const index of byCost) units.push({ kind: 'forward', index });
@@ -339,7 +318,6 @@ export function planSignalContext(
     forwardRankCount,
     forwardRankSS,
     ...(wide ? { forwardRank16 } : {}),
-    ...(kernelPanels ? { kernelPanels } : {}),
     notes,
     ...(sharedBases ? { fwlBases: allocateSharedFwlBases(T, N, universe.sectors.length) } : {}),
   };

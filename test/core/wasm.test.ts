@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  claimSharedPages,
   FunctionBuilder,
   instantiate,
   ModuleBuilder,
-  newSharedWasmMemory,
   newWasmMemory,
-  SHARED_MEMORY_MAX_PAGES,
   sleb,
   uleb,
   wasmApi,
@@ -199,29 +196,6 @@ describe('FunctionBuilder / ModuleBuilder', () => {
     expect([ex.sign!(3), ex.sign!(-2), ex.sign!(0)]).toEqual([1, -1, 0]);
     new Int32Array(memory.buffer, 2048, 8).set([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(ex.evens!(2048)).toBe(1 + 30 + 500 + 7000);
-  });
-
-  it('imports a shared memory: a SharedArrayBuffer, regions claimed by growing it, read in place', () => {
-    const memory = newSharedWasmMemory(100_000)!;
-    expect(memory.buffer).toBeInstanceOf(SharedArrayBuffer);
-    expect(memory.buffer.byteLength).toBe(2 * 65536);
-    // get(p) = f64[p]
-    const get = new FunctionBuilder('get', [['p', 'i32']], ['f64']).get('p').load('f64.load');
-    const shared = new ModuleBuilder().importSharedMemory().func(get).compile()!;
-    const k = instantiate(shared, memory) as { get(p: number): number };
-    new Float64Array(memory.buffer, 8, 1)[0] = 2.5;
-    expect(k.get(8)).toBe(2.5);
-    // Regions are appended whole pages, zeroed; the memory's earlier bytes do not move.
-    const at = claimSharedPages(memory, 70_000);
-    expect(at).toBe(2 * 65536);
-    expect(memory.buffer.byteLength).toBe(4 * 65536);
-    new Float64Array(memory.buffer, at + 65536, 1)[0] = -1;
-    expect([k.get(8), k.get(at), k.get(at + 65536)]).toEqual([2.5, 0, -1]);
-    // A module importing an unshared memory does not take it, nor the shared module an unshared one.
-    const plain = new ModuleBuilder().importMemory().func(get).compile()!;
-    expect(() => instantiate(plain, memory)).toThrow();
-    expect(() => instantiate(shared, newWasmMemory(8))).toThrow();
-    expect(SHARED_MEMORY_MAX_PAGES * 65536).toBe(2 ** 31);
   });
 
   it('names what is wrong: unknown locals and labels, unclosed blocks, duplicate functions', () => {
