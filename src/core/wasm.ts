@@ -575,6 +575,38 @@ export function newWasmMemory(bytes: number): WasmMemory {
   return new api.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE_BYTES)) });
 }
 
+/** Grows `memory` to at least `bytes` bytes (whole pages). True if it grew: views on its old buffer are stale. */
+export function ensureWasmMemory(memory: WasmMemory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (bytes <= have) return false;
+  memory.grow(Math.ceil((bytes - have) / WASM_PAGE_BYTES));
+  return true;
+}
+
+/**
+ * This thread's instance of a one-function kernel on its own memory: `kernel(bytes)` returns the function and
+ * the memory grown to at least `bytes`, or null where the module does not compile (no WebAssembly SIMD), so the
+ * caller takes its JS twin. The instance is made on first use and kept for the thread's lifetime.
+ */
+export function threadKernel<F>(
+  module: () => WasmModule | null,
+  name: string,
+): (bytes: number) => { readonly memory: WasmMemory; readonly fn: F } | null {
+  let instance: { memory: WasmMemory; fn: F } | null | undefined;
+  return (bytes) => {
+    if (instance === undefined) {
+      const mod = module();
+      if (!mod) instance = null;
+      else {
+        const memory = newWasmMemory(bytes);
+        instance = { memory, fn: instantiate(mod, memory)[name] as F };
+      }
+    }
+    if (instance) ensureWasmMemory(instance.memory, bytes);
+    return instance;
+  };
+}
+
 /** Instantiates `module` on `memory` (imported as `env.memory`, or `module.name` if given). */
 export function instantiate(
   module: WasmModule,

@@ -17,11 +17,11 @@
  * (packed A)(packed B) into the row-major mcp × ncp scratch at cs (overwritten, not accumulated).
  */
 import {
+  ensureWasmMemory,
   FunctionBuilder,
   instantiate,
   lazyModule,
   ModuleBuilder,
-  WASM_PAGE_BYTES,
   type WasmMemory,
   type WasmModule,
   wasmApi,
@@ -145,8 +145,7 @@ export class GemmWorkspace {
     this.bBytes = Math.max(bBytes, this.bBytes);
     const cLen = Math.max(c, this.Cs.length);
     const need = this.aBytes + this.bBytes + 8 * cLen;
-    const have = this.memory.buffer.byteLength;
-    if (need > have) this.memory.grow(Math.ceil((need - have) / WASM_PAGE_BYTES));
+    ensureWasmMemory(this.memory, need);
     const buf = this.memory.buffer;
     this.Ap = new Float64Array(buf, 0, this.aBytes / 8);
     this.Bp = new Float64Array(buf, this.aBytes, this.bBytes / 8);

@@ -37,11 +37,11 @@
  *     in increasing j; scaleColumns(u, s, nk): u[j, i] *= s[i].
  */
 import {
+  ensureWasmMemory,
   FunctionBuilder,
   instantiate,
   lazyModule,
   ModuleBuilder,
-  WASM_PAGE_BYTES,
   type WasmMemory,
   type WasmModule,
   wasmApi,
@@ -781,8 +781,7 @@ export class TridiagonalWorkspace {
   views(lengths: readonly number[]): Float64Array[] {
     let need = 0;
     for (const len of lengths) need += 8 * len;
-    const have = this.memory.buffer.byteLength;
-    if (need > have) this.memory.grow(Math.ceil((need - have) / WASM_PAGE_BYTES));
+    ensureWasmMemory(this.memory, need);
     this.n = 0;
     const buf = this.memory.buffer;
     let o = 0;
@@ -827,8 +826,7 @@ export class TridiagonalWorkspace {
   /** Lays the views out for order n with `panel` rows of Vt and Wt (contents unspecified). */
   reserve(n: number, panel: number): void {
     const need = 8 * (n * n + 2 * panel * n + n + 2 * panel);
-    const have = this.memory.buffer.byteLength;
-    if (need > have) this.memory.grow(Math.ceil((need - have) / WASM_PAGE_BYTES));
+    ensureWasmMemory(this.memory, need);
     const buf = this.memory.buffer;
     this.n = n;
     let o = 0;

@@ -22,6 +22,7 @@
  * are left for the caller to set to NaN.
  */
 import {
+  ensureWasmMemory,
   FunctionBuilder,
   instantiate,
   lazyModule,
@@ -506,9 +507,7 @@ export class NeutralizeKernel {
   private reserve(bytes: number): number {
     const at = this.top;
     this.top += align16(bytes);
-    const have = this.memory.buffer.byteLength;
-    if (this.top > have) {
-      this.memory.grow(Math.ceil((this.top - have) / PAGE));
+    if (ensureWasmMemory(this.memory, this.top)) {
       this.f64 = new Float64Array(this.memory.buffer);
       this.i32 = new Int32Array(this.memory.buffer);
       this.raw = this.f64.subarray(0, this.N);

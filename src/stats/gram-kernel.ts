@@ -10,15 +10,7 @@
  * chunks (that moves no addition). Shrunk correlations of IC series (methods.md §4) spend their time here:
  * ≈ 110 series × up to 2500 dates, 432 times per walk-forward run.
  */
-import {
-  FunctionBuilder,
-  instantiate,
-  lazyModule,
-  ModuleBuilder,
-  WASM_PAGE_BYTES,
-  type WasmMemory,
-  wasmApi,
-} from '../core/wasm.ts';
+import { FunctionBuilder, lazyModule, ModuleBuilder, threadKernel } from '../core/wasm.ts';
 
 /** Rows per chunk: a chunk of ≤ 112 doubles per row stays in L2 while every block of G passes over it. */
 const CHUNK_ROWS = 128;
@@ -92,22 +84,8 @@ const gramModule = lazyModule(() => new ModuleBuilder().importMemory().func(gram
 
 type GramFn = (x: number, T: number, m: number, g: number) => void;
 
-/** This thread's kernel instance and memory (grown as needed), or null without WebAssembly SIMD. */
-let instance: { memory: WasmMemory; gram: GramFn } | null | undefined;
-
-function kernel(bytes: number): { memory: WasmMemory; gram: GramFn } | null {
-  if (instance === undefined) {
-    const mod = gramModule();
-    if (!mod) instance = null;
-    else {
-      const memory = new (wasmApi()!.Memory)({ initial: 1 });
-      instance = { memory, gram: instantiate(mod, memory).gram as GramFn };
-    }
-  }
-  if (instance && instance.memory.buffer.byteLength < bytes)
-    instance.memory.grow(Math.ceil((bytes - instance.memory.buffer.byteLength) / WASM_PAGE_BYTES));
-  return instance;
-}
+/** This thread's kernel and its memory (grown as needed), or null without WebAssembly SIMD. */
+const kernel = threadKernel<GramFn>(gramModule, 'gram');
 
 /** Tests set this to run the JS twin on engines that have SIMD. */
 export const gramOptions = { forceJs: false };
@@ -147,7 +125,7 @@ export function upperGram(X: Float64Array, T: number, p: number): Float64Array {
   }
   const g = T * m;
   mem.fill(0, g, g + m * m);
-  k.gram(0, T, m, xBytes);
+  k.fn(0, T, m, xBytes);
   const G = new Float64Array(p * p);
   for (let a = 0; a < p; a++) {
     for (let b = a; b < p; b++) G[a * p + b] = G[b * p + a] = mem[g + a * m + b]!;

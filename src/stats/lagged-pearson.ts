@@ -9,15 +9,7 @@
  * over k < m is the running prefix sum at m (the same additions), and the two maxima of |x| are a prefix
  * and a suffix maximum (max is exact in any order); Σ x_{ℓ+k} starts at ℓ and is summed in the kernel.
  */
-import {
-  FunctionBuilder,
-  instantiate,
-  lazyModule,
-  ModuleBuilder,
-  WASM_PAGE_BYTES,
-  type WasmMemory,
-  wasmApi,
-} from '../core/wasm.ts';
+import { FunctionBuilder, lazyModule, ModuleBuilder, threadKernel } from '../core/wasm.ts';
 import { pearsonComplete } from './correlation.ts';
 
 /** pearsonComplete's constant-vector test: sd ≤ 1e-12 × the largest magnitude (correlation.ts). */
@@ -94,22 +86,8 @@ const lagPairModule = lazyModule(() => new ModuleBuilder().importMemory().func(l
 
 type LagPairFn = (x: number, n: number, lag: number, prefix: number, out: number) => void;
 
-/** This thread's kernel instance and memory (grown as needed), or null without WebAssembly SIMD. */
-let instance: { memory: WasmMemory; lagPair: LagPairFn } | null | undefined;
-
-function kernel(bytes: number): { memory: WasmMemory; lagPair: LagPairFn } | null {
-  if (instance === undefined) {
-    const mod = lagPairModule();
-    if (!mod) instance = null;
-    else {
-      const memory = new (wasmApi()!.Memory)({ initial: 1 });
-      instance = { memory, lagPair: instantiate(mod, memory).lagPair as LagPairFn };
-    }
-  }
-  if (instance && instance.memory.buffer.byteLength < bytes)
-    instance.memory.grow(Math.ceil((bytes - instance.memory.buffer.byteLength) / WASM_PAGE_BYTES));
-  return instance;
-}
+/** This thread's kernel and its memory (grown as needed), or null without WebAssembly SIMD. */
+const kernel = threadKernel<LagPairFn>(lagPairModule, 'lagPair');
 
 /** Tests set this to run the JS twin on engines that have SIMD. */
 export const laggedPearsonOptions = { forceJs: false };
@@ -151,7 +129,7 @@ export function laggedPearson(x: Float64Array, n: number, maxLag: number): Float
   const out = outAt / 8;
   const rho = new Float64Array(maxLag);
   for (let lag = 1; lag <= maxLag; lag += 2) {
-    k.lagPair(0, n, lag, prefixAt, outAt);
+    k.fn(0, n, lag, prefixAt, outAt);
     for (let j = 0; j < 2 && lag + j <= maxLag; j++) {
       const m = n - lag - j;
       const sxx = mem[out + 3 * j]!;

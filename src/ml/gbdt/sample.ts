@@ -7,6 +7,7 @@
  * (test/ml/gbdt-kernels.test.ts checks it against Rng).
  */
 import {
+  ensureWasmMemory,
   FunctionBuilder,
   instantiate,
   ModuleBuilder,
@@ -116,8 +117,7 @@ export function sampleRowsBernoulli(
     const memory = newWasmMemory(4 * n);
     sampler = { memory, sample: instantiate(mod, memory).sample as never };
   }
-  const have = sampler.memory.buffer.byteLength;
-  if (4 * n > have) sampler.memory.grow(Math.ceil((4 * n - have) / 65536));
+  ensureWasmMemory(sampler.memory, 4 * n);
   const st = xoshiroStateFromSeed(seed);
   const word = (k: number) => BigInt.asIntN(64, (BigInt(st[2 * k]!) << 32n) | BigInt(st[2 * k + 1]!));
   const m = sampler.sample(word(0), word(1), word(2), word(3), n, prob, 0);

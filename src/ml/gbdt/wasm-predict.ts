@@ -22,6 +22,7 @@
  * image + 8·2^D + 8j for the depth-D node 2^D + j), then the row keys (p u32 each) and their margins.
  */
 import {
+  ensureWasmMemory,
   FunctionBuilder,
   instantiate,
   ModuleBuilder,
@@ -128,8 +129,7 @@ const instances = new Map<number, (...a: number[]) => void>();
 /** The kernel for rows of `p` features on the shared memory, grown to at least `bytes`. */
 function kernelFor(p: number, bytes: number): { memory: WasmMemory; forest: (...a: number[]) => void } {
   if (!memory) memory = newWasmMemory(bytes);
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+  ensureWasmMemory(memory, bytes);
   let fn = instances.get(p);
   if (!fn) {
     let mod = modules.get(p);
