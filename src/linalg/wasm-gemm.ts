@@ -22,9 +22,9 @@ import {
   instantiate,
   lazyModule,
   ModuleBuilder,
+  newWasmMemory,
   type WasmMemory,
   type WasmModule,
-  wasmApi,
 } from '../core/wasm.ts';
 
 /** Micro-tile shape of the WebAssembly kernel (the packing in gemm.ts uses the same MR, NR). */
@@ -130,8 +130,7 @@ export class GemmWorkspace {
   Cs: Float64Array = new Float64Array(0);
 
   constructor(module: WasmModule) {
-    const api = wasmApi()!;
-    this.memory = new api.Memory({ initial: 1 });
+    this.memory = newWasmMemory(0);
     this.run = instantiate(module, this.memory).macro as Macro;
   }
 

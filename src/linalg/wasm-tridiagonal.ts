@@ -42,9 +42,9 @@ import {
   instantiate,
   lazyModule,
   ModuleBuilder,
+  newWasmMemory,
   type WasmMemory,
   type WasmModule,
-  wasmApi,
 } from '../core/wasm.ts';
 
 type SymvUpper = (a: number, lda: number, r0: number, n: number, v: number, p: number) => void;
@@ -709,8 +709,7 @@ export class TridiagonalWorkspace {
   coef: Float64Array = new Float64Array(0);
 
   constructor(module: WasmModule) {
-    const api = wasmApi()!;
-    this.memory = new api.Memory({ initial: 1 });
+    this.memory = newWasmMemory(0);
     const exports = instantiate(module, this.memory);
     this.run = exports.symvUpper as SymvUpper;
     this.runRowUpdate = exports.rowUpdate as RowUpdate;

@@ -15,9 +15,8 @@ import {
   instantiate,
   lazyModule,
   ModuleBuilder,
-  WASM_PAGE_BYTES,
+  newWasmMemory,
   type WasmMemory,
-  wasmApi,
 } from '../core/wasm.ts';
 
 /** Assets per pass of the kernel (rows are padded to a multiple of it with zeros). */
@@ -141,7 +140,7 @@ export class ResidualRing {
     const bytes = this.outAt + stride * 20;
     const mod = residualRingOptions.forceJs ? null : momentsModule();
     if (mod) {
-      this.memory = new (wasmApi()!.Memory)({ initial: Math.ceil(bytes / WASM_PAGE_BYTES) });
+      this.memory = newWasmMemory(bytes);
       this.kernel = instantiate(mod, this.memory).moments as MomentsFn;
       this.buffer = this.memory.buffer;
     } else this.buffer = new ArrayBuffer(bytes);

@@ -27,9 +27,9 @@ import {
   instantiate,
   lazyModule,
   ModuleBuilder,
+  newWasmMemory,
   type WasmMemory,
   type WasmModule,
-  wasmApi,
 } from '../core/wasm.ts';
 import { CROSS_SECTION_MIN_SD } from '../stats/crossSection.ts';
 
@@ -446,7 +446,6 @@ export interface DateBasisParts {
   readonly q: readonly Float64Array[];
 }
 
-const PAGE = 65536;
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
 /**
@@ -485,8 +484,7 @@ export class NeutralizeKernel {
     this.top = this.sectorAt + align16(4 * N + 8);
     // Room for every date's two basis columns and inverse sector sizes; partial dates grow it.
     const want = this.top + dates * (2 * row + align16(8 * G));
-    const api = wasmApi()!;
-    this.memory = new api.Memory({ initial: Math.ceil(want / PAGE) });
+    this.memory = newWasmMemory(want);
     this.run = instantiate(module, this.memory).neutralize as Kernel;
     this.f64 = new Float64Array(this.memory.buffer);
     this.i32 = new Int32Array(this.memory.buffer);

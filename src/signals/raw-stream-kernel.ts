@@ -13,8 +13,8 @@ import {
   instantiate,
   lazyModule,
   ModuleBuilder,
+  newWasmMemory,
   type WasmModule,
-  wasmApi,
 } from '../core/wasm.ts';
 
 /** Column order in the kernel memory: float64 columns of `stride` bytes from byte 0. */
@@ -200,8 +200,7 @@ export class SlideKernel {
   private constructor(module: WasmModule, N: number, stat: 'mean' | 'std') {
     this.pairs = Math.ceil(N / 2);
     this.stride = this.pairs * 16;
-    const api = wasmApi()!;
-    const memory = new api.Memory({ initial: Math.ceil((this.stride * STREAM_COLUMNS.length) / 65536) });
+    const memory = newWasmMemory(this.stride * STREAM_COLUMNS.length);
     const exports = instantiate(module, memory);
     this.run = (stat === 'mean' ? exports.slideMean : exports.slideStd) as SlideMean;
     this.add = exports.accumulate as (stride: number, pairs: number) => void;
