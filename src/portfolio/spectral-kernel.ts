@@ -163,6 +163,18 @@ function projectFunction(): FunctionBuilder {
 }
 
 /**
+ * out_i ← s·x_i + ((acc + lo₁) + (hi₀ + hi₁)) at byte offset ib + `offset` (row i + offset/8): a row's partial
+ * sums combined in the JS `expand`'s order — acc holds lo₀ plus the k mod 4 tail.
+ */
+function storeExpandedRow(f: FunctionBuilder, acc: string, lo: string, hi: string, offset: number): void {
+  f.get('out').get('ib').op('i32.add');
+  f.get('s').get('x').get('ib').op('i32.add').load('f64.load', offset).op('f64.mul');
+  f.get(acc).get(lo).lane('f64x2.extract_lane', 1).op('f64.add');
+  f.get(hi).lane('f64x2.extract_lane', 0).get(hi).lane('f64x2.extract_lane', 1).op('f64.add');
+  f.op('f64.add').op('f64.add').store('f64.store', offset);
+}
+
+/**
  * out_i = s·x_i + V_i·y with partial sums (a0, a1) and (a2, a3) in two f64x2 (the JS `expand`'s order). Two
  * rows per pass: four independent add chains instead of two (the latency of f64x2.add bound the loop), and
  * each y pair loaded once for both rows; each row's sums are formed exactly as alone.
@@ -219,16 +231,8 @@ function expandFunction(): FunctionBuilder {
   f.get('jb').i32(8).op('i32.add').set('jb').br('tail');
   f.end().end();
   f.get('i').i32(3).op('i32.shl').set('ib');
-  f.get('out').get('ib').op('i32.add');
-  f.get('s').get('x').get('ib').op('i32.add').load('f64.load').op('f64.mul');
-  f.get('a0').get('A').lane('f64x2.extract_lane', 1).op('f64.add');
-  f.get('B').lane('f64x2.extract_lane', 0).get('B').lane('f64x2.extract_lane', 1).op('f64.add');
-  f.op('f64.add').op('f64.add').store('f64.store');
-  f.get('out').get('ib').op('i32.add');
-  f.get('s').get('x').get('ib').op('i32.add').load('f64.load', 8).op('f64.mul');
-  f.get('c0').get('C').lane('f64x2.extract_lane', 1).op('f64.add');
-  f.get('D').lane('f64x2.extract_lane', 0).get('D').lane('f64x2.extract_lane', 1).op('f64.add');
-  f.op('f64.add').op('f64.add').store('f64.store', 8);
+  storeExpandedRow(f, 'a0', 'A', 'B', 0);
+  storeExpandedRow(f, 'c0', 'C', 'D', 8);
   f.get('row1').get('kb').op('i32.add').set('row');
   f.get('i').i32(2).op('i32.add').set('i').br('pairs');
   f.end().end();
@@ -256,11 +260,7 @@ function expandFunction(): FunctionBuilder {
   f.get('jb').i32(8).op('i32.add').set('jb').br('lastTail');
   f.end().end();
   f.get('i').i32(3).op('i32.shl').set('ib');
-  f.get('out').get('ib').op('i32.add');
-  f.get('s').get('x').get('ib').op('i32.add').load('f64.load').op('f64.mul');
-  f.get('a0').get('A').lane('f64x2.extract_lane', 1).op('f64.add');
-  f.get('B').lane('f64x2.extract_lane', 0).get('B').lane('f64x2.extract_lane', 1).op('f64.add');
-  f.op('f64.add').op('f64.add').store('f64.store');
+  storeExpandedRow(f, 'a0', 'A', 'B', 0);
   f.end();
   return f;
 }
