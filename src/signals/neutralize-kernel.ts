@@ -56,6 +56,20 @@ function hsum(f: FunctionBuilder, v: string): FunctionBuilder {
   return f.get(v).lane('f64x2.extract_lane', 0).get(v).lane('f64x2.extract_lane', 1).op('f64.add');
 }
 
+/** Opens `if` on the odd tail's value v = raw[j] not being NaN (v = v), leaving v set. */
+function ifRawTailIsNumber(f: FunctionBuilder): void {
+  f.get('raw')
+    .get('j')
+    .i32(3)
+    .op('i32.shl')
+    .op('i32.add')
+    .load('f64.load')
+    .tee('v')
+    .get('v')
+    .op('f64.eq')
+    .if();
+}
+
 function neutralizeFunction(): FunctionBuilder {
   const f = new FunctionBuilder(
     'neutralize',
@@ -122,16 +136,7 @@ function neutralizeFunction(): FunctionBuilder {
   hsum(f, 'vCnt').set('n');
   // Odd tail.
   f.get('j').get('N').op('i32.lt_s').if();
-  f.get('raw')
-    .get('j')
-    .i32(3)
-    .op('i32.shl')
-    .op('i32.add')
-    .load('f64.load')
-    .tee('v')
-    .get('v')
-    .op('f64.eq')
-    .if();
+  ifRawTailIsNumber(f);
   f.get('sum').get('v').get('first').op('f64.sub').op('f64.add').set('sum');
   f.get('n').f64(1).op('f64.add').set('n');
   f.end().end();
@@ -153,16 +158,7 @@ function neutralizeFunction(): FunctionBuilder {
   f.end().end();
   hsum(f, 'vSs').set('ss');
   f.get('j').get('N').op('i32.lt_s').if();
-  f.get('raw')
-    .get('j')
-    .i32(3)
-    .op('i32.shl')
-    .op('i32.add')
-    .load('f64.load')
-    .tee('v')
-    .get('v')
-    .op('f64.eq')
-    .if();
+  ifRawTailIsNumber(f);
   f.get('ss').get('v').get('mu').op('f64.sub').tee('x').get('x').op('f64.mul').op('f64.add').set('ss');
   f.end().end();
   f.get('ss').get('n').op('f64.div').op('f64.sqrt').set('sigma');
