@@ -50,8 +50,9 @@ async function capture(stocks: number, days: number): Promise<Captured[]> {
   const captured: Captured[] = [];
   const groups = new Map<string, number>();
   const run = Piscina.prototype.run;
-  Piscina.prototype.run = function (this: Piscina, arg: { task: SolveTask }, ...rest: []) {
-    if (arg.task.kind === 'solve') {
+  // other stages post tasks of other shapes (the context's units are null tasks): only solve tasks are kept
+  Piscina.prototype.run = function (this: Piscina, arg: { task: SolveTask | null }, ...rest: []) {
+    if (arg.task?.kind === 'solve') {
       const problem = arg.task.problem;
       const a = problem.alpha;
       const key = Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
