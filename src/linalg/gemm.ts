@@ -26,7 +26,8 @@ import { type GemmWorkspace, gemmWorkspace, WASM_MR, WASM_NR } from './wasm-gemm
 
 const MR = WASM_MR;
 const NR = WASM_NR;
-const KC = 256;
+/** Depth of one k-slice: every entry is summed per slice and the slices' sums added to C in order. */
+export const KC = 256;
 const MC = 96;
 const NC = 1024;
 
@@ -44,6 +45,11 @@ export function setGemmWasmKernel(enabled: boolean): boolean {
   const was = wasmKernelEnabled;
   wasmKernelEnabled = enabled;
   return was;
+}
+
+/** This thread's WebAssembly kernel workspace when dgemm would use it (SIMD present and not switched off). */
+export function activeGemmWorkspace(): GemmWorkspace | null {
+  return wasmKernelEnabled ? gemmWorkspace() : null;
 }
 
 /** C ← α·op(A)·op(B) + β·C. */

@@ -155,6 +155,15 @@ export class GemmWorkspace {
   macro(mcp: number, ncp: number, kc: number): void {
     this.run(0, this.aBytes, this.aBytes + this.bBytes, mcp, ncp, kc);
   }
+
+  /**
+   * Cs[mcp × ncp] ← (panels at Ap[a…])(panels at Ap[b…]): both operands from the A region, for a product
+   * of a matrix with itself (dsyrk packs op(A) once and reads it as both sides). a, b: float64 offsets of
+   * the first micro-panel of each side.
+   */
+  macroWithinA(a: number, b: number, mcp: number, ncp: number, kc: number): void {
+    this.run(8 * a, 8 * b, this.aBytes + this.bBytes, mcp, ncp, kc);
+  }
 }
 
 let workspace: GemmWorkspace | null | undefined;

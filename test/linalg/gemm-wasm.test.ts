@@ -149,4 +149,35 @@ describe('dgemm WebAssembly macro-kernel', () => {
     };
     expectSameBits(run(true), run(false));
   });
+
+  it('dsyrk with β = 0 (op(A) packed once, decision 157) gives the block-column route’s bits', () => {
+    // n not a multiple of MR, k across several KC slices, both triangles and transposes, offsets and
+    // leading dimensions larger than the rows, the untouched triangle left as it was.
+    for (const [n, k] of [
+      [1, 1],
+      [7, 3],
+      [37, 600],
+      [130, 257],
+    ] as const) {
+      for (const lower of [true, false]) {
+        for (const trans of [false, true]) {
+          const pad = 3;
+          const lda = (trans ? n : k) + pad;
+          const A = new Float64Array(pad + (trans ? k : n) * lda);
+          new Rng(n + k).fillNormal(A);
+          const run = (wasm: boolean) => {
+            const C = new Float64Array(pad + n * (n + pad)).fill(Number.NaN);
+            const was = setGemmWasmKernel(wasm);
+            try {
+              dsyrk(lower, trans, n, k, -0.75, A, pad, lda, 0, C, pad, n + pad);
+            } finally {
+              setGemmWasmKernel(was);
+            }
+            return C;
+          };
+          expectSameBits(run(true), run(false));
+        }
+      }
+    }
+  });
 });
