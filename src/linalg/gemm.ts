@@ -165,6 +165,33 @@ export function scaleBlock(
   }
 }
 
+/**
+ * Packs `width` (a multiple of 4 = w) adjacent columns of `rows` rows of the row-major M (from M[off], row
+ * stride ld) into w-wide micro-panels, P[panel·w·rows + row·w + c]. Row by row, so every read of M is a
+ * sequential run of `width` values: walking one micro-panel down the rows instead (a 32-byte read per row,
+ * rows ld apart) cost a cache line and often a TLB entry per four values (decision 157).
+ */
+function packAcrossRows(
+  M: Float64Array,
+  off: number,
+  ld: number,
+  rows: number,
+  width: number,
+  w: number,
+  P: Float64Array,
+): void {
+  const panel = w * rows;
+  for (let p = 0; p < rows; p++) {
+    const m = off + p * ld;
+    for (let c = 0, d = p * w; c < width; c += 4, d += panel) {
+      P[d] = M[m + c]!;
+      P[d + 1] = M[m + c + 1]!;
+      P[d + 2] = M[m + c + 2]!;
+      P[d + 3] = M[m + c + 3]!;
+    }
+  }
+}
+
 /** Packs rows ic..ic+mc, columns pc..pc+kc of op(A) into MR-tall micro-panels: Ap[panel·MR·kc + p·MR + r]. */
 export function packPanelsA(
   transA: boolean,
@@ -177,7 +204,13 @@ export function packPanelsA(
   kc: number,
   Ap: Float64Array,
 ): void {
-  for (let ir = 0; ir < mc; ir += MR) {
+  if (transA) {
+    // op(A)'s rows are A's columns: each full micro-panel takes four adjacent entries of every A row.
+    const full = mc - (mc % MR);
+    packAcrossRows(A, offA + pc * lda + ic, lda, kc, full, MR, Ap);
+    if (full === mc) return;
+  }
+  for (let ir = transA ? mc - (mc % MR) : 0; ir < mc; ir += MR) {
     const base = ir * kc;
     const mr = Math.min(MR, mc - ir);
     if (!transA && mr === MR) {
@@ -231,7 +264,13 @@ export function packPanelsB(
   nc: number,
   Bp: Float64Array,
 ): void {
-  for (let jr = 0; jr < nc; jr += NR) {
+  if (!transB) {
+    // Each full micro-panel takes four adjacent entries of every B row.
+    const full = nc - (nc % NR);
+    packAcrossRows(B, offB + pc * ldb + jc, ldb, kc, full, NR, Bp);
+    if (full === nc) return;
+  }
+  for (let jr = transB ? 0 : nc - (nc % NR); jr < nc; jr += NR) {
     const base = jr * kc;
     const nr = Math.min(NR, nc - jr);
     if (transB && nr === NR) {
