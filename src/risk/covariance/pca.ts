@@ -29,7 +29,18 @@ export type PCAFit = FittedCovariance<'pca', PCADetails>;
 
 export const DEFAULT_PCA_FACTORS = 15;
 
-export function fitPCA(w: CovarianceWindow, factors: number = DEFAULT_PCA_FACTORS): PCAFit {
+/**
+ * The p-space eigenvectors (p × k, row-major) of the window's covariance spectrum for spectrum indices `idx`,
+ * as `w.pSpaceVectors(w.covarianceSpectrum(), idx)` computes them. A caller that already holds them (the
+ * walk-forward's shared eigenvectors, docs/decisions/152) passes their columns instead of a new product.
+ */
+export type CovarianceVectors = (idx: readonly number[]) => Float64Array;
+
+export function fitPCA(
+  w: CovarianceWindow,
+  factors: number = DEFAULT_PCA_FACTORS,
+  vectors?: CovarianceVectors,
+): PCAFit {
   if (!Number.isInteger(factors) || factors < 1) {
     throw new InvalidInputError(`PCA factors must be a positive integer, got ${factors}`, {
       where: { field: 'factors' },
@@ -43,7 +54,7 @@ export function fitPCA(w: CovarianceWindow, factors: number = DEFAULT_PCA_FACTOR
   for (let i = q - 1; i >= 0 && idx.length < factors && spec.values[i]! > tol; i--) idx.push(i);
   const k = idx.length;
   const s2 = Float64Array.from(idx, (i) => spec.values[i]!);
-  const B = w.pSpaceVectors(spec, idx);
+  const B = vectors ? vectors(idx) : w.pSpaceVectors(spec, idx);
   const psi = new Float64Array(p);
   let traceS = 0;
   for (let j = 0; j < p; j++) {
