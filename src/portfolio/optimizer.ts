@@ -263,12 +263,22 @@ export class AdmmSolver {
     return this.gamma;
   }
 
-  /** Changes γ and refactorises; the iterates are kept as the next run's warm start. */
-  setRiskAversion(gamma: number): void {
+  /**
+   * Changes γ and refactorises. The next run starts from the current iterates, or from `from` — iterates of an
+   * earlier run of this problem (`solution().state`), which a search returning near a γ it has solved at
+   * passes so as not to continue from a far-away one (vol-target.ts).
+   */
+  setRiskAversion(gamma: number, from?: AdmmState): void {
     if (!(gamma > 0)) throw new InvalidInputError(`risk aversion gamma must be positive, got ${gamma}`);
-    if (gamma === this.gamma) return;
+    if (gamma === this.gamma && !from) return;
     this.gamma = gamma;
-    if (this.extrapolated) this.zy.set(this.zyPlain);
+    if (from) {
+      if (from.z.length !== this.p || from.y.length !== this.p || !(from.rho > 0))
+        throw new InvalidInputError(`iterates to resume from must have length ${this.p} and ρ > 0`);
+      this.z.set(from.z);
+      this.y.set(from.y);
+      this.rho = from.rho;
+    } else if (this.extrapolated) this.zy.set(this.zyPlain);
     this.extrapolated = false;
     this.accelerator?.reset();
     this.iterations = 0;
