@@ -136,3 +136,40 @@ describe('divide and conquer with the WebAssembly secular sums and eigenvectors'
     }
   });
 });
+
+describe('the reduction’s trailing update kernel', () => {
+  it('gives the bits of its scalar twin, (A − Σ Vt[i, r]·Wt[i, c]) − Σ Wt[i, r]·Vt[i, c], on the upper triangle', () => {
+    const ws = tridiagonalWorkspace()!;
+    for (const [n, panel, s0] of [
+      [37, 16, 0],
+      [38, 16, 5],
+      [40, 7, 33],
+      [9, 3, 8],
+    ] as const) {
+      ws.reserve(n, panel);
+      const A0 = randomSymmetric(n, n + s0).data;
+      const V = randomSymmetric(Math.max(n, panel), 2 * n).data.subarray(0, panel * n);
+      const W = randomSymmetric(Math.max(n, panel), 3 * n).data.subarray(0, panel * n);
+      ws.A.set(A0);
+      ws.Vt.set(V);
+      ws.Wt.set(W);
+      ws.trailingUpdate(panel, s0);
+      for (let r = 0; r < n; r++) {
+        for (let c = r; c < n; c++) {
+          let expected = A0[r * n + c]!;
+          if (r >= s0) {
+            let s1 = 0;
+            let s2 = 0;
+            for (let i = 0; i < panel; i++) {
+              s1 += V[i * n + r]! * W[i * n + c]!;
+              s2 += W[i * n + r]! * V[i * n + c]!;
+            }
+            expected = expected - s1 - s2;
+          }
+          if (!Object.is(ws.A[r * n + c], expected))
+            expect([n, r, c, ws.A[r * n + c]]).toEqual([n, r, c, expected]);
+        }
+      }
+    }
+  });
+});
