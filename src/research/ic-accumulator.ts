@@ -15,54 +15,25 @@
  *
  * The per-date work runs in WebAssembly (date-kernel.ts): the row is copied into the kernel's memory once,
  * ranked, classified (centred ranks, deciles, quantile buckets) and hashed there; the doubled forward ranks
- * of dates t … t + max skip are kept in rings in the same memory. A decile spread LS_t(s) waits, as date t's
+ * of dates t … t + max skip are kept in rings in the same memory, which the accumulators of the signals a
+ * task streams in lockstep share (ic-kernel-memory.ts, decision 162). A decile spread LS_t(s) waits, as date t's
  * member lists in a ring, until its forward-return row t + s is the current date's: each row is copied in
  * once and gathered by every skip while it is in cache (decision 027). The JavaScript
  * reference (ic-accumulator-js.ts) takes over where WebAssembly SIMD is missing or N > 32768. Outputs equal
  * the reference's except for the rounding of the member means (spreads, LS), see date-kernel.ts.
  */
 
-import { instantiate, newWasmMemory } from '../core/wasm.ts';
-import { bucketRankLayout } from '../signals/bucket-rank.ts';
 import type { SignalContext } from '../signals/context.ts';
 import { foldValueHashLanes, VALUE_HASH_SEEDS, ValueHasher } from '../signals/duplicates.ts';
 import { quantileSpread, RankWorkspace, rankAverageTiesStrided, rankIC } from '../stats/index.ts';
-import { type DateKernelExports, dateKernelModule, MAX_SPREAD_PAIRS } from './date-kernel.ts';
-import { I16_DOT_MAX_N } from './i16-dot.ts';
+import { type DateKernelExports, MAX_SPREAD_PAIRS } from './date-kernel.ts';
 import { IcAccumulatorJs } from './ic-accumulator-js.ts';
+import { IcKernelMemory, type OwnLayout, ownLayout } from './ic-kernel-memory.ts';
 import { checkSkips, type HorizonAccumulation, type IcOptions, newAccumulation } from './ic-options.ts';
 
 export { dotCentredRanks } from './ic-accumulator-js.ts';
+export { IcKernelMemory } from './ic-kernel-memory.ts';
 export { defaultIcOptions, type HorizonAccumulation, type IcOptions } from './ic-options.ts';
-
-/** Byte layout of the kernel memory for N stocks, H horizons, rings of R dates and S skips. */
-function memoryLayout(N: number, H: number, R: number, S: number) {
-  const rank = bucketRankLayout(N);
-  let at = rank.end;
-  const take = (bytes: number) => {
-    const p = at;
-    at += Math.ceil(bytes / 16) * 16;
-    return p;
-  };
-  const stride = Math.ceil(N / 8) * 8;
-  return {
-    rank,
-    hashState: take(32),
-    /** Kernel call lists: the date's dot rows and results (one per horizon and skip), spread rows and results. */
-    dotRows: take(4 * H * S),
-    dotOut: take(8 * H * S),
-    rowList: take(4 * (2 * MAX_SPREAD_PAIRS + 1)),
-    spreadOut: take(8 * (H * S + 2 * MAX_SPREAD_PAIRS)),
-    /** int16 rows of `stride`: row 0 the signal's doubled centred ranks, then H rings of R forward rows. */
-    stride,
-    i16: take(2 * stride * (1 + H * R)),
-    /** float64 forward-return rows of one date u, one per horizon (the rows the decile spreads gather). */
-    forward: take(8 * N * H),
-    /** A ring of R dates' decile members: the bottom decile's stocks, then the top decile's (≤ N in all). */
-    members: take(4 * N * R),
-    end: at,
-  };
-}
 
 /**
  * Streaming reducer and hasher of one signal: call `visit(t, z, reduce)` for each date in increasing order,
@@ -79,7 +50,9 @@ export class IcAccumulator {
   /** The spreads kernels by number of row pairs (index 1 … MAX_SPREAD_PAIRS), with and without NaN masks. */
   private readonly spreadsMasked: ((...args: number[]) => void)[] = [];
   private readonly spreadsComplete: ((...args: number[]) => void)[] = [];
-  private readonly L: ReturnType<typeof memoryLayout>;
+  private readonly L: OwnLayout;
+  /** The kernel memory: this accumulator's region in it, and the forward rows it shares with its group. */
+  private readonly g: IcKernelMemory | null;
   private readonly R: number;
   private readonly x: Float64Array;
   private readonly rank: Float64Array;
@@ -95,11 +68,7 @@ export class IcAccumulator {
   private readonly dotOut: Float64Array;
   private readonly rowList: Int32Array;
   private readonly spreadOut: Float64Array;
-  private readonly i16: Int16Array;
-  private readonly forward: Float64Array;
   private readonly rws: RankWorkspace;
-  /** Per horizon: the next date to load into the rings. */
-  private readonly ringNext: Int32Array;
   /** Queued rows (byte addresses) of the date's Q5 − Q1 spreads, one per horizon. */
   private readonly qRow: Int32Array;
   private readonly qHorizon: Int32Array;
@@ -118,14 +87,17 @@ export class IcAccumulator {
   private readonly lsRow: Int32Array;
   private readonly lsComplete: Uint8Array;
   private readonly lsHorizon: Int32Array;
-  /** The next forward row to finish (every LS of rows before it is added), and the row now in `forward`. */
+  /** The next forward row to finish (every LS of rows before it is added). */
   private rowNext = 0;
-  private loadedRow = -1;
   /** Exact integer dots flush int32 lanes every `block` vectors (i16-dot.ts). */
   private readonly block: number;
 
-  /** Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). */
-  constructor(ctx: SignalContext, options: IcOptions) {
+  /**
+   * Throws InvalidInputError unless `skips` starts with 0 and increases (the daily IC is skip 0). `memory`:
+   * a kernel memory made for the same context and options, shared with the other accumulators of a lockstep
+   * group (ic-kernel-memory.ts); default one of its own.
+   */
+  constructor(ctx: SignalContext, options: IcOptions, memory?: IcKernelMemory) {
     checkSkips(options.skips);
     this.ctx = ctx;
     this.o = options;
@@ -133,7 +105,6 @@ export class IcAccumulator {
     const H = ctx.horizons.length;
     const S = options.skips.length;
     this.R = options.skips[S - 1]! + 1;
-    this.L = memoryLayout(N, H, this.R, S);
     this.qRow = new Int32Array(H);
     this.qHorizon = new Int32Array(H);
     this.qComplete = new Uint8Array(H);
@@ -144,40 +115,41 @@ export class IcAccumulator {
     this.lsRow = new Int32Array(H);
     this.lsComplete = new Uint8Array(H);
     this.lsHorizon = new Int32Array(H);
-    this.ringNext = new Int32Array(H);
     this.rws = new RankWorkspace(N);
     this.block = Math.max(1, Math.floor(0x7fffffff / (2 * Math.max(1, (N - 1) * (N - 1)))));
-    const mod = N <= I16_DOT_MAX_N && !IcAccumulator.forceJs ? dateKernelModule() : null;
-    if (!mod) {
+    const g = IcAccumulator.forceJs ? null : (memory ?? new IcKernelMemory(ctx, options));
+    if (!g?.k) {
       this.js = new IcAccumulatorJs(ctx, options);
       this.jsHasher = new ValueHasher();
       this.horizons = this.js.horizons;
       this.k = null;
+      this.g = null;
+      this.L = ownLayout(0, 0, 0, 0, 0);
       const none = new ArrayBuffer(0);
       [this.dotRows, this.rowList] = [new Int32Array(0), new Int32Array(0)];
-      [this.x, this.rank, this.centred, this.dotOut, this.spreadOut, this.forward] = Array.from(
-        { length: 6 },
+      [this.x, this.rank, this.centred, this.dotOut, this.spreadOut] = Array.from(
+        { length: 5 },
         () => new Float64Array(none),
-      ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+      ) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
       [this.sorted, this.bucketEnd, this.hashState, this.members] = [
         new Int32Array(0),
         new Int32Array(0),
         new Int32Array(0),
         new Int32Array(0),
       ];
-      this.i16 = new Int16Array(0);
       return;
     }
     this.js = null;
     this.jsHasher = null;
     this.horizons = ctx.horizons.map((h) => newAccumulation(h, ctx.T, S));
-    const memory = newWasmMemory(this.L.end);
-    this.k = instantiate(mod, memory) as unknown as DateKernelExports;
+    this.g = g;
+    this.k = g.k;
+    this.L = g.claim();
     for (let P = 1; P <= MAX_SPREAD_PAIRS; P++) {
       this.spreadsMasked[P] = this.k[`spreads${P}`]!;
       this.spreadsComplete[P] = this.k[`spreads${P}Complete`]!;
     }
-    const buf = memory.buffer;
+    const buf = g.buffer;
     const L = this.L;
     this.x = new Float64Array(buf, L.rank.x, N);
     this.rank = new Float64Array(buf, L.rank.out, N);
@@ -189,8 +161,6 @@ export class IcAccumulator {
     this.dotOut = new Float64Array(buf, L.dotOut, H * S);
     this.rowList = new Int32Array(buf, L.rowList, 2 * MAX_SPREAD_PAIRS + 1);
     this.spreadOut = new Float64Array(buf, L.spreadOut, H * S + 2 * MAX_SPREAD_PAIRS);
-    this.i16 = new Int16Array(buf, L.i16, L.stride * (1 + H * this.R));
-    this.forward = new Float64Array(buf, L.forward, N * H);
     this.members = new Int32Array(buf, L.members, N * this.R);
     this.hashState.set(VALUE_HASH_SEEDS);
   }
@@ -203,6 +173,7 @@ export class IcAccumulator {
       return;
     }
     const N = this.ctx.N;
+    this.g!.enter(t);
     this.x.set(z.length === N ? z : z.subarray(0, N));
     this.k!.hash(this.L.rank.x, N, this.L.hashState);
     this.finishRows(t - 1);
@@ -224,6 +195,7 @@ export class IcAccumulator {
       this.js.add(t, z);
       return;
     }
+    this.g!.enter(t);
     this.x.set(z.length === this.ctx.N ? z : z.subarray(0, this.ctx.N));
     this.finishRows(t - 1);
     this.reduceLoaded(t, z);
@@ -234,33 +206,6 @@ export class IcAccumulator {
   digest(): string {
     if (this.jsHasher) return this.jsHasher.digest();
     return foldValueHashLanes(this.hashState);
-  }
-
-  /** Loads the int16 rings of horizon hi with every date up to u (only the last R are ever read). */
-  private loadRings(hi: number, u: number): void {
-    const { ctx, R, L } = this;
-    const N = ctx.N;
-    const fr16 = ctx.forwardRank16?.[hi];
-    const fr = ctx.forwardRank[hi]!;
-    for (let v = Math.max(this.ringNext[hi]!, u - R + 1); v <= u; v++) {
-      const row16 = (1 + hi * R + (v % R)) * L.stride;
-      if (fr16) this.i16.set(fr16.subarray(v * N, (v + 1) * N), row16);
-      else for (let i = 0; i < N; i++) this.i16[row16 + i] = 2 * fr[v * N + i]!;
-    }
-    if (u + 1 > this.ringNext[hi]!) this.ringNext[hi] = u + 1;
-  }
-
-  /** Copies date u's forward-return rows (every horizon) into `forward`, once. */
-  private loadForward(u: number): void {
-    if (this.loadedRow === u) return;
-    const N = this.ctx.N;
-    this.ctx.forward.forEach((fwd, hi) => this.forward.set(fwd.subarray(u * N, (u + 1) * N), hi * N));
-    this.loadedRow = u;
-  }
-
-  /** Byte address of horizon hi's row in `forward`. */
-  private forwardRow(hi: number): number {
-    return this.L.forward + 8 * this.ctx.N * hi;
   }
 
   /** Finishes every forward row up to u that is not yet: see {@link finishRow}. */
@@ -287,12 +232,12 @@ export class IcAccumulator {
       let count = 0;
       for (let hi = 0; hi < H; hi++) {
         if (!this.lsWanted[(slot * H + hi) * S + k]) continue;
-        this.lsRow[count] = this.forwardRow(hi);
+        this.lsRow[count] = this.g!.forwardRow(hi);
         this.lsComplete[count] = this.ctx.forwardRankCount[hi]![u] === N ? 1 : 0;
         this.lsHorizon[count++] = hi;
       }
       if (count === 0) continue;
-      this.loadForward(u);
+      this.g!.loadForward(u);
       const bottom = this.L.members + 4 * N * slot;
       const nBottom = this.slotBottom[slot]!;
       this.spreadRows(
@@ -340,6 +285,7 @@ export class IcAccumulator {
   private reduceLoaded(t: number, z: Float64Array): void {
     const { ctx, o, L } = this;
     const k = this.k!;
+    const g = this.g!;
     const N = ctx.N;
     const T = ctx.T;
     const r = L.rank;
@@ -352,7 +298,7 @@ export class IcAccumulator {
     }
     if (n < 2) return;
     const Q = o.quantiles;
-    const sss = k.centre(r.out, N, n, L.i16);
+    const sss = k.centre(r.out, N, n, L.signal16);
     // Deciles ⌈10·r/n⌉ and buckets ⌈Q·r/n⌉ (exact: ranks are half-integers) are runs of the sorted order:
     // bottom decile r ≤ n/10, top r > 9n/10, bucket q (q−1)·n < Q·r ≤ q·n (methods.md §3, §8).
     const nBottom = this.ranksAtMost(n, 10, n);
@@ -384,16 +330,15 @@ export class IcAccumulator {
     const fast = n === N && N >= o.minCoverage;
     let nDots = 0;
     for (let hi = 0; hi < H; hi++) {
-      this.loadRings(hi, uMax);
+      g.loadRings(hi, uMax);
       if (!fast) continue;
       const fCount = ctx.forwardRankCount[hi]!;
       for (let s = 0; s < S; s++) {
         const u = t + skips[s]!;
-        if (u < T && fCount[u] === N)
-          this.dotRows[nDots++] = L.i16 + 2 * L.stride * (1 + hi * this.R + (u % this.R));
+        if (u < T && fCount[u] === N) this.dotRows[nDots++] = g.ringRow(hi, u);
       }
     }
-    if (nDots > 0) k.dots(L.i16, L.dotRows, nDots, L.stride / 8, this.block, L.dotOut);
+    if (nDots > 0) k.dots(L.signal16, L.dotRows, nDots, g.stride / 8, this.block, L.dotOut);
     // 2. ICs per (horizon, skip) in the same order; the rows whose spreads the kernel computes are queued
     // (Q5 − Q1) or flagged (the decile spreads, computed when their row is the current date's).
     let d = 0;
@@ -449,7 +394,7 @@ export class IcAccumulator {
           } else if (bucketsFull) {
             // Same set: the date's buckets apply as they are and every member has a label, so the spread
             // is the mean over bucket Q − the mean over bucket 1 (queued).
-            this.qRow[nQ] = this.forwardRow(hi);
+            this.qRow[nQ] = g.forwardRow(hi);
             this.qComplete[nQ] = 1; // same set: every member has a label
             this.qHorizon[nQ++] = hi;
           }
@@ -463,7 +408,7 @@ export class IcAccumulator {
     }
     // 3. The queued Q5 − Q1 spreads (buckets Q and 1 of the sorted order) over date t's own rows.
     if (nQ > 0) {
-      this.loadForward(t);
+      g.loadForward(t);
       this.spreadRows(this.qRow, nQ, sorted0 + 4 * (n - nLast), nLast, sorted0, nFirst, 0, this.qComplete);
       for (let j = 0; j < nQ; j++) this.horizons[this.qHorizon[j]!]!.spread[t] = this.spreadOut[j]!;
     }

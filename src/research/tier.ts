@@ -44,6 +44,12 @@ export interface SignalTierOptions extends SignalContextOptions {
    * pass (the composite panel's date blocks) can start there instead of re-streaming the history.
    */
   readonly rawCheckpoints?: readonly number[];
+  /**
+   * Signals per task, streamed through the dates in lockstep (decision 162); default
+   * {@link DEFAULT_LOCKSTEP}. The last tasks of a run are smaller, so the workers finish together. Outputs do
+   * not depend on it.
+   */
+  readonly lockstep?: number;
   readonly backend?: BackendName | ComputeBackend;
   readonly workers?: number;
   readonly onProgress?: (p: TaskProgress & { readonly signal: string }) => void;
@@ -118,6 +124,27 @@ function checkpointRows(T: number, rows: readonly number[] | undefined): Int32Ar
   return Int32Array.from(rows ?? []);
 }
 
+/** Signals per task by default: each date's context rows serve four signals while in cache (decision 162). */
+export const DEFAULT_LOCKSTEP = 4;
+
+/**
+ * The tasks of `count` specs: consecutive groups of `k`, shrinking towards the end (a group is at most a
+ * quarter of what is left per worker), so the last tasks are short and no worker idles long at the end.
+ */
+export function signalTaskGroups(count: number, k: number, workers: number): SignalTask[] {
+  if (!Number.isInteger(k) || k < 1)
+    throw new InvalidInputError(`lockstep must be an integer ≥ 1, got ${k}`, {
+      where: { field: 'lockstep' },
+    });
+  const tasks: SignalTask[] = [];
+  for (let first = 0; first < count; ) {
+    const size = Math.min(k, Math.max(1, Math.ceil((count - first) / (4 * workers))));
+    tasks.push({ first, count: Math.min(size, count - first) });
+    first += size;
+  }
+  return tasks;
+}
+
 function moduleHref(m: string | URL): string {
   return m instanceof URL ? m.href : m;
 }
@@ -154,19 +181,39 @@ export async function runSignalTier(
       shared: true,
     }),
   };
-  const tasks: SignalTask[] = specs.map((_, index) => ({ index }));
-  const signals = await parallelMap<SignalTask, SignalTaskResult, SignalTierShared>(
+  // The group sizes only balance the workers' ends (any grouping gives the same outputs); a backend instance
+  // does not say its worker count, so 2 (the machine's cores) stands in.
+  const tasks = signalTaskGroups(specs.length, options.lockstep ?? DEFAULT_LOCKSTEP, options.workers ?? 2);
+  let done = 0;
+  const onProgress = options.onProgress;
+  const groups = await parallelMap<SignalTask, SignalTaskResult[], SignalTierShared>(
     tasks,
     new URL('./signal-task.ts', import.meta.url),
     {
       shared,
       ...(options.backend === undefined ? {} : { backend: options.backend }),
       ...(options.workers === undefined ? {} : { workers: options.workers }),
-      ...(options.onProgress
-        ? { onProgress: (p: TaskProgress) => options.onProgress!({ ...p, signal: specs[p.index]!.name }) }
+      ...(onProgress
+        ? {
+            onProgress: (p: TaskProgress) => {
+              // One report per signal; ms is its task's (the task's signals share it).
+              const task = tasks[p.index]!;
+              for (let j = 0; j < task.count; j++) {
+                const index = task.first + j;
+                onProgress({
+                  index,
+                  done: ++done,
+                  total: specs.length,
+                  ms: p.ms,
+                  signal: specs[index]!.name,
+                });
+              }
+            },
+          }
         : {}),
     },
   );
+  const signals = groups.flat();
   const t2 = performance.now();
   const duplicates = findDuplicateSignals(signals.map((s) => ({ name: s.name, hash: s.hash })));
   const notes = [

@@ -7,7 +7,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import type { SignalContext } from './context.ts';
 import { ewmaDecay, ewmaSmoothInPlace } from './ewma.ts';
 import { NeutralizeScratch, neutralizeRow } from './neutralize.ts';
-import { rawRowSource, rawStateLength } from './raw-stream.ts';
+import { type RawRowSource, rawRowSource, rawStateLength } from './raw-stream.ts';
 import type { RawSignalInputs, SignalFamily, SignalSpec } from './spec.ts';
 
 /** Input fields of `spec` that the context's universe lacks (`return` is always present). */
@@ -104,51 +104,105 @@ export function forEachNeutralizedSignalRow(
   range: SignalRowRange = {},
   timing?: StageTimes,
 ): void {
-  const z = new Float64Array(ctx.N);
-  const scratch = new NeutralizeScratch(ctx.N);
-  const start = range.start ?? 0;
-  const end = range.end ?? ctx.T;
-  let c0 = timing ? performance.now() : 0;
-  const source = rawRowSource(ctx, spec, families);
-  let t0 = 0;
-  if (range.resume) {
-    const r = range.resume;
-    if (
-      !(Number.isInteger(r.row) && r.row >= 0 && r.row <= start && r.state.length === rawStateLength(ctx.N))
-    )
-      throw new InvalidInputError(
-        `signal ${spec.name}: a raw state to resume must be for a row in [0, ${start}] with ${rawStateLength(ctx.N)} values`,
-        { where: { field: spec.name } },
-      );
-    source.resume(r.row, r.state);
-    t0 = r.row;
-  }
-  const saves = range.save;
-  let nextSave = 0;
-  while (saves && nextSave < saves.rows.length && saves.rows[nextSave]! < t0) nextSave++;
-  const stateLength = rawStateLength(ctx.N);
-  for (let t = t0; t < end; t++) {
-    if (saves && nextSave < saves.rows.length && saves.rows[nextSave] === t) {
-      source.save(saves.states.subarray(nextSave * stateLength, (nextSave + 1) * stateLength));
-      nextSave++;
-    }
-    const raw = source.next();
-    if (t < start) continue;
+  const rows = new NeutralizedSignalRows(ctx, spec, families, range, timing);
+  for (let count = rows.next(); count >= 0; count = rows.next()) {
     if (!timing) {
-      visit(t, z, neutralizeRow(ctx, t, raw, z, scratch));
+      visit(rows.t, rows.z, count);
       continue;
     }
-    const c1 = performance.now();
-    const count = neutralizeRow(ctx, t, raw, z, scratch);
-    const c2 = performance.now();
-    visit(t, z, count);
-    const c3 = performance.now();
-    timing.rawMs += c1 - c0;
-    timing.neutralizeMs += c2 - c1;
-    timing.visitMs += c3 - c2;
-    c0 = c3;
+    const c0 = performance.now();
+    visit(rows.t, rows.z, count);
+    timing.visitMs += performance.now() - c0;
   }
-  if (timing) timing.rawMs += performance.now() - c0;
+}
+
+/**
+ * The rows of {@link forEachNeutralizedSignalRow} one at a time, so a caller can step several signals
+ * through the dates in lockstep (research/signal-task.ts: each date's context rows are fetched once for
+ * all of them). Each call of `next()` gives the next visited row: its date in `t`, its values in `z` (a
+ * reused buffer) and its number of non-NaN values as the result; −1 after the last row.
+ */
+export class NeutralizedSignalRows {
+  /** The row's neutralised cross-section (reused: copy what you keep). */
+  readonly z: Float64Array;
+  /** The date of the row `next()` returned last (−1 before the first). */
+  t = -1;
+  private readonly ctx: SignalContext;
+  private readonly scratch: NeutralizeScratch;
+  private readonly source: RawRowSource;
+  private readonly start: number;
+  private readonly end: number;
+  private readonly saves: SignalRowRange['save'];
+  private readonly stateLength: number;
+  private readonly timing: StageTimes | undefined;
+  private nextSave = 0;
+  /** The next raw row to stream. */
+  private u: number;
+
+  constructor(
+    ctx: SignalContext,
+    spec: SignalSpec,
+    families: ReadonlyMap<string, SignalFamily>,
+    range: SignalRowRange = {},
+    timing?: StageTimes,
+  ) {
+    this.ctx = ctx;
+    this.z = new Float64Array(ctx.N);
+    this.scratch = new NeutralizeScratch(ctx.N);
+    this.start = range.start ?? 0;
+    this.end = range.end ?? ctx.T;
+    this.timing = timing;
+    this.source = rawRowSource(ctx, spec, families);
+    this.stateLength = rawStateLength(ctx.N);
+    let t0 = 0;
+    if (range.resume) {
+      const r = range.resume;
+      if (
+        !(Number.isInteger(r.row) && r.row >= 0 && r.row <= this.start && r.state.length === this.stateLength)
+      )
+        throw new InvalidInputError(
+          `signal ${spec.name}: a raw state to resume must be for a row in [0, ${this.start}] with ${this.stateLength} values`,
+          { where: { field: spec.name } },
+        );
+      this.source.resume(r.row, r.state);
+      t0 = r.row;
+    }
+    this.u = t0;
+    this.saves = range.save;
+    while (this.saves && this.nextSave < this.saves.rows.length && this.saves.rows[this.nextSave]! < t0)
+      this.nextSave++;
+  }
+
+  /** Streams up to the next visited row and neutralises it; returns its non-NaN count, or −1 when done. */
+  next(): number {
+    const { saves, timing } = this;
+    const c0 = timing ? performance.now() : 0;
+    let raw: Float64Array | undefined;
+    for (; this.u < this.end; ) {
+      const u = this.u++;
+      if (saves && this.nextSave < saves.rows.length && saves.rows[this.nextSave] === u) {
+        const L = this.stateLength;
+        this.source.save(saves.states.subarray(this.nextSave * L, (this.nextSave + 1) * L));
+        this.nextSave++;
+      }
+      const row = this.source.next();
+      if (u >= this.start) {
+        raw = row;
+        this.t = u;
+        break;
+      }
+    }
+    if (raw === undefined) {
+      if (timing) timing.rawMs += performance.now() - c0;
+      return -1;
+    }
+    if (!timing) return neutralizeRow(this.ctx, this.t, raw, this.z, this.scratch);
+    const c1 = performance.now();
+    const count = neutralizeRow(this.ctx, this.t, raw, this.z, this.scratch);
+    timing.rawMs += c1 - c0;
+    timing.neutralizeMs += performance.now() - c1;
+    return count;
+  }
 }
 
 /** Which rows {@link forEachNeutralizedSignalRow} visits, and raw-stream states to save or resume from. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
-import { IcAccumulator } from '../../src/research/ic-accumulator.ts';
+import { IcAccumulator, IcKernelMemory } from '../../src/research/ic-accumulator.ts';
 import { IcAccumulatorJs } from '../../src/research/ic-accumulator-js.ts';
 import { buildSignalContext, ValueHasher } from '../../src/signals/index.ts';
 import { fixtureUniverse } from '../signals/fixtures.ts';
@@ -161,5 +161,51 @@ describe('IcAccumulator (WebAssembly) = IcAccumulatorJs (reference)', () => {
     hasher.update(b);
     expect(wasm.digest()).toBe(hasher.digest());
     expect(new IcAccumulator(ctx, options).digest()).toBe(new ValueHasher().digest());
+  });
+
+  it('accumulators sharing one kernel memory (a lockstep group) equal accumulators on their own, bit for bit', () => {
+    const ctx = buildSignalContext(fixtureUniverse({ T, N, holes: 0.01, seed: 21 }), {
+      horizons: [1, 5, 21],
+    });
+    const signals = [rows(31), rows(32), rows(33)];
+    const group = new IcKernelMemory(ctx, options, 3);
+    const grouped = signals.map(() => new IcAccumulator(ctx, options, group));
+    const alone = signals.map(() => new IcAccumulator(ctx, options));
+    expect(() => new IcAccumulator(ctx, options, group)).toThrow(/holds 3 accumulators/);
+    // Date by date, each signal in turn; signal j skips some dates (gaps) and leaves others unreduced, so the
+    // members load rings and forward rows the others did not ask for.
+    for (let t = 0; t < T; t++) {
+      signals.forEach((z, j) => {
+        if ((t + j) % 13 === 4) return;
+        const reduce = (t + 2 * j) % 7 !== 1;
+        grouped[j]!.visit(t, z[t]!, reduce);
+        alone[j]!.visit(t, z[t]!, reduce);
+      });
+    }
+    const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+      a.length === b.length && Array.from(a).every((v, k) => Object.is(v, b[k]));
+    let checked = 0;
+    grouped.forEach((g, j) => {
+      const a = alone[j]!;
+      expect(g.digest()).toBe(a.digest());
+      g.horizons.forEach((x, hi) => {
+        const y = a.horizons[hi]!;
+        for (const key of [
+          'ic',
+          'icStocks',
+          'spread',
+          'lagIcSum',
+          'lagIcCount',
+          'lsSum',
+          'lsCount',
+        ] as const) {
+          expect(same(x[key], y[key]), `${key} signal ${j} horizon ${hi}`).toBe(true);
+        }
+        checked += x.lsCount.reduce((u, v) => u + v, 0);
+      });
+    });
+    expect(checked).toBeGreaterThan(1000);
+    // A member behind the group's latest date would read overwritten rings.
+    expect(() => grouped[0]!.visit(T - 2, signals[0]![T - 2]!, true)).toThrow(/lockstep/);
   });
 });

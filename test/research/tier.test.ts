@@ -5,8 +5,10 @@ import {
   compositeCheckpointRows,
   runResearch,
   runSignalTier,
+  type SignalTierResult,
 } from '../../src/research/index.ts';
 import { loadFamilies } from '../../src/research/signal-task.ts';
+import { signalTaskGroups } from '../../src/research/tier.ts';
 import {
   baseSignalSpecs,
   defineSignalSpec,
@@ -88,6 +90,61 @@ describe('runSignalTier', () => {
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('gives the same bits for any lockstep size, backend and worker count', async () => {
+    const rows = [50, 120];
+    const opts = { ...small, rawCheckpoints: rows };
+    const runs = [
+      await runSignalTier(universe, { ...opts, backend: 'inline', lockstep: 1 }),
+      await runSignalTier(universe, { ...opts, backend: 'inline', lockstep: 5 }),
+      await runSignalTier(universe, { ...opts, backend: 'threads', workers: 2 }),
+      await runSignalTier(universe, { ...opts, backend: 'threads', workers: 3, lockstep: 3 }),
+    ];
+    const ref = runs[0]!;
+    expect(ref.signals.every((s) => s.status === 'ok')).toBe(true);
+    for (const r of runs.slice(1)) expect(sameTier(r, ref)).toBe(true);
+    // Non-vacuity: another signal's outputs in a slot differ.
+    const swapped = { ...ref, signals: [ref.signals[1]!, ref.signals[0]!, ...ref.signals.slice(2)] };
+    expect(sameTier(swapped, ref)).toBe(false);
+    // Skipped specs inside a group keep their places.
+    const priceOnly = fixtureUniverse({ T: 120, N: 30, fields: [] });
+    const p = await runSignalTier(priceOnly, { ...small, specs: shortSpecs.slice(0, 8), lockstep: 8 });
+    expect(p.signals.map((s) => s.name)).toEqual(shortSpecs.slice(0, 8).map((s) => s.name));
+    expect(p.signals.map((s) => s.status)).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+      'ok',
+    ]);
+  });
+
+  it('groups the specs into consecutive tasks of at most k, smaller at the end', () => {
+    for (const [count, k, workers] of [
+      [110, 4, 2],
+      [11, 4, 3],
+      [7, 1, 2],
+      [1, 8, 2],
+      [0, 4, 2],
+    ] as const) {
+      const tasks = signalTaskGroups(count, k, workers);
+      expect(tasks.flatMap((t) => Array.from({ length: t.count }, (_, j) => t.first + j))).toEqual(
+        Array.from({ length: count }, (_, j) => j),
+      );
+      expect(tasks.every((t) => t.count >= 1 && t.count <= k)).toBe(true);
+      for (let i = 1; i < tasks.length; i++) expect(tasks[i]!.count).toBeLessThanOrEqual(tasks[i - 1]!.count);
+    }
+    expect(
+      signalTaskGroups(110, 4, 2)
+        .slice(0, 20)
+        .every((t) => t.count === 4),
+    ).toBe(true);
+    expect(signalTaskGroups(110, 4, 2).at(-1)!.count).toBe(1);
+    expect(() => signalTaskGroups(10, 0, 2)).toThrow(/lockstep/);
   });
 
   it('composite blocks resumed from the raw states the tier saved equal blocks that re-stream the history', async () => {
@@ -190,3 +247,38 @@ describe('research on the synthetic market', () => {
     expect(r.walkForwardComposite!.length).toBe(r.tier.snapshots.rows.length * 300);
   });
 });
+
+/** Every output of two tier runs, Object.is on every number: hashes, accumulations, statistics, snapshots, raw states. */
+function sameTier(a: SignalTierResult, b: SignalTierResult): boolean {
+  const same = (x: ArrayLike<number>, y: ArrayLike<number>) =>
+    x.length === y.length && Array.from(x).every((v, k) => Object.is(v, y[k]));
+  const sameValue = (x: unknown, y: unknown): boolean =>
+    typeof x === 'number'
+      ? Object.is(x, y)
+      : Array.isArray(x)
+        ? Array.isArray(y) && x.length === y.length && x.every((v, k) => sameValue(v, y[k]))
+        : x === y;
+  if (a.signals.length !== b.signals.length) return false;
+  const signalsSame = a.signals.every((s, j) => {
+    const t = b.signals[j]!;
+    if (s.name !== t.name || s.status !== t.status || s.hash !== t.hash) return false;
+    if (s.accumulations.length !== t.accumulations.length || s.stats.length !== t.stats.length) return false;
+    const accSame = s.accumulations.every((x, hi) => {
+      const y = t.accumulations[hi]!;
+      return (['ic', 'icStocks', 'spread', 'lagIcSum', 'lagIcCount', 'lsSum', 'lsCount'] as const).every(
+        (k) => same(x[k], y[k]),
+      );
+    });
+    const statsSame = s.stats.every((x, k) => {
+      const y = t.stats[k]! as unknown as Record<string, unknown>;
+      return Object.entries(x).every(([key, v]) => sameValue(v, y[key]));
+    });
+    return accSame && statsSame;
+  });
+  return (
+    signalsSame &&
+    same(a.snapshots.values, b.snapshots.values) &&
+    same(a.rawCheckpoints.states, b.rawCheckpoints.states) &&
+    a.notes.join('\n') === b.notes.join('\n')
+  );
+}
