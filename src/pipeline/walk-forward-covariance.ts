@@ -89,23 +89,6 @@ function sharedSpectrumOf(w: CovarianceWindow): SharedSpectrum {
 }
 
 /**
- * Columns `idx` (spectrum indices) of the shared eigenvectors as a p × k matrix, or undefined when one of
- * them was not kept. The same numbers as `w.pSpaceVectors(spec, idx)`: each entry of the gemm is one sum
- * over the window in the same order whatever the other columns (docs/decisions/157).
- */
-function sharedColumns(s: SharedSpectrum, p: number, idx: readonly number[]): Float64Array | undefined {
-  const q = s.indices.length;
-  const at = new Map<number, number>();
-  s.indices.forEach((i, c) => at.set(i, c));
-  const cols = idx.map((i) => at.get(i) ?? -1);
-  if (cols.some((c) => c < 0)) return undefined;
-  const k = cols.length;
-  const B = new Float64Array(p * k);
-  for (let j = 0; j < p; j++) for (let c = 0; c < k; c++) B[j * k + c] = s.V[j * q + cols[c]!]!;
-  return B;
-}
-
-/**
  * The eigenbasis form a·I + V·diag(c)·Vᵀ (orthonormal V) of the estimators that share the window's spectrum
  * (methods.md §5): sample c = λ/(T − 1), a = 0; Ledoit–Wolf and OAS c = (1 − ρ)λ/T, a = ρμ; LW-2020
  * c = d̃ − d̃_0, a = d̃_0 (or a = max(min d̃, 0) at full rank, as its fit does). One V serves all of them, so
@@ -175,14 +158,12 @@ export function windowEstimates(
     return shared;
   };
   // PCA's factors are eigenvectors the spectral estimators form anyway: when one of those runs, PCA takes
-  // its columns of the shared set instead of a p·T·k product of its own.
-  const pcaVectors = methods.some(isSpectral)
-    ? (idx: readonly number[]) =>
-        sharedColumns(spectrum(), w.p, idx) ?? w.pSpaceVectors(w.covarianceSpectrum(), idx)
-    : undefined;
+  // its columns of the shared set instead of a p·T·k product of its own (docs/decisions/157).
+  const sharesWithPCA = methods.some(isSpectral);
   for (const m of methods) {
     if (m === 'rmt' || m === 'pca') {
-      const f = m === 'rmt' ? fitRMT(w) : fitPCA(w, options.pcaFactors, pcaVectors);
+      const f =
+        m === 'rmt' ? fitRMT(w) : fitPCA(w, options.pcaFactors, sharesWithPCA ? spectrum() : undefined);
       operators.set(m, structuredSpec(f.covariance));
       if (options.diagnostics) diagnostics.set(m, f.diagnostics());
     } else if (isSpectral(m)) {

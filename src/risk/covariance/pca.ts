@@ -30,16 +30,50 @@ export type PCAFit = FittedCovariance<'pca', PCADetails>;
 export const DEFAULT_PCA_FACTORS = 15;
 
 /**
- * The p-space eigenvectors (p × k, row-major) of the window's covariance spectrum for spectrum indices `idx`,
- * as `w.pSpaceVectors(w.covarianceSpectrum(), idx)` computes them. A caller that already holds them (the
- * walk-forward's shared eigenvectors, docs/decisions/152) passes their columns instead of a new product.
+ * p-space eigenvectors of the window's covariance spectrum that a caller has already formed (the walk-forward's
+ * shared set, docs/decisions/152): columns of V (p × indices.length, row-major) for the ascending spectrum
+ * indices `indices`, as `w.pSpaceVectors(spec, indices)` computes them.
  */
-export type CovarianceVectors = (idx: readonly number[]) => Float64Array;
+export interface FormedVectors {
+  readonly indices: readonly number[];
+  readonly V: Float64Array;
+}
 
+/**
+ * Columns `idx` of formed eigenvectors as a p × k matrix, or undefined when one of them was not formed. The same
+ * numbers as `w.pSpaceVectors(spec, idx)`: each entry of that gemm is one sum over the window in the same order
+ * whatever the other columns (docs/decisions/157).
+ */
+export function formedColumns(
+  formed: FormedVectors,
+  p: number,
+  idx: readonly number[],
+): Float64Array | undefined {
+  const q = formed.indices.length;
+  const at = new Map<number, number>();
+  for (let c = 0; c < q; c++) at.set(formed.indices[c]!, c);
+  const k = idx.length;
+  const cols = new Int32Array(k);
+  for (let c = 0; c < k; c++) {
+    const col = at.get(idx[c]!);
+    if (col === undefined) return undefined;
+    cols[c] = col;
+  }
+  const B = new Float64Array(p * k);
+  const V = formed.V;
+  for (let j = 0; j < p; j++) for (let c = 0; c < k; c++) B[j * k + c] = V[j * q + cols[c]!]!;
+  return B;
+}
+
+/**
+ * PCA on window `w` with k = `factors`. With `formed`, the factors are taken from those eigenvectors when all of
+ * them are there (plain data rather than a callback: a per-rebalance closure here would be inlined into the
+ * optimised code and invalidate it at every rebalance, decision 157).
+ */
 export function fitPCA(
   w: CovarianceWindow,
   factors: number = DEFAULT_PCA_FACTORS,
-  vectors?: CovarianceVectors,
+  formed?: FormedVectors,
 ): PCAFit {
   if (!Number.isInteger(factors) || factors < 1) {
     throw new InvalidInputError(`PCA factors must be a positive integer, got ${factors}`, {
@@ -54,7 +88,7 @@ export function fitPCA(
   for (let i = q - 1; i >= 0 && idx.length < factors && spec.values[i]! > tol; i--) idx.push(i);
   const k = idx.length;
   const s2 = Float64Array.from(idx, (i) => spec.values[i]!);
-  const B = vectors ? vectors(idx) : w.pSpaceVectors(spec, idx);
+  const B = (formed && formedColumns(formed, p, idx)) ?? w.pSpaceVectors(spec, idx);
   const psi = new Float64Array(p);
   let traceS = 0;
   for (let j = 0; j < p; j++) {
