@@ -62,6 +62,39 @@ export function tridiagonalDivideConquer(
   return info;
 }
 
+/**
+ * Rows r0 … r1 − 1 of the merge's new eigenvectors, H[r0…r1) = Q[r0…r1, kept columns not of type skipType]·U
+ * (those rows meet only the other column types): one gather and one gemm. A module function rather than a
+ * closure of merge: a closure created per merge was compiled again for every new context (decision 157).
+ */
+function mergeHalfProduct(
+  r0: number,
+  r1: number,
+  skipType: number,
+  nk: number,
+  colType: Uint8Array,
+  kept: readonly number[],
+  Q: Float64Array,
+  q0: number,
+  ldq: number,
+  U: Float64Array,
+  H: Float64Array,
+): void {
+  const cols: number[] = [];
+  for (let c = 0; c < nk; c++) if (colType[kept[c]!] !== skipType) cols.push(c);
+  const nc = cols.length;
+  const rows = r1 - r0;
+  if (nc === 0 || rows === 0) return;
+  const G = new Float64Array(rows * nc);
+  const Us = new Float64Array(nc * nk);
+  for (let r = 0; r < rows; r++) {
+    const a = q0 + (r0 + r) * ldq;
+    for (let c = 0; c < nc; c++) G[r * nc + c] = Q[a + kept[cols[c]!]!]!;
+  }
+  for (let c = 0; c < nc; c++) Us.set(U.subarray(cols[c]! * nk, (cols[c]! + 1) * nk), c * nk);
+  dgemm(false, false, rows, nk, nc, 1, G, 0, nc, Us, 0, nk, 0, H, r0 * nk, nk);
+}
+
 function solve(
   s: number,
   len: number,
@@ -223,23 +256,8 @@ function merge(
   // New eigenvectors of the kept part: Q[:, kept]·U. The top n1 rows only meet columns of type 1 and 2,
   // the bottom rows only type 2 and 3, so each half is one gather and one gemm over its columns.
   const H = new Float64Array(len * nk);
-  const half = (r0: number, r1: number, skipType: number) => {
-    const cols: number[] = [];
-    for (let c = 0; c < nk; c++) if (colType[kept[c]!] !== skipType) cols.push(c);
-    const nc = cols.length;
-    const rows = r1 - r0;
-    if (nc === 0 || rows === 0) return;
-    const G = new Float64Array(rows * nc);
-    const Us = new Float64Array(nc * nk);
-    for (let r = 0; r < rows; r++) {
-      const a = q0 + (r0 + r) * ldq;
-      for (let c = 0; c < nc; c++) G[r * nc + c] = Q[a + kept[cols[c]!]!]!;
-    }
-    for (let c = 0; c < nc; c++) Us.set(U.subarray(cols[c]! * nk, (cols[c]! + 1) * nk), c * nk);
-    dgemm(false, false, rows, nk, nc, 1, G, 0, nc, Us, 0, nk, 0, H, r0 * nk, nk);
-  };
-  half(0, n1, 3);
-  half(n1, len, 1);
+  mergeHalfProduct(0, n1, 3, nk, colType, kept, Q, q0, ldq, U, H);
+  mergeHalfProduct(n1, len, 1, nk, colType, kept, Q, q0, ldq, U, H);
 
   // Assemble all eigenpairs, ascending.
   const values = new Float64Array(len);

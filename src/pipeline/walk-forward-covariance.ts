@@ -77,15 +77,31 @@ function sharedSpectrumOf(w: CovarianceWindow): SharedSpectrum {
   let max = 0;
   for (const v of spec.values) max = Math.max(max, v);
   const idx: number[] = [];
-  spec.values.forEach((v, i) => {
-    if (v > 1e-12 * max) idx.push(i);
-  });
+  for (let i = 0; i < spec.values.length; i++) if (spec.values[i]! > 1e-12 * max) idx.push(i);
+  const lambda = new Float64Array(idx.length);
+  for (let c = 0; c < idx.length; c++) lambda[c] = spec.values[idx[c]!]!;
   return {
     indices: idx,
     V: w.pSpaceVectors(spec, idx, w.X, sharedFloat64(w.p * idx.length)),
-    lambda: Float64Array.from(idx, (i) => spec.values[i]!),
+    lambda,
     T: w.T,
   };
+}
+
+/**
+ * scale·x and x − a entrywise. Loops in module functions rather than `map` with an arrow over this call's
+ * values: such closures were recompiled at every rebalance (decision 157).
+ */
+function scaled(x: Float64Array, scale: number): Float64Array {
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = scale * x[i]!;
+  return y;
+}
+
+function shifted(x: Float64Array, a: number): Float64Array {
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i]! - a;
+  return y;
 }
 
 /**
@@ -104,7 +120,8 @@ function spectralSpec(
   if (method === 'lw2020') {
     const s = lw2020ShrunkSpectrum(w);
     const sh = shared();
-    const same = s.indices.length === sh.indices.length && s.indices.every((i, j) => i === sh.indices[j]);
+    let same = s.indices.length === sh.indices.length;
+    for (let j = 0; same && j < s.indices.length; j++) same = s.indices[j] === sh.indices[j];
     const V = same
       ? sh.V
       : w.pSpaceVectors(w.covarianceSpectrum(), s.indices, w.X, sharedFloat64(w.p * s.indices.length));
@@ -114,12 +131,12 @@ function spectralSpec(
       for (const x of s.d) a = Math.min(a, x);
       a = Math.max(a, 0);
     }
-    return { kind: 'spectral', a, V, c: s.d.map((x) => x - a) };
+    return { kind: 'spectral', a, V, c: shifted(s.d, a) };
   }
   const { V, lambda, T } = shared();
   if (method === 'sample') {
     const scale = 1 / (T - 1);
-    return { kind: 'spectral', a: 0, V, c: lambda.map((l) => scale * l) };
+    return { kind: 'spectral', a: 0, V, c: scaled(lambda, scale) };
   }
   const m = w.shrinkageStatistics();
   const { rho, mu } =
@@ -130,7 +147,7 @@ function spectralSpec(
         })()
       : { rho: oasIntensity(m), mu: m.traceS / m.p };
   const scale = (1 - rho) / T;
-  return { kind: 'spectral', a: rho * mu, V, c: lambda.map((l) => scale * l) };
+  return { kind: 'spectral', a: rho * mu, V, c: scaled(lambda, scale) };
 }
 
 export interface WindowEstimates {

@@ -142,7 +142,8 @@ export function lw2020ShrunkSpectrum(w: CovarianceWindow): LW2020Spectrum {
   const r = idx.length;
   if (r === 0)
     throw new InvalidInputError('LW-2020: the window has no variance', { where: { field: 'returns' } });
-  const lambda = Float64Array.from(idx, (i) => spec.values[i]! / n);
+  const lambda = new Float64Array(r);
+  for (let c = 0; c < r; c++) lambda[c] = spec.values[idx[c]!]! / n;
   const h = n ** (-1 / 3);
   const f = new Float64Array(r);
   const Hf = new Float64Array(r);
