@@ -6,8 +6,11 @@
  * cost trade-off.
  *
  * **Saturation.** The box and gross limits cap the risk: σ_sat = sup_γ σ_p(γ) = lim_{γ→0} σ_p(γ), the risk of
- * the most profitable book within the limits. It is evaluated at γ_sat = 10⁻⁶·γ₀ (γ₀ the starting γ), where the
- * risk term is negligible against α. When σ_sat < σ*(1 − tol) the target is out of reach and, rather than the
+ * the most profitable book within the limits. That book solves the problem without its risk term, and its dual
+ * has m + 1 variables: Newton's method on it finds the book exactly in a few O(p·m) passes (saturated-book.ts,
+ * docs/decisions/035-vol-target-predicted-iterates.md). Where that method declines (a movable name without
+ * impact cost, or no convergence within its budget) the book is an ADMM solve at γ_sat = 10⁻⁶·γ₀ (γ₀ the
+ * starting γ), where the risk term is negligible against α. When σ_sat < σ*(1 − tol) the target is out of reach and, rather than the
  * γ → 0 book (where Σ no longer shapes anything), the solution is the most risk-averse book that still takes
  * all but a fraction δ (`saturationShortfall`, default 1 %) of the attainable risk: the γ with
  * σ_p(γ) = (1 − δ)·σ_sat, flagged `volTargetReached: false`.
@@ -27,6 +30,7 @@ import {
   type PortfolioProblem,
   type PortfolioSolution,
 } from './optimizer.ts';
+import { saturatedBook } from './saturated-book.ts';
 
 export interface VolTargetOptions extends AdmmOptions {
   /** Annualised volatility target σ*. */
@@ -58,7 +62,10 @@ const SATURATION_GAMMA = 1e-6;
 interface Point {
   readonly gamma: number;
   readonly vol: number;
-  readonly sol: PortfolioSolution;
+  /** The ADMM iterates at this point (z = the book), a later solve's start. */
+  readonly state: AdmmState;
+  /** The ADMM solution; absent for the saturated book found by its dual (saturated-book.ts). */
+  readonly sol?: PortfolioSolution;
 }
 
 /**
@@ -78,7 +85,7 @@ const PREDICTOR_REACH = 2;
  * (docs/decisions/035-vol-target-predicted-iterates.md). The scaled dual y is interpolated as the unscaled ρy.
  */
 export function predictedIterates(
-  evaluated: readonly { readonly gamma: number; readonly sol: { readonly state: AdmmState } }[],
+  evaluated: readonly { readonly gamma: number; readonly state: AdmmState }[],
   gamma: number,
 ): AdmmState | undefined {
   if (evaluated.length < 2) return undefined;
@@ -90,9 +97,9 @@ export function predictedIterates(
     if (distance(r) < distance(a)) [a, b] = [r, a];
     else if (distance(r) < distance(b)) b = r;
   }
-  if (a.gamma === b.gamma) return a.sol.state;
+  if (a.gamma === b.gamma) return a.state;
   const t = Math.max(-PREDICTOR_REACH, (gamma - a.gamma) / (b.gamma - a.gamma));
-  return interpolatedIterates(a.sol.state, b.sol.state, t);
+  return interpolatedIterates(a.state, b.state, t);
 }
 
 /** (1 − t)·a + t·b for z and for the unscaled dual ρy, at a's ρ. */
@@ -106,6 +113,24 @@ export function interpolatedIterates(a: AdmmState, b: AdmmState, t: number): Adm
     y[i] = (ua + t * (b.rho * b.y[i]! - ua)) / a.rho;
   }
   return { z, y, rho: a.rho };
+}
+
+/**
+ * The saturated book as a search point, from its dual (saturated-book.ts) instead of an ADMM solve at γ_sat:
+ * σ_sat is its risk, and its ADMM iterates are z = w_sat with the scaled dual of the w-step's fixed point,
+ * ρy = α − γ_sat·Σw − Aᵀν (the start for the solves that follow). Undefined when the dual method does not apply.
+ */
+function saturatedPoint(pr: PortfolioProblem, gamma: number, rho: number, ppy: number): Point | undefined {
+  const book = saturatedBook(pr);
+  if (!book) return undefined;
+  const { w, nu, rows } = book;
+  const y = pr.Sigma.mul(w);
+  for (let i = 0; i < w.length; i++) {
+    let u = pr.alpha[i]! - gamma * y[i]!;
+    for (let j = 0; j < rows.length; j++) u -= nu[j]! * rows[j]![i]!;
+    y[i] = u / rho;
+  }
+  return { gamma, vol: Math.sqrt(ppy * Math.max(0, pr.Sigma.quadForm(w))), state: { z: w, y, rho } };
 }
 
 export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions): VolTargetSolution {
@@ -125,19 +150,25 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
     solver.setRiskAversion(gamma, predictedIterates(evaluated, gamma));
     solver.converge();
     solves++;
-    const r = { gamma, vol: Math.sqrt(ppy * Math.max(0, solver.risk())), sol: solver.solution() };
+    const sol = solver.solution();
+    const r = { gamma, vol: Math.sqrt(ppy * Math.max(0, solver.risk())), state: sol.state, sol };
     evaluated.push(r);
     return r;
   };
-  const done = (r: Point, reached: boolean): VolTargetSolution => ({
-    ...r.sol,
-    gamma: r.gamma,
-    exAnteVol: r.vol,
-    volTargetReached: reached,
-    saturatedVol,
-    solves,
-    totalIterations: solver.iterationsTotal,
-  });
+  const done = (point: Point, reached: boolean): VolTargetSolution => {
+    // the saturated book is the answer only when nothing can be traded off; from its dual it has no ADMM
+    // solution (duals, residuals) yet: solve at its γ, from its iterates
+    const r = point.sol ? point : at(point.gamma);
+    return {
+      ...r.sol!,
+      gamma: r.gamma,
+      exAnteVol: r.vol,
+      volTargetReached: reached,
+      saturatedVol,
+      solves,
+      totalIterations: solver.iterationsTotal,
+    };
+  };
   const near = (r: Point, goal: number) => Math.abs(r.vol / goal - 1) <= tol;
 
   const start = at(pr.gamma);
@@ -150,7 +181,10 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   let low: Point | undefined; // a point below the root in γ (more risk than the goal)
   let high: Point | undefined; // a point above it (less risk)
   if (start.vol < target) {
-    const sat = at(pr.gamma * SATURATION_GAMMA);
+    // the dual's book stands at γ_sat in the search's bracket (σ_p(γ_sat) = σ_sat to ~γ_sat/γ*·δ ≈ 10⁻⁸)
+    const dual = saturatedPoint(pr, pr.gamma * SATURATION_GAMMA, start.state.rho, ppy);
+    if (dual) evaluated.push(dual);
+    const sat = dual ?? at(pr.gamma * SATURATION_GAMMA);
     // σ_p is non-increasing in γ, so no evaluated book can have more risk than σ_sat: the max guards against
     // the solver's tolerance
     saturatedVol = Math.max(sat.vol, start.vol);
