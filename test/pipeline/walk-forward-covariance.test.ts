@@ -10,7 +10,7 @@ import {
   structuredSpec,
   windowEstimates,
 } from '../../src/pipeline/walk-forward-covariance.ts';
-import { fitPCA } from '../../src/risk/covariance/pca.ts';
+import { fitPCA, formedColumns } from '../../src/risk/covariance/pca.ts';
 import { fitRMT } from '../../src/risk/covariance/rmt.ts';
 import { CovarianceWindow } from '../../src/risk/covariance/window.ts';
 
@@ -80,4 +80,11 @@ describe('windowEstimates', () => {
       );
     });
   }
+
+  it('formedColumns gathers the asked columns, and gives up when one was not formed', () => {
+    // p = 2 rows, formed indices [1, 4, 7] → columns 0, 1, 2 of V.
+    const formed = { indices: [1, 4, 7], V: Float64Array.of(10, 11, 12, 20, 21, 22) };
+    expect(Array.from(formedColumns(formed, 2, [7, 1])!)).toEqual([12, 10, 22, 20]);
+    expect(formedColumns(formed, 2, [7, 3])).toBeUndefined();
+  });
 });
