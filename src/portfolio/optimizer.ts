@@ -263,6 +263,11 @@ export class AdmmSolver {
     return this.gamma;
   }
 
+  /** ρ, the ADMM penalty: the scale of the scaled dual y in `AdmmState`. */
+  get penalty(): number {
+    return this.rho;
+  }
+
   /**
    * Changes γ and refactorises. The next run starts from the current iterates, or from `from` — iterates of an
    * earlier run of this problem (`solution().state`), which a search returning near a γ it has solved at

@@ -146,8 +146,8 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   let solves = 0;
   let saturatedVol = Number.NaN;
   const evaluated: Point[] = [];
-  const at = (gamma: number): Point => {
-    solver.setRiskAversion(gamma, predictedIterates(evaluated, gamma));
+  const at = (gamma: number, from = predictedIterates(evaluated, gamma)): Point => {
+    solver.setRiskAversion(gamma, from);
     solver.converge();
     solves++;
     const sol = solver.solution();
@@ -171,7 +171,13 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   };
   const near = (r: Point, goal: number) => Math.abs(r.vol / goal - 1) <= tol;
 
-  const start = at(pr.gamma);
+  // In 'target' mode σ_sat may be needed, and its dual is cheap. When it shows the target out of reach, the
+  // goal book is within δ of the saturated book in risk, and that book's iterates are a better start for the
+  // first solve than the previous rebalance's book (for another α): 27.7 → 18.6 iterations on the replay
+  // (decision 035). The search's points are the same either way.
+  const sat0 =
+    opts.mode === 'cap' ? undefined : saturatedPoint(pr, pr.gamma * SATURATION_GAMMA, solver.penalty, ppy);
+  const start = sat0 && sat0.vol < target * (1 - tol) ? at(pr.gamma, sat0.state) : at(pr.gamma);
   if (near(start, target)) return done(start, true);
   if (opts.mode === 'cap' && start.vol <= target) return done(start, true);
   if (start.vol === 0) return done(start, false); // nothing worth holding: no γ makes risk appear
@@ -182,9 +188,8 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   let high: Point | undefined; // a point above it (less risk)
   if (start.vol < target) {
     // the dual's book stands at γ_sat in the search's bracket (σ_p(γ_sat) = σ_sat to ~γ_sat/γ*·δ ≈ 10⁻⁸)
-    const dual = saturatedPoint(pr, pr.gamma * SATURATION_GAMMA, start.state.rho, ppy);
-    if (dual) evaluated.push(dual);
-    const sat = dual ?? at(pr.gamma * SATURATION_GAMMA);
+    if (sat0) evaluated.push(sat0);
+    const sat = sat0 ?? at(pr.gamma * SATURATION_GAMMA);
     // σ_p is non-increasing in γ, so no evaluated book can have more risk than σ_sat: the max guards against
     // the solver's tolerance
     saturatedVol = Math.max(sat.vol, start.vol);
