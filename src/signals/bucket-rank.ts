@@ -345,8 +345,39 @@ export function bucketRankFunction(name = 'bucketRank'): FunctionBuilder {
   i32At('bucket', 'k').get('b').store('i32.store');
   count('b');
   f.end();
-  // Running prefix sums: start[b + 1] = first slot of bucket b; an overfull bucket → fallback.
+  // Running prefix sums: start[b + 1] = first slot of bucket b; an overfull bucket → fallback. Four counts
+  // per step (the prefix within an i32x4 by two shifted adds, plus the running total), then one by one:
+  // 12.5–12.8 against 13.2–13.3 µs per row of 1500 with one count per step.
   f.i32(2).set('b').i32(0).set('e');
+  f.i32x4(BUCKET_MAX, BUCKET_MAX, BUCKET_MAX, BUCKET_MAX).set('vtop');
+  f.i32x4(0, 0, 0, 0).set('vsum');
+  f.block('prefixQuadsDone').loop('prefixQuads');
+  f.get('b').i32(4).op('i32.add').get('B').i32(2).op('i32.add').op('i32.gt_s').brIf('prefixQuadsDone');
+  i32At('start', 'b')
+    .tee('slot')
+    .load('v128.load', 0, 2)
+    .tee('vb')
+    .get('vtop')
+    .op('i32x4.gt_s')
+    .op('v128.any_true');
+  ret(-1);
+  // [c0, c1, c2, c3] + [0, c0, c1, c2] + [0, 0, c0, c0 + c1] + e.
+  f.get('vb')
+    .i32x4(0, 0, 0, 0)
+    .get('vb')
+    .shuffle([0, 1, 2, 3, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27]);
+  f.op('i32x4.add').tee('vb');
+  f.i32x4(0, 0, 0, 0)
+    .get('vb')
+    .shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23])
+    .op('i32x4.add');
+  // The running total stays in a vector (lane 3 broadcast), off the scalar extract/splat round trip.
+  f.get('vsum').op('i32x4.add').tee('vb');
+  f.get('slot').get('vb').store('v128.store', 0, 2);
+  f.get('vb').get('vb').shuffle([12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15, 12, 13, 14, 15]).set('vsum');
+  f.get('b').i32(4).op('i32.add').set('b').br('prefixQuads');
+  f.end().end();
+  f.get('vsum').lane('i32x4.extract_lane', 0).set('e');
   upTo(
     'b',
     'prefix',
