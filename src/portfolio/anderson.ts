@@ -9,6 +9,7 @@
  * only when the residual at x⁺ does not grow) and resets it whenever the map changes (ρ or γ). Cost per step
  * O(n·memory) against the O(p·k) of an ADMM step; no allocation after construction.
  */
+import { solveDenseSmall } from '../linalg/dense-solve.ts';
 import { AndersonKernel } from './anderson-kernel.ts';
 
 export class AndersonAccelerator {
@@ -116,7 +117,7 @@ export class AndersonAccelerator {
     }
     if (!(trace > 0)) return false;
     for (let a = 0; a < m; a++) work[a * m + a] = work[a * m + a]! + 1e-10 * trace;
-    if (!solveSmall(m, work, rhs, coef)) return false;
+    if (!solveDenseSmall(m, work, rhs, coef)) return false;
     if (kernel) {
       // m > 0: this step recorded a difference, so the kernel holds this g
       kernel.subtract(m);
@@ -237,34 +238,4 @@ function dots(
     outX[b] = s0;
     outU[b] = t0;
   }
-}
-
-/** Gaussian elimination with partial pivoting on an m × m system (m ≤ memory), in place; false if singular. */
-function solveSmall(m: number, A: Float64Array, b: Float64Array, x: Float64Array): boolean {
-  for (let c = 0; c < m; c++) {
-    let piv = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(A[r * m + c]!) > Math.abs(A[piv * m + c]!)) piv = r;
-    if (!(Math.abs(A[piv * m + c]!) > 0)) return false;
-    if (piv !== c) {
-      for (let k = 0; k < m; k++) {
-        const t = A[c * m + k]!;
-        A[c * m + k] = A[piv * m + k]!;
-        A[piv * m + k] = t;
-      }
-      const t = b[c]!;
-      b[c] = b[piv]!;
-      b[piv] = t;
-    }
-    for (let r = c + 1; r < m; r++) {
-      const f = A[r * m + c]! / A[c * m + c]!;
-      for (let k = c; k < m; k++) A[r * m + k] = A[r * m + k]! - f * A[c * m + k]!;
-      b[r] = b[r]! - f * b[c]!;
-    }
-  }
-  for (let r = m - 1; r >= 0; r--) {
-    let s = b[r]!;
-    for (let k = r + 1; k < m; k++) s -= A[r * m + k]! * x[k]!;
-    x[r] = s / A[r * m + r]!;
-  }
-  return Number.isFinite(x[0]!);
 }

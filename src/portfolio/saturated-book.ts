@@ -15,6 +15,7 @@
  * Returns undefined when the method does not apply (a movable name without impact cost: its term is linear and
  * the γ → 0 book need not be unique) or does not reach its tolerance; the caller then solves at a small γ.
  */
+import { solveDenseSmall } from '../linalg/dense-solve.ts';
 import { dropDependentRows } from './constraints.ts';
 import type { PortfolioProblem } from './optimizer.ts';
 
@@ -88,28 +89,6 @@ export function bestHolding(
 function holdingValue(w: number, sigma: number, w0: number, a: number, b: number, lambda: number): number {
   const t = Math.abs(w - w0);
   return sigma * w - a * t - b * t * Math.sqrt(t) - lambda * Math.abs(w);
-}
-
-/** Solves n×n Hx = r in place of r by Gaussian elimination with partial pivoting (n ≤ a few dozen). */
-function solveSmall(H: Float64Array, r: Float64Array, n: number): void {
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let i = c + 1; i < n; i++) if (Math.abs(H[i * n + c]!) > Math.abs(H[piv * n + c]!)) piv = i;
-    if (piv !== c) {
-      for (let k = 0; k < n; k++) [H[c * n + k], H[piv * n + k]] = [H[piv * n + k]!, H[c * n + k]!];
-      [r[c], r[piv]] = [r[piv]!, r[c]!];
-    }
-    for (let i = c + 1; i < n; i++) {
-      const f = H[i * n + c]! / H[c * n + c]!;
-      for (let k = c; k < n; k++) H[i * n + k] = H[i * n + k]! - f * H[c * n + k]!;
-      r[i] = r[i]! - f * r[c]!;
-    }
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    let s = r[i]!;
-    for (let k = i + 1; k < n; k++) s -= H[i * n + k]! * r[k]!;
-    r[i] = s / H[i * n + i]!;
-  }
 }
 
 /**
@@ -253,7 +232,8 @@ function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
       H.set(Hessian);
       for (let j = 0; j < free; j++) H[j * free + j] = H[j * free + j]! + mu * reference[j]!;
       for (let j = 0; j < free; j++) d[j] = -grad0[j]!;
-      solveSmall(H, d, free);
+      // a singular step (no curvature left after damping) counts as a failed line search: damp more
+      if (!solveDenseSmall(free, H, d)) continue;
       let dg = 0;
       for (let j = 0; j < free; j++) dg += grad0[j]! * d[j]!;
       // backtracking on g (convex); near the root g's decrease falls below its rounding, so a step that
