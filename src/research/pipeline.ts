@@ -99,6 +99,7 @@ async function researchOn(
   const timings: Record<string, number> = {
     contextMs: tier.timings.contextMs,
     signalsMs: tier.timings.signalsMs,
+    signalsCpuMs: tier.timings.signalsCpuMs,
   };
   if (until !== 'weights') return { tier, timings };
   const t0 = performance.now();

@@ -1,8 +1,9 @@
 /**
  * The signal tier of a research run (seed 002's 110 "signal + IC" tasks, done right): build the shared
- * context once, run one task per spec on a compute backend, and gather the compact per-signal outputs —
- * IC series and statistics per horizon, decay curves, duplicate hashes and neutralised snapshots at the
- * rebalance dates. Skipped signals (missing input fields) and exact duplicates are reported in `notes`.
+ * context once, run the specs on a compute backend in tasks of a few signals streamed in lockstep (decision
+ * 162), and gather the compact per-signal outputs — IC series and statistics per horizon, decay curves,
+ * duplicate hashes and neutralised snapshots at the rebalance dates. Skipped signals (missing input
+ * fields) and exact duplicates are reported in `notes`.
  */
 
 import { type BackendName, type ComputeBackend, parallelMap, type TaskProgress } from '../compute/index.ts';
@@ -85,7 +86,11 @@ export interface SignalTierResult {
   readonly snapshots: SignalSnapshots;
   readonly rawCheckpoints: RawCheckpoints;
   readonly notes: readonly string[];
-  readonly timings: { readonly contextMs: number; readonly signalsMs: number };
+  /**
+   * Wall milliseconds of the context and of the signal pass, and the signal pass's process CPU (user +
+   * system, every thread of the process: the workers on a threads backend, not BullMQ's).
+   */
+  readonly timings: { readonly contextMs: number; readonly signalsMs: number; readonly signalsCpuMs: number };
 }
 
 function snapshotRows(T: number, s: SignalTierOptions['snapshots']): Int32Array {
@@ -159,6 +164,7 @@ export async function runSignalTier(
   const pool = typeof options.backend === 'object' ? options.backend : undefined;
   const ctx = await buildSharedSignalContext(universe, options, pool);
   const t1 = performance.now();
+  const cpu1 = process.cpuUsage();
   const specs = options.specs ?? variantSweep(undefined, options.variants ?? 10);
   const familyModules = (options.familyModules ?? []).map(moduleHref);
   checkSpecs(specs, options.specs ? await loadFamilies(familyModules) : builtinFamilies);
@@ -215,6 +221,7 @@ export async function runSignalTier(
   );
   const signals = groups.flat();
   const t2 = performance.now();
+  const cpu2 = process.cpuUsage(cpu1);
   const duplicates = findDuplicateSignals(signals.map((s) => ({ name: s.name, hash: s.hash })));
   const notes = [
     ...ctx.notes,
@@ -232,6 +239,6 @@ export async function runSignalTier(
     snapshots: { rows, values: shared.snapshotValues },
     rawCheckpoints: { rows: checkpoints, states: shared.rawCheckpointStates },
     notes,
-    timings: { contextMs: t1 - t0, signalsMs: t2 - t1 },
+    timings: { contextMs: t1 - t0, signalsMs: t2 - t1, signalsCpuMs: (cpu2.user + cpu2.system) / 1000 },
   };
 }
