@@ -34,9 +34,9 @@ export class RecentList<T> {
     return entry;
   }
 
-  /** Adds an entry at the front, dropping the least recently used beyond the capacity. */
-  add(entry: T): void {
+  /** Adds an entry at the front; returns the least recently used one if it dropped beyond the capacity. */
+  add(entry: T): T | undefined {
     this.entries.unshift(entry);
-    if (this.entries.length > this.capacity) this.entries.length = this.capacity;
+    return this.entries.length > this.capacity ? this.entries.pop() : undefined;
   }
 }

@@ -16,6 +16,7 @@
  *   expand(V, x, s, y, out, p, k): out_i = s·x_i + V_i·y   (out may be x)
  */
 import {
+  ensureWasmMemory,
   FunctionBuilder,
   instantiate,
   lazyModule,
@@ -357,7 +358,13 @@ export class SpectralKernel {
   readonly y: Float64Array;
   readonly out: Float64Array;
 
-  private constructor(module: WasmModule, V: Float64Array, p: number, k: number) {
+  /** True once `release` handed the memory to another kernel: this one must not run again. */
+  get released(): boolean {
+    return this.isReleased;
+  }
+  private isReleased = false;
+
+  private constructor(module: WasmModule, V: Float64Array, p: number, k: number, spare?: WasmMemory) {
     this.p = p;
     this.k = k;
     this.xAt = align16(8 * p * k);
@@ -365,7 +372,9 @@ export class SpectralKernel {
     this.outAt = this.yAt + align16(8 * k);
     this.rowsAt = this.outAt + align16(8 * p);
     this.productsAt = this.rowsAt + align16(8 * MAX_ROWS * p);
-    this.memory = newWasmMemory(this.productsAt + 8 * MAX_ROWS * k);
+    const bytes = this.productsAt + 8 * MAX_ROWS * k;
+    if (spare) ensureWasmMemory(spare, bytes);
+    this.memory = spare ?? newWasmMemory(bytes);
     const exports = instantiate(module, this.memory);
     this.runProject = exports.project as Project;
     this.runExpand = exports.expand as Expand;
@@ -377,10 +386,19 @@ export class SpectralKernel {
     this.out = f64.subarray(this.outAt / 8, this.outAt / 8 + p);
   }
 
-  /** A kernel holding a copy of V (p × k), or undefined where WebAssembly SIMD is unavailable. */
-  static create(V: Float64Array, p: number, k: number): SpectralKernel | undefined {
+  /**
+   * A kernel holding a copy of V (p × k), or undefined where WebAssembly SIMD is unavailable. `spare`: a
+   * released kernel's memory to reuse (grown if too small) instead of a new one.
+   */
+  static create(V: Float64Array, p: number, k: number, spare?: WasmMemory): SpectralKernel | undefined {
     const module = kernelModule();
-    return module && p > 0 && k > 0 ? new SpectralKernel(module, V, p, k) : undefined;
+    return module && p > 0 && k > 0 ? new SpectralKernel(module, V, p, k, spare) : undefined;
+  }
+
+  /** Gives up the memory for reuse by another kernel; this kernel is `released` from then on. */
+  release(): WasmMemory {
+    this.isReleased = true;
+    return this.memory;
   }
 
   /** y = Vᵀx (the views). */

@@ -9,6 +9,7 @@
  * O(pk) per solve and no setup, where a Woodbury factorisation costs O(pk²) each time.
  */
 import { InvalidInputError } from '../core/errors.ts';
+import type { WasmMemory } from '../core/wasm.ts';
 import { choleskySolve, type Matrix } from '../linalg/index.ts';
 import { type ConstrainedStepSolver, type SparseRow, schurFactor, sparseRow } from './constrained-step.ts';
 import type { RiskOperator } from './optimizer.ts';
@@ -44,14 +45,30 @@ const recentBases = new RecentList<Float64Array>(3);
 function canonicalBasis(V: Float64Array): Float64Array {
   const basis = recentBases.find((B) => B === V) ?? recentBases.find((B) => sameBytes(B, V));
   if (basis) return basis;
-  recentBases.add(V);
+  const dropped = recentBases.add(V);
+  if (dropped) retireKernel(dropped);
   return V;
+}
+
+/**
+ * The memory of the kernel of the V that last dropped out of `recentBases`, for the next kernel: a fresh
+ * 6 MB WebAssembly memory per rebalance cost ≈ 15 ms of allocation and page faults at 1500 × 503
+ * (docs/decisions/036). Reuse changes no number: the next kernel copies its V over the old one.
+ */
+let spareMemory: WasmMemory | undefined;
+
+/** Detaches the kernel of a dropped V; an operator still holding it sees `released` and asks again. */
+function retireKernel(V: Float64Array): void {
+  const kernel = kernels.get(V);
+  kernels.delete(V);
+  if (kernel) spareMemory = kernel.release();
 }
 
 function kernelFor(V: Float64Array, p: number, k: number): SpectralKernel | null {
   let kernel = kernels.get(V);
   if (kernel === undefined || (kernel !== null && (kernel.p !== p || kernel.k !== k))) {
-    kernel = SpectralKernel.create(V, p, k) ?? null;
+    kernel = SpectralKernel.create(V, p, k, spareMemory) ?? null;
+    spareMemory = undefined;
     kernels.set(V, kernel);
   }
   return kernel;
@@ -94,7 +111,9 @@ export class SpectralRiskOperator implements RiskOperator {
 
   /** The WebAssembly twin of `project`/`expand`, made on first use (V is copied into its memory once). */
   private get kernel(): SpectralKernel | null {
-    if (this.kernelRef === undefined) this.kernelRef = kernelFor(this.basis, this.p, this.k);
+    if (this.kernelRef === undefined || this.kernelRef?.released) {
+      this.kernelRef = kernelFor(this.basis, this.p, this.k);
+    }
     return this.kernelRef;
   }
   private kernelRef: SpectralKernel | null | undefined;

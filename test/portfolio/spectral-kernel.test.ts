@@ -97,3 +97,52 @@ describe('SpectralKernel (WebAssembly Vᵀx and s·x + V·y)', () => {
     expectSameBits(a.mul(x), ra);
   });
 });
+
+describe('SpectralKernel memory reuse (docs/decisions/036)', () => {
+  it('a kernel on a released kernel’s memory gives the same bits as one on fresh memory', () => {
+    const rng = new Rng(36);
+    const small = SpectralKernel.create(new Float64Array(9 * 5).fill(7), 9, 5)!;
+    for (const [p, k] of [
+      [9, 5],
+      [64, 33],
+    ] as const) {
+      const V = Float64Array.from({ length: p * k }, () => rng.normal());
+      const x = Float64Array.from({ length: p }, () => rng.normal());
+      const y = Float64Array.from({ length: k }, () => rng.normal());
+      const fresh = SpectralKernel.create(V, p, k)!;
+      // the previous kernel's memory still holds its V and scratch
+      const spare = (p === 9 ? small : SpectralKernel.create(new Float64Array(45).fill(-3), 9, 5)!).release();
+      const reused = SpectralKernel.create(V, p, k, spare)!;
+      for (const kernel of [fresh, reused]) {
+        kernel.x.set(x);
+        kernel.y.set(y);
+      }
+      fresh.project();
+      reused.project();
+      expectSameBits(reused.y, fresh.y);
+      fresh.y.set(y);
+      reused.y.set(y);
+      fresh.expand(0.3);
+      reused.expand(0.3);
+      expectSameBits(reused.out, fresh.out);
+      expect(small.released).toBe(true);
+      expect(fresh.released).toBe(false);
+    }
+  });
+
+  it('an operator whose kernel was retired (its V dropped from the recent list) asks again, same bits', () => {
+    const rng = new Rng(37);
+    const p = 31;
+    const k = 6;
+    const make = () => Float64Array.from({ length: p * k }, () => rng.normal());
+    const c = Float64Array.from({ length: k }, () => rng.uniform());
+    const x = Float64Array.from({ length: p }, () => rng.normal());
+    const V = make();
+    const op = new SpectralRiskOperator(0.5, V, c);
+    const reference = new SpectralRiskOperator(0.5, V, c, { useKernel: false }).mul(x);
+    expectSameBits(op.mul(x), reference);
+    // three other bases push V out of the list of three; the last takes V's kernel memory
+    for (let n = 0; n < 3; n++) new SpectralRiskOperator(0.5, make(), c).mul(x);
+    expectSameBits(op.mul(x), reference);
+  });
+});
