@@ -3,13 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { solveDenseSmall } from '../../src/linalg/dense-solve.ts';
 
 /** A diagonally dominant m × m matrix (well conditioned) from fast-check's doubles. */
-const system = fc.integer({ min: 1, max: 12 }).chain((m) =>
-  fc.tuple(
-    fc.constant(m),
-    fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: m * m, maxLength: m * m }),
-    fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: m, maxLength: m }),
-  ),
-);
+const system = fc
+  .integer({ min: 1, max: 12 })
+  .chain((m) =>
+    fc.tuple(
+      fc.constant(m),
+      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: m * m, maxLength: m * m }),
+      fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: m, maxLength: m }),
+    ),
+  );
 
 describe('solveDenseSmall', () => {
   it('solves A·x = b: the residual of the returned x is at rounding level, in place or into x', () => {
