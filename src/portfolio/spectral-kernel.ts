@@ -144,23 +144,39 @@ function projectFunction(): FunctionBuilder {
   f.get('i').get('p').op('i32.lt_s').if();
   f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').set('xb');
   splat(0, 'v0');
-  f.i32(0).set('jb');
-  f.block('lastDone').loop('last');
-  f.get('jb').get('k2b').op('i32.ge_u').brIf('lastDone');
-  f.get('out').get('jb').op('i32.add').tee('o');
-  f.get('o').load('v128.load', 0, 3);
-  f.get('r0').get('jb').op('i32.add').load('v128.load', 0, 3).get('v0').op('f64x2.mul');
-  f.op('f64x2.add').store('v128.store', 0, 3);
-  f.get('jb').i32(16).op('i32.add').set('jb').br('last');
-  f.end().end();
-  f.get('jb').get('kb').op('i32.lt_u').if();
-  f.get('out').get('jb').op('i32.add').tee('o');
-  f.get('o').load('f64.load');
-  f.get('r0').get('jb').op('i32.add').load('f64.load').get('v0').lane('f64x2.extract_lane', 0).op('f64.mul');
-  f.op('f64.add').store('f64.store');
-  f.end();
+  addScaledRow(f, 'out', 'r0', 'v0', () => f.get('v0').lane('f64x2.extract_lane', 0));
   f.end();
   return f;
+}
+
+/**
+ * dst_j += row_j·x for j < k (byte offsets jb < kb: the pairs below k2b by f64x2, an odd last entry alone),
+ * one multiply and one add per entry as the JS loops do: `vector` is the local holding x splatted, `scalar`
+ * pushes x as an f64. Uses the locals jb, kb, k2b and o.
+ */
+function addScaledRow(
+  f: FunctionBuilder,
+  dst: string,
+  row: string,
+  vector: string,
+  scalar: () => void,
+): void {
+  f.i32(0).set('jb');
+  f.block('addDone').loop('add');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('addDone');
+  f.get(dst).get('jb').op('i32.add').tee('o');
+  f.get('o').load('v128.load', 0, 3);
+  f.get(row).get('jb').op('i32.add').load('v128.load', 0, 3).get(vector).op('f64x2.mul');
+  f.op('f64x2.add').store('v128.store', 0, 3);
+  f.get('jb').i32(16).op('i32.add').set('jb').br('add');
+  f.end().end();
+  f.get('jb').get('kb').op('i32.lt_u').if();
+  f.get(dst).get('jb').op('i32.add').tee('o');
+  f.get('o').load('f64.load');
+  f.get(row).get('jb').op('i32.add').load('f64.load');
+  scalar();
+  f.op('f64.mul').op('f64.add').store('f64.store');
+  f.end();
 }
 
 /**
@@ -299,21 +315,7 @@ function rowProductsFunction(): FunctionBuilder {
   f.load('f64.load').set('x');
   f.get('x').f64(0).op('f64.ne').if();
   f.get('x').op('f64x2.splat').set('xs');
-  f.i32(0).set('jb');
-  f.block('vecDone').loop('vec');
-  f.get('jb').get('k2b').op('i32.ge_u').brIf('vecDone');
-  f.get('av').get('jb').op('i32.add').tee('o');
-  f.get('o').load('v128.load', 0, 3);
-  f.get('row').get('jb').op('i32.add').load('v128.load', 0, 3).get('xs').op('f64x2.mul');
-  f.op('f64x2.add').store('v128.store', 0, 3);
-  f.get('jb').i32(16).op('i32.add').set('jb').br('vec');
-  f.end().end();
-  f.get('jb').get('kb').op('i32.lt_u').if();
-  f.get('av').get('jb').op('i32.add').tee('o');
-  f.get('o').load('f64.load');
-  f.get('row').get('jb').op('i32.add').load('f64.load').get('x').op('f64.mul');
-  f.op('f64.add').store('f64.store');
-  f.end();
+  addScaledRow(f, 'av', 'row', 'xs', () => f.get('x'));
   f.end();
   f.get('av').get('kb').op('i32.add').set('av');
   f.get('a').i32(1).op('i32.add').set('a').br('cons');
