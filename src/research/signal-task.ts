@@ -98,9 +98,9 @@ export async function runTask(task: SignalTask, shared: SignalTierShared): Promi
     missing[j]!.length > 0 ? skipped(shared.specs[index]!, missing[j]!) : undefined,
   );
   // Date by date, every signal of the task in turn (they all visit the same rows 0 … T − 1).
-  for (let live = signals.length; live > 0; ) {
-    live = 0;
-    for (const s of signals) if (s.step()) live++;
+  for (let running = signals.length; running > 0; ) {
+    running = 0;
+    for (const s of signals) if (s.step()) running++;
   }
   let k = 0;
   return results.map((r) => r ?? signals[k++]!.finish());
