@@ -215,6 +215,21 @@ describe('FunctionBuilder / ModuleBuilder', () => {
     );
   });
 
+  it('names its functions: a trap inside a non-exported function shows that name in the stack trace', () => {
+    const boom = new FunctionBuilder('inner_kernel_boom', []).op('unreachable');
+    const entry = new FunctionBuilder('entry', []).call('inner_kernel_boom');
+    const mod = new ModuleBuilder().importMemory().func(boom, false).func(entry).compile();
+    expect(mod).not.toBeNull();
+    const ex = instantiate(mod!, newWasmMemory(1)) as unknown as { entry: () => void };
+    let stack = '';
+    try {
+      ex.entry();
+    } catch (e) {
+      stack = String((e as Error).stack);
+    }
+    expect(stack).toMatch(/inner_kernel_boom/);
+  });
+
   it('validates what it emits: a wrong stack shape is rejected by the engine, not run', () => {
     const bad = new FunctionBuilder('bad', [], ['i32']).f64(1); // leaves an f64 where an i32 is due
     expect(new ModuleBuilder().func(bad).compile()).toBeNull();
