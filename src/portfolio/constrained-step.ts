@@ -48,16 +48,35 @@ export function schurStepSolver(
     for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) S[a * m + b] = sparseDot(sparse[a]!, Y[b]!);
     L = schurFactor(m, S);
   }
-  const rhs = new Float64Array(m);
-  return {
-    solve(q, w) {
-      solver.solve(q, w);
-      if (m === 0) return;
-      for (let a = 0; a < m; a++) rhs[a] = sparseDot(sparse[a]!, w);
-      const nu = choleskySolve(L!, rhs);
-      subtractColumns(w, nu, Y);
-    },
-  };
+  return new SchurStep(solver, sparse, Y, L);
+}
+
+/**
+ * `schurStepSolver`'s per-step half. A class, not an object literal with a closure made per call: the ADMM
+ * makes one at every change of ρ or γ, and optimised code that had inlined such a closure was discarded when
+ * it died (docs/decisions/157 item 5).
+ */
+class SchurStep implements ConstrainedStepSolver {
+  private readonly rhs: Float64Array;
+
+  constructor(
+    private readonly solver: { solve(b: Float64Array, out?: Float64Array): Float64Array },
+    private readonly sparse: readonly SparseRow[],
+    private readonly Y: readonly Float64Array[],
+    private readonly L: Matrix | undefined,
+  ) {
+    this.rhs = new Float64Array(sparse.length);
+  }
+
+  solve(q: Float64Array, w: Float64Array): void {
+    const { sparse, rhs } = this;
+    const m = sparse.length;
+    this.solver.solve(q, w);
+    if (m === 0) return;
+    for (let a = 0; a < m; a++) rhs[a] = sparseDot(sparse[a]!, w);
+    const nu = choleskySolve(this.L!, rhs);
+    subtractColumns(w, nu, this.Y);
+  }
 }
 
 /** A row's non-zero positions and values. */

@@ -62,32 +62,39 @@ export function dropDependentRows(rows: readonly EqualityConstraint[]): ReducedC
   };
 }
 
-/** Indices of the rows `dropDependentRows` keeps. */
+/**
+ * Indices of the rows `dropDependentRows` keeps. A plain loop, not a callback: this runs once per rebalance and
+ * worker, and a closure made per call had its optimised code thrown away with it (docs/decisions/157 item 5).
+ */
 function independentRows(rows: readonly EqualityConstraint[]): number[] {
   const basis: Float64Array[] = [];
   const kept: number[] = [];
-  rows.forEach((c, index) => {
+  for (let index = 0; index < rows.length; index++) {
+    const c = rows[index]!;
     const r = Float64Array.from(c.row);
     const norm0 = Math.sqrt(dot(r, r));
     if (norm0 === 0 || !Number.isFinite(norm0)) {
       if (!Number.isFinite(norm0))
         throw new InvalidInputError(`constraint '${c.name}' has non-finite coefficients`);
-      return;
+      continue;
     }
     // Two passes of modified Gram–Schmidt ("twice is enough") keep the test reliable.
     for (let pass = 0; pass < 2; pass++) {
-      for (const q of basis) {
-        const a = dot(q, r);
-        for (let i = 0; i < r.length; i++) r[i] = r[i]! - a * q[i]!;
-      }
+      for (let b = 0; b < basis.length; b++) subtractProjection(r, basis[b]!);
     }
     const norm = Math.sqrt(dot(r, r));
-    if (norm <= DEPENDENCE_TOL * norm0) return;
+    if (norm <= DEPENDENCE_TOL * norm0) continue;
     for (let i = 0; i < r.length; i++) r[i] = r[i]! / norm;
     basis.push(r);
     kept.push(index);
-  });
+  }
   return kept;
+}
+
+/** r ← r − (q·r)·q. */
+function subtractProjection(r: Float64Array, q: Float64Array): void {
+  const a = dot(q, r);
+  for (let i = 0; i < r.length; i++) r[i] = r[i]! - a * q[i]!;
 }
 
 function dot(a: Float64Array, b: Float64Array): number {

@@ -124,9 +124,75 @@ export function saturatedBook(pr: PortfolioProblem): SaturatedBook | undefined {
   }
 }
 
+/**
+ * The dual function g(ν, λ) of one problem: w(ν, λ), dw/dσ, g and its gradient, written into `w`, `slope` and
+ * `grad`. A class rather than closures made per call: `dualNewton` runs a few times per book, and TurboFan
+ * inlined such closures and threw the optimised code away with them (docs/decisions/157 item 5).
+ */
+class DualFunction {
+  readonly w: Float64Array;
+  readonly slope: Float64Array;
+  readonly grad: Float64Array;
+  evaluations = 0;
+  private readonly one = new Float64Array(2);
+  private readonly impact: Float64Array;
+  private readonly G: number | undefined;
+
+  constructor(
+    private readonly pr: PortfolioProblem,
+    private readonly start: Int32Array,
+    private readonly index: Int32Array,
+    private readonly value: Float64Array,
+    private readonly m: number,
+    private readonly rowScale: readonly number[],
+  ) {
+    const p = pr.alpha.length;
+    this.w = new Float64Array(p);
+    this.slope = new Float64Array(p);
+    this.G = pr.maxGross;
+    this.grad = new Float64Array(m + (this.G !== undefined ? 1 : 0));
+    this.impact = pr.impactCost!;
+  }
+
+  /** g(ν, λ); w, slope and grad are updated. */
+  evaluate(nu: Float64Array, lambda: number): number {
+    if (++this.evaluations > MAX_EVALUATIONS) throw new GaveUp();
+    const { alpha, w0, lower, upper, linearCost } = this.pr;
+    const { start, index, value, w, slope, grad, one, impact, G, m } = this;
+    const p = alpha.length;
+    let g = G !== undefined ? lambda * G : 0;
+    let gross = 0;
+    grad.fill(0);
+    for (let i = 0; i < p; i++) {
+      let s = alpha[i]!;
+      const e1 = start[i + 1]!;
+      for (let e = start[i]!; e < e1; e++) s -= nu[index[e]!]! * value[e]!;
+      bestHolding(s, w0[i]!, linearCost[i]!, impact[i]!, lambda, lower[i]!, upper[i]!, one);
+      const wi = one[0]!;
+      w[i] = wi;
+      slope[i] = one[1]!;
+      g += holdingValue(wi, s, w0[i]!, linearCost[i]!, impact[i]!, lambda);
+      gross += Math.abs(wi);
+      for (let e = start[i]!; e < e1; e++) grad[index[e]!] -= value[e]! * wi;
+    }
+    if (G !== undefined) grad[m] = G - gross;
+    return g;
+  }
+
+  /** The largest infeasibility in units of its tolerance: ≤ 1 at the solution (a slack gross limit counts 0). */
+  infeasibility(lambda: number): number {
+    const { grad, rowScale, G, m } = this;
+    let worst = 0;
+    for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(grad[j]!) / rowScale[j]!);
+    if (G === undefined) return worst;
+    const excess = -grad[m]!;
+    return Math.max(worst, (lambda > 0 ? Math.abs(excess) : Math.max(excess, 0)) / (FEASIBILITY_TOL * G));
+  }
+}
+
 function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
   const p = pr.alpha.length;
-  const { alpha, w0, lower, upper, linearCost } = pr;
+  const { lower, upper } = pr;
   const impact = pr.impactCost;
   for (let i = 0; i < p; i++) if (lower[i]! < upper[i]! && !(impact && impact[i]! > 0)) return undefined;
   const rows = dropDependentRows(pr.equalities).kept.map((c) => c.row);
@@ -136,11 +202,12 @@ function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
   // feasibility scales: a row's residual against ‖a_j‖₁·max|bound|
   let bound = 0;
   for (let i = 0; i < p; i++) bound = Math.max(bound, Math.abs(lower[i]!), Math.abs(upper[i]!));
-  const rowScale = rows.map((row) => {
+  const rowScale: number[] = [];
+  for (const row of rows) {
     let s = 0;
     for (let i = 0; i < p; i++) s += Math.abs(row[i]!);
-    return FEASIBILITY_TOL * s * Math.max(bound, Number.MIN_VALUE);
-  });
+    rowScale.push(FEASIBILITY_TOL * s * Math.max(bound, Number.MIN_VALUE));
+  }
 
   // H_ref: the Hessian's diagonal were every name trading half its box, ∂w/∂σ = 4√t/(3b) at t = (hi − lo)/2 —
   // the damping's scale, and the curvature assumed where no name has any
@@ -152,51 +219,18 @@ function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
     for (let e = start[i]!; e < start[i + 1]!; e++) reference[index[e]!] += D * value[e]! * value[e]!;
     if (G !== undefined) reference[m] = reference[m]! + D;
   }
-  const w = new Float64Array(p);
-  const slope = new Float64Array(p);
-  const one = new Float64Array(2);
-  const grad = new Float64Array(n);
-  let evaluations = 0;
-  /** w(ν, λ), dw/dσ, the dual value and its gradient (into w, slope, grad). */
-  const evaluate = (nu: Float64Array, lambda: number): number => {
-    if (++evaluations > MAX_EVALUATIONS) throw new GaveUp();
-    let g = G !== undefined ? lambda * G : 0;
-    let gross = 0;
-    grad.fill(0);
-    for (let i = 0; i < p; i++) {
-      let s = alpha[i]!;
-      const e1 = start[i + 1]!;
-      for (let e = start[i]!; e < e1; e++) s -= nu[index[e]!]! * value[e]!;
-      bestHolding(s, w0[i]!, linearCost[i]!, impact![i]!, lambda, lower[i]!, upper[i]!, one);
-      const wi = one[0]!;
-      w[i] = wi;
-      slope[i] = one[1]!;
-      g += holdingValue(wi, s, w0[i]!, linearCost[i]!, impact![i]!, lambda);
-      gross += Math.abs(wi);
-      for (let e = start[i]!; e < e1; e++) grad[index[e]!] -= value[e]! * wi;
-    }
-    if (G !== undefined) grad[m] = G - gross;
-    return g;
-  };
-  /** The largest infeasibility in units of its tolerance: ≤ 1 at the solution (a slack gross limit counts 0). */
-  const infeasibility = (lambda: number) => {
-    let worst = 0;
-    for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(grad[j]!) / rowScale[j]!);
-    if (G === undefined) return worst;
-    const excess = -grad[m]!;
-    return Math.max(worst, (lambda > 0 ? Math.abs(excess) : Math.max(excess, 0)) / (FEASIBILITY_TOL * G));
-  };
-
+  const dual = new DualFunction(pr, start, index, value, m, rowScale);
+  const { w, slope, grad } = dual;
   let nu = new Float64Array(m);
   let lambda = 0;
-  let g = evaluate(nu, lambda);
+  let g = dual.evaluate(nu, lambda);
   const Hessian = new Float64Array(n * n);
   const H = new Float64Array(n * n);
   const d = new Float64Array(n);
   let mu = MIN_DAMPING;
   for (let step = 0; step < MAX_NEWTON_STEPS; step++) {
-    const before = infeasibility(lambda);
-    if (before <= 1) return { w: Float64Array.from(w), nu, rows, lambda, evaluations };
+    const before = dual.infeasibility(lambda);
+    if (before <= 1) return { w: Float64Array.from(w), nu, rows, lambda, evaluations: dual.evaluations };
     // λ held at 0 while the gross limit is slack there (the bound λ ≥ 0 active)
     const free = G !== undefined && !(lambda === 0 && grad[m]! >= 0) ? n : m;
     Hessian.fill(0);
@@ -239,11 +273,12 @@ function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
       // backtracking on g (convex); near the root g's decrease falls below its rounding, so a step that
       // halves the infeasibility without raising g beyond its rounding is taken as progress too
       for (let k = 0, tau = 1; k < LINE_SEARCH_HALVINGS; k++, tau /= 2) {
-        const trial = Float64Array.from(nu, (x, j) => x + tau * d[j]!);
+        const trial = new Float64Array(m);
+        for (let j = 0; j < m; j++) trial[j] = nu[j]! + tau * d[j]!;
         const trialLambda = free > m ? Math.max(0, lambda + tau * d[m]!) : lambda;
-        const gt = evaluate(trial, trialLambda);
+        const gt = dual.evaluate(trial, trialLambda);
         const flat = gt <= g0 + 1e-13 * Math.abs(g0);
-        if (gt <= g0 + 1e-4 * tau * dg || (flat && infeasibility(trialLambda) <= 0.5 * before)) {
+        if (gt <= g0 + 1e-4 * tau * dg || (flat && dual.infeasibility(trialLambda) <= 0.5 * before)) {
           nu = trial;
           lambda = trialLambda;
           g = gt;
@@ -255,5 +290,7 @@ function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
     if (!accepted) return undefined;
     mu = Math.max(MIN_DAMPING, mu / 10);
   }
-  return infeasibility(lambda) <= 1 ? { w: Float64Array.from(w), nu, rows, lambda, evaluations } : undefined;
+  return dual.infeasibility(lambda) <= 1
+    ? { w: Float64Array.from(w), nu, rows, lambda, evaluations: dual.evaluations }
+    : undefined;
 }

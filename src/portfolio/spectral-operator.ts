@@ -126,7 +126,7 @@ export class SpectralRiskOperator implements RiskOperator {
   private basisRef: Float64Array | undefined;
 
   /** Vᵀx into `out` (length k); the kernel and the JS loop give the same bits. */
-  private project(x: Float64Array, out: Float64Array): Float64Array {
+  project(x: Float64Array, out: Float64Array): Float64Array {
     const kernel = this.kernel;
     if (kernel) {
       kernel.x.set(x);
@@ -155,7 +155,7 @@ export class SpectralRiskOperator implements RiskOperator {
   }
 
   /** out = s·x + V·y (out may be x); the kernel and the JS loop give the same bits. */
-  private expand(x: Float64Array, s: number, y: Float64Array, out: Float64Array): Float64Array {
+  expand(x: Float64Array, s: number, y: Float64Array, out: Float64Array): Float64Array {
     const kernel = this.kernel;
     if (kernel) {
       kernel.x.set(x);
@@ -248,40 +248,7 @@ export class SpectralRiskOperator implements RiskOperator {
     // (P_ja·f_j) once per γ, ρ, so the per-step right-hand side is a plain dot product (same rounding)
     const Pf = new Float64Array(m * k);
     for (let a = 0; a < m; a++) for (let j = 0; j < k; j++) Pf[a * k + j] = P[j * m + a]! * f[j]!;
-    const u = new Float64Array(k);
-    const rhs = new Float64Array(m);
-    return {
-      solve: (q, w) => {
-        this.project(q, u);
-        for (let a = 0; a < m; a++) {
-          let s = 0;
-          const o = a * k;
-          for (let j = 0; j < k; j++) s += Pf[o + j]! * u[j]!;
-          const { index, value } = sparse[a]!;
-          let d = 0;
-          for (let t = 0; t < index.length; t++) d += value[t]! * q[index[t]!]!;
-          rhs[a] = d / base + s;
-        }
-        const nu = m > 0 ? choleskySolve(L!, rhs) : rhs;
-        for (let j = 0; j < k; j++) {
-          let s = u[j]!;
-          const o = j * m;
-          for (let a = 0; a < m; a++) s -= P[o + a]! * nu[a]!;
-          u[j] = f[j]! * s;
-        }
-        w.set(q);
-        // sector rows are one-hot: only their non-zeros move w (skipping a 0 term is exact)
-        for (let a = 0; a < m; a++) {
-          const { index, value } = sparse[a]!;
-          const na = nu[a]!;
-          for (let t = 0; t < index.length; t++) {
-            const i = index[t]!;
-            w[i] = w[i]! - na * value[t]!;
-          }
-        }
-        this.expand(w, 1 / base, u, w);
-      },
-    };
+    return new SpectralConstrainedStep(this, f, base, P, Pf, sparse, L);
   }
 
   /** f_j = 1/(γ(a + c_j) + ρ) − 1/(γa + ρ), after checking that γΣ + ρI is positive definite. */
@@ -333,6 +300,63 @@ export class SpectralRiskOperator implements RiskOperator {
     this.rowCache = { rows: rows.slice(), P, AAt, sparse };
     if (this.kernel) sharedRowProducts.set(this.basis, this.rowCache);
     return this.rowCache;
+  }
+}
+
+/**
+ * The spectral operator's w-step for one γ, ρ and set of rows (`SpectralRiskOperator.constrainedSolver`). A
+ * class, not a closure made per call: the ADMM makes one at every change of ρ or γ, and optimised code that had
+ * inlined such a closure was discarded when it died (docs/decisions/157 item 5).
+ */
+class SpectralConstrainedStep implements ConstrainedStepSolver {
+  private readonly u: Float64Array;
+  private readonly rhs: Float64Array;
+
+  constructor(
+    private readonly op: SpectralRiskOperator,
+    private readonly f: Float64Array,
+    private readonly base: number,
+    private readonly P: Float64Array,
+    private readonly Pf: Float64Array,
+    private readonly sparse: readonly SparseRow[],
+    private readonly L: Matrix | undefined,
+  ) {
+    this.u = new Float64Array(op.k);
+    this.rhs = new Float64Array(sparse.length);
+  }
+
+  solve(q: Float64Array, w: Float64Array): void {
+    const { op, f, base, P, Pf, sparse, u, rhs } = this;
+    const k = op.k;
+    const m = sparse.length;
+    op.project(q, u);
+    for (let a = 0; a < m; a++) {
+      let s = 0;
+      const o = a * k;
+      for (let j = 0; j < k; j++) s += Pf[o + j]! * u[j]!;
+      const { index, value } = sparse[a]!;
+      let d = 0;
+      for (let t = 0; t < index.length; t++) d += value[t]! * q[index[t]!]!;
+      rhs[a] = d / base + s;
+    }
+    const nu = m > 0 ? choleskySolve(this.L!, rhs) : rhs;
+    for (let j = 0; j < k; j++) {
+      let s = u[j]!;
+      const o = j * m;
+      for (let a = 0; a < m; a++) s -= P[o + a]! * nu[a]!;
+      u[j] = f[j]! * s;
+    }
+    w.set(q);
+    // sector rows are one-hot: only their non-zeros move w (skipping a 0 term is exact)
+    for (let a = 0; a < m; a++) {
+      const { index, value } = sparse[a]!;
+      const na = nu[a]!;
+      for (let t = 0; t < index.length; t++) {
+        const i = index[t]!;
+        w[i] = w[i]! - na * value[t]!;
+      }
+    }
+    op.expand(w, 1 / base, u, w);
   }
 }
 

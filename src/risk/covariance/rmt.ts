@@ -39,10 +39,13 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
   const lambdaMinus = (1 - Math.sqrt(q)) ** 2;
   // Eigenvalues of C = ZᵀZ/(T − 1) are those of the small side scaled by 1/(T − 1).
   const { signal, top } = w.correlationSignalSpectrum(lambdaPlus / scale);
-  const lamS = Array.from(signal.values, (v) => v * scale).reverse();
+  // descending; loops rather than per-call callbacks, which cost a recompilation of this function at every
+  // rebalance (docs/decisions/157 item 5)
+  const ks = signal.values.length;
+  const lamS = new Array<number>(ks);
+  for (let s = 0; s < ks; s++) lamS[s] = signal.values[ks - 1 - s]! * scale;
   let signalSum = 0;
-  for (const l of lamS) signalSum += l;
-  const ks = lamS.length;
+  for (let s = 0; s < ks; s++) signalSum += lamS[s]!;
   const noiseCount = p - ks;
   const lambdaBar = noiseCount > 0 ? (p - signalSum) / noiseCount : Number.NaN;
   const sd = w.sd();
@@ -61,7 +64,8 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
     const op = new StructuredCovariance({ p, k: 0, diag, U: new Float64Array(0), C: new Float64Array(0) });
     return fitted('rmt', w, op, details, () => operatorDiagnostics(op, w, w.shrinkageStatistics()));
   }
-  const order = Array.from({ length: ks }, (_, s) => ks - 1 - s);
+  const order = new Array<number>(ks);
+  for (let s = 0; s < ks; s++) order[s] = ks - 1 - s;
   const Vs = w.pSpaceVectors(signal, order, w.standardisedShared());
   const lamSig = Float64Array.from(lamS);
   const bar = noiseCount > 0 ? lambdaBar : 0;
@@ -74,7 +78,9 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
     A[i] = sd[i]! * sd[i]! * e * e * bar;
     for (let s = 0; s < ks; s++) U[i * ks + s] = sd[i]! * e * Vs[i * ks + s]!;
   }
-  const op = new StructuredCovariance({ p, k: ks, diag: A, U, C: diagonalC(lamSig.map((l) => l - bar)) });
+  const excess = new Float64Array(ks);
+  for (let s = 0; s < ks; s++) excess[s] = lamSig[s]! - bar;
+  const op = new StructuredCovariance({ p, k: ks, diag: A, U, C: diagonalC(excess) });
   return fitted('rmt', w, op, details, () => operatorDiagnostics(op, w, w.shrinkageStatistics()));
 }
 
