@@ -460,31 +460,51 @@ function proxStep(
   z: Float64Array,
   kernel: ProxKernel | undefined,
 ): number {
-  if (!kernel) return grossMultiplier(pr, lambdaStart, jsProxPass(wr, y, pr, impact, rho, z));
+  if (!kernel) return grossMultiplier(pr, lambdaStart, new JsProxPass(wr, y, pr, impact, rho, z));
   // the kernel's twin of the JS pass (prox-kernel.ts, same bits); wr is already in its memory
   kernel.y.set(y);
-  const lambda = grossMultiplier(pr, lambdaStart, (l) => ({
-    gross: kernel.pass(l, rho),
-    slope: kernel.slope,
-  }));
+  const lambda = grossMultiplier(pr, lambdaStart, new KernelProxPass(kernel, rho));
   z.set(kernel.z);
   return lambda;
 }
 
-/** One prox pass at multiplier λ: z written, Σ|z_i| and its derivative in λ returned. */
-type ProxPass = (lambda: number) => { gross: number; slope: number };
+/**
+ * One prox pass at multiplier λ: z written, Σ|z_i| returned and its derivative in λ left in `slope`. Small
+ * classes rather than closures made at every ADMM iteration, which TurboFan inlined into the iteration's
+ * optimised code and then discarded with them (docs/decisions/157 item 5).
+ */
+interface ProxPass {
+  run(lambda: number): number;
+  readonly slope: number;
+}
+
+class KernelProxPass implements ProxPass {
+  constructor(
+    private readonly kernel: ProxKernel,
+    private readonly rho: number,
+  ) {}
+  run(lambda: number): number {
+    return this.kernel.pass(lambda, this.rho);
+  }
+  get slope(): number {
+    return this.kernel.slope;
+  }
+}
 
 /** The JS prox pass of `proxStep` into z. */
-function jsProxPass(
-  wr: Float64Array,
-  y: Float64Array,
-  pr: PortfolioProblem,
-  impact: Float64Array,
-  rho: number,
-  z: Float64Array,
-): ProxPass {
-  const p = z.length;
-  return (lambda) => {
+class JsProxPass implements ProxPass {
+  slope = 0;
+  constructor(
+    private readonly wr: Float64Array,
+    private readonly y: Float64Array,
+    private readonly pr: PortfolioProblem,
+    private readonly impact: Float64Array,
+    private readonly rho: number,
+    private readonly z: Float64Array,
+  ) {}
+  run(lambda: number): number {
+    const { wr, y, pr, impact, rho, z } = this;
+    const p = z.length;
     let gross = 0;
     let s = 0;
     for (let i = 0; i < p; i++) {
@@ -499,32 +519,27 @@ function jsProxPass(
         s += b === 0 ? 1 / rho : 1 / (rho + (0.75 * b) / Math.sqrt(Math.abs(zi - w0)));
       }
     }
-    return { gross, slope: -s };
-  };
+    this.slope = -s;
+    return gross;
+  }
 }
 
 /** The gross-limit multiplier search of `proxStep` over prox passes (the pass at the returned λ ran last). */
 function grossMultiplier(pr: PortfolioProblem, lambdaStart: number, pass: ProxPass): number {
   const p = pr.alpha.length;
-  let slope = 0;
-  const apply = (lambda: number) => {
-    const r = pass(lambda);
-    slope = r.slope;
-    return r.gross;
-  };
   const G = pr.maxGross;
   const start = Math.max(lambdaStart, 0);
   let g: number;
   if (G !== undefined && start > 0) {
     // The previous step's λ first: where the limit binds there it binds at λ = 0 too (g is non-increasing),
     // so the pass at 0 is skipped — one prox pass of the 2–4 per iteration while the limit holds.
-    g = apply(start);
+    g = pass.run(start);
     if (!(g > G)) {
-      if (apply(0) <= G) return 0;
-      g = apply(start);
+      if (pass.run(0) <= G) return 0;
+      g = pass.run(start);
     }
   } else {
-    const gross0 = apply(0);
+    const gross0 = pass.run(0);
     if (G === undefined || gross0 <= G) return 0;
     g = gross0;
   }
@@ -543,20 +558,21 @@ function grossMultiplier(pr: PortfolioProblem, lambdaStart: number, pass: ProxPa
       if (g >= G * (1 - 1e-13)) return lambda;
     }
     if (Number.isFinite(hi) && hi - lo <= 1e-15 * hi) break;
+    const slope = pass.slope;
     let next = slope < 0 ? lambda - (g - G) / slope : Number.NaN;
     if (!(next > lo && next < hi)) {
       // no usable Newton step: bisect, or grow the bracket until it holds the root
       next = Number.isFinite(hi) ? 0.5 * (lo + hi) : lo > 0 ? 4 * lo : 1e-6;
     }
     lambda = next;
-    g = apply(lambda);
+    g = pass.run(lambda);
   }
   if (!Number.isFinite(hi))
     throw new NotConvergedError('the gross-leverage multiplier search did not bracket the limit', 200, {
       gross: g,
       maxGross: G,
     });
-  if (lambda !== hi) apply(hi);
+  if (lambda !== hi) pass.run(hi);
   return hi;
 }
 

@@ -89,17 +89,21 @@ export function predictedIterates(
   gamma: number,
 ): AdmmState | undefined {
   if (evaluated.length < 2) return undefined;
-  const distance = (r: { readonly gamma: number }) => Math.abs(Math.log(r.gamma / gamma));
   let a = evaluated[0]!;
   let b = evaluated[1]!;
-  if (distance(b) < distance(a)) [a, b] = [b, a];
-  for (const r of evaluated.slice(2)) {
-    if (distance(r) < distance(a)) [a, b] = [r, a];
-    else if (distance(r) < distance(b)) b = r;
+  if (logDistance(b, gamma) < logDistance(a, gamma)) [a, b] = [b, a];
+  for (let e = 2; e < evaluated.length; e++) {
+    const r = evaluated[e]!;
+    if (logDistance(r, gamma) < logDistance(a, gamma)) [a, b] = [r, a];
+    else if (logDistance(r, gamma) < logDistance(b, gamma)) b = r;
   }
   if (a.gamma === b.gamma) return a.state;
   const t = Math.max(-PREDICTOR_REACH, (gamma - a.gamma) / (b.gamma - a.gamma));
   return interpolatedIterates(a.state, b.state, t);
+}
+
+function logDistance(r: { readonly gamma: number }, gamma: number): number {
+  return Math.abs(Math.log(r.gamma / gamma));
 }
 
 /** (1 − t)·a + t·b for z and for the unscaled dual ρy, at a's ρ. */
@@ -133,6 +137,63 @@ function saturatedPoint(pr: PortfolioProblem, gamma: number, rho: number, ppy: n
   return { gamma, vol: Math.sqrt(ppy * Math.max(0, pr.Sigma.quadForm(w))), state: { z: w, y, rho } };
 }
 
+/** Whether a point's risk is within the relative tolerance of the goal. */
+function nearVol(r: Point, tol: number, goal: number): boolean {
+  return Math.abs(r.vol / goal - 1) <= tol;
+}
+
+/**
+ * R − 1 with R = σ_goal/σ_p (reachable) or d/δ (saturated): increasing in γ, zero at the root, and R ≈ γ/γ*
+ * in the regimes of the module comment. Finite everywhere, also where σ_p is flat at σ_sat (R = 0).
+ */
+function rootValue(r: Point, saturated: boolean, saturatedVol: number, delta: number, goal: number): number {
+  return (saturated ? Math.max(1 - r.vol / saturatedVol, 0) / delta : goal / r.vol) - 1;
+}
+
+/**
+ * The solves of one search: one ADMM run continued from point to point. A class, not closures made per call:
+ * the search runs once per book, and TurboFan inlined such closures and discarded the optimised code with them
+ * (docs/decisions/157 item 5).
+ */
+class VolTargetSearch {
+  solves = 0;
+  /** σ_sat once evaluated. */
+  saturatedVol = Number.NaN;
+  readonly evaluated: Point[] = [];
+
+  constructor(
+    readonly solver: AdmmSolver,
+    private readonly ppy: number,
+  ) {}
+
+  /** The book at γ, solved from `from` (default: the iterates predicted by the points evaluated so far). */
+  at(gamma: number, from: AdmmState | undefined = predictedIterates(this.evaluated, gamma)): Point {
+    const { solver } = this;
+    solver.setRiskAversion(gamma, from);
+    solver.converge();
+    this.solves++;
+    const sol = solver.solution();
+    const r = { gamma, vol: Math.sqrt(this.ppy * Math.max(0, solver.risk())), state: sol.state, sol };
+    this.evaluated.push(r);
+    return r;
+  }
+
+  done(point: Point, reached: boolean): VolTargetSolution {
+    // the saturated book is the answer only when nothing can be traded off; from its dual it has no ADMM
+    // solution (duals, residuals) yet: solve at its γ, from its iterates
+    const r = point.sol ? point : this.at(point.gamma);
+    return {
+      ...r.sol!,
+      gamma: r.gamma,
+      exAnteVol: r.vol,
+      volTargetReached: reached,
+      saturatedVol: this.saturatedVol,
+      solves: this.solves,
+      totalIterations: this.solver.iterationsTotal,
+    };
+  }
+}
+
 export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions): VolTargetSolution {
   if (!(opts.targetVol > 0)) throw new InvalidInputError(`targetVol must be positive, got ${opts.targetVol}`);
   const delta = opts.saturationShortfall ?? 0.01;
@@ -142,45 +203,20 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   const tol = opts.tolerance ?? 1e-3;
   const maxSolves = opts.maxSolves ?? 30;
   const target = opts.targetVol;
-  const solver = new AdmmSolver(pr, opts);
-  let solves = 0;
-  let saturatedVol = Number.NaN;
-  const evaluated: Point[] = [];
-  const at = (gamma: number, from = predictedIterates(evaluated, gamma)): Point => {
-    solver.setRiskAversion(gamma, from);
-    solver.converge();
-    solves++;
-    const sol = solver.solution();
-    const r = { gamma, vol: Math.sqrt(ppy * Math.max(0, solver.risk())), state: sol.state, sol };
-    evaluated.push(r);
-    return r;
-  };
-  const done = (point: Point, reached: boolean): VolTargetSolution => {
-    // the saturated book is the answer only when nothing can be traded off; from its dual it has no ADMM
-    // solution (duals, residuals) yet: solve at its γ, from its iterates
-    const r = point.sol ? point : at(point.gamma);
-    return {
-      ...r.sol!,
-      gamma: r.gamma,
-      exAnteVol: r.vol,
-      volTargetReached: reached,
-      saturatedVol,
-      solves,
-      totalIterations: solver.iterationsTotal,
-    };
-  };
-  const near = (r: Point, goal: number) => Math.abs(r.vol / goal - 1) <= tol;
+  const search = new VolTargetSearch(new AdmmSolver(pr, opts), ppy);
 
   // In 'target' mode σ_sat may be needed, and its dual is cheap. When it shows the target out of reach, the
   // goal book is within δ of the saturated book in risk, and that book's iterates are a better start for the
   // first solve than the previous rebalance's book (for another α): 27.7 → 18.6 iterations on the replay
   // (decision 035). The search's points are the same either way.
   const sat0 =
-    opts.mode === 'cap' ? undefined : saturatedPoint(pr, pr.gamma * SATURATION_GAMMA, solver.penalty, ppy);
-  const start = sat0 && sat0.vol < target * (1 - tol) ? at(pr.gamma, sat0.state) : at(pr.gamma);
-  if (near(start, target)) return done(start, true);
-  if (opts.mode === 'cap' && start.vol <= target) return done(start, true);
-  if (start.vol === 0) return done(start, false); // nothing worth holding: no γ makes risk appear
+    opts.mode === 'cap'
+      ? undefined
+      : saturatedPoint(pr, pr.gamma * SATURATION_GAMMA, search.solver.penalty, ppy);
+  const start = sat0 && sat0.vol < target * (1 - tol) ? search.at(pr.gamma, sat0.state) : search.at(pr.gamma);
+  if (nearVol(start, tol, target)) return search.done(start, true);
+  if (opts.mode === 'cap' && start.vol <= target) return search.done(start, true);
+  if (start.vol === 0) return search.done(start, false); // nothing worth holding: no γ makes risk appear
 
   let goal = target;
   let saturated = false;
@@ -188,37 +224,32 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
   let high: Point | undefined; // a point above it (less risk)
   if (start.vol < target) {
     // the dual's book stands at γ_sat in the search's bracket (σ_p(γ_sat) = σ_sat to ~γ_sat/γ*·δ ≈ 10⁻⁸)
-    if (sat0) evaluated.push(sat0);
-    const sat = sat0 ?? at(pr.gamma * SATURATION_GAMMA);
+    if (sat0) search.evaluated.push(sat0);
+    const sat = sat0 ?? search.at(pr.gamma * SATURATION_GAMMA);
     // σ_p is non-increasing in γ, so no evaluated book can have more risk than σ_sat: the max guards against
     // the solver's tolerance
-    saturatedVol = Math.max(sat.vol, start.vol);
-    if (near(sat, target)) return done(sat, true);
+    search.saturatedVol = Math.max(sat.vol, start.vol);
+    if (nearVol(sat, tol, target)) return search.done(sat, true);
     low = sat;
     high = start;
     if (sat.vol < target) {
       saturated = true;
-      goal = (1 - delta) * saturatedVol;
-      if (near(start, goal)) return done(start, false);
+      goal = (1 - delta) * search.saturatedVol;
+      if (nearVol(start, tol, goal)) return search.done(start, false);
       if (start.vol > goal) {
         low = start;
         high = undefined;
       }
-      if (sat.vol <= goal) return done(sat, false); // σ_p falls that far by γ_sat: nothing to trade off
+      if (sat.vol <= goal) return search.done(sat, false); // σ_p falls that far by γ_sat: nothing to trade off
     }
   } else low = start;
 
-  /**
-   * R − 1 with R = σ_goal/σ_p (reachable) or d/δ (saturated): increasing in γ, zero at the root, and R ≈ γ/γ*
-   * in the regimes of the module comment. Finite everywhere, also where σ_p is flat at σ_sat (R = 0).
-   */
-  const F = (r: Point) => (saturated ? Math.max(1 - r.vol / saturatedVol, 0) / delta : goal / r.vol) - 1;
   let last = start;
   let previous: Point | undefined;
   let sameSide = 0; // consecutive points on the same side of the root: the secant is creeping
-  while (solves < maxSolves) {
-    const fl = F(last);
-    const fp = previous ? F(previous) : Number.NaN;
+  while (search.solves < maxSolves) {
+    const fl = rootValue(last, saturated, search.saturatedVol, delta, goal);
+    const fp = previous ? rootValue(previous, saturated, search.saturatedVol, delta, goal) : Number.NaN;
     const lo = low ? Math.log(low.gamma) : Number.NEGATIVE_INFINITY;
     const hi = high ? Math.log(high.gamma) : Number.POSITIVE_INFINITY;
     const bracketed = Number.isFinite(lo) && Number.isFinite(hi);
@@ -236,17 +267,20 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
       const margin = 1e-3 * (hi - lo);
       if (sameSide >= 2 || !(lg > lo + margin && lg < hi - margin)) lg = 0.5 * (lo + hi);
     } else if (!(lg > lo && lg < hi)) lg = Number.isFinite(lo) ? lo + Math.LN10 : hi - Math.LN10;
-    const cur = at(Math.exp(lg));
-    if (near(cur, goal)) return done(cur, !saturated);
-    const below = F(cur) < 0;
+    const cur = search.at(Math.exp(lg));
+    if (nearVol(cur, tol, goal)) return search.done(cur, !saturated);
+    const below = rootValue(cur, saturated, search.saturatedVol, delta, goal) < 0;
     if (below) low = cur;
     else high = cur;
-    sameSide = previous === undefined || below !== F(last) < 0 ? 1 : sameSide + 1;
+    sameSide =
+      previous === undefined || below !== rootValue(last, saturated, search.saturatedVol, delta, goal) < 0
+        ? 1
+        : sameSide + 1;
     previous = last;
     last = cur;
   }
   const best = [low, high]
     .filter((x): x is Point => x !== undefined)
     .sort((a, b) => Math.abs(a.vol - goal) - Math.abs(b.vol - goal))[0]!;
-  return done(best, !saturated && Math.abs(best.vol / goal - 1) <= 10 * tol);
+  return search.done(best, !saturated && Math.abs(best.vol / goal - 1) <= 10 * tol);
 }
