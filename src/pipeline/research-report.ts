@@ -4,9 +4,11 @@
  * cumulative gross and net returns per covariance method, drawdowns, turnover, exposures, covariance
  * diagnostics and the overfitting statistics. Builds a `Report` from a pipeline result; holds no maths.
  */
+import type { AlphalabConfig } from '../core/config.ts';
 import type { Chart, Report, ReportSection, ReportTable } from '../report/model.ts';
 import { drawdowns, spearman } from '../stats/index.ts';
 import type { ResearchPipelineResult } from './research.ts';
+import type { SolveRecord } from './walk-forward.ts';
 
 function cumulative(r: Float64Array, from: number): Float64Array {
   const out = new Float64Array(r.length).fill(Number.NaN);
@@ -381,6 +383,7 @@ function portfolioSections(res: ResearchPipelineResult): ReportSection[] {
       title: 'Portfolios and evaluation',
       paragraphs: [
         `${p.records.length} rebalances every ${res.config.portfolio.rebalance_every} days after a ${res.config.portfolio.warmup}-day warm-up; covariance, horizon and signal weights re-estimated at each from data available then. Costs: ${res.config.portfolio.costs.half_spread_bps} bp half-spread, ${res.config.portfolio.costs.fee_bps} bp fees and square-root impact on a NAV of ${res.config.portfolio.costs.nav.toExponential(1)}.`,
+        volTargetSentence(p.records, res.config.portfolio),
         ...p.notes.slice(0, 20),
       ],
       tables: [comparison, exposureTable],
@@ -434,6 +437,35 @@ function portfolioSections(res: ResearchPipelineResult): ReportSection[] {
     });
   }
   return sections;
+}
+
+/**
+ * Whether the books reached the volatility target, and if not why: where the box and gross limits cap the
+ * risk below σ*, vol-target.ts takes 99 % of the attainable risk and flags the solve (docs/decisions/035), so a
+ * reader must not take σ* for the books' risk.
+ */
+export function volTargetSentence(
+  records: readonly { readonly solves: readonly SolveRecord[] }[],
+  pc: AlphalabConfig['portfolio'],
+): string {
+  const solved = records.flatMap((r) => r.solves.filter((s) => s.status === 'ok'));
+  const target = `Volatility target ${pct(pc.target_vol)} (annualised, ex ante)`;
+  if (solved.length === 0) return `${target}: no book was solved.`;
+  const short = solved.filter((s) => !s.volTargetReached).map((s) => s.exAnteVol);
+  if (short.length === 0) return `${target}: reached in all ${solved.length} solved books.`;
+  short.sort((a, b) => a - b);
+  const median = short[Math.floor((short.length - 1) / 2)]!;
+  const gross = pc.max_gross ?? pc.max_leverage;
+  return (
+    `${target}: reached in ${solved.length - short.length} of ${solved.length} solved books. In the other ` +
+    `${short.length} the limits (±${pct(pc.max_position)} per name, gross ≤ ${gross}×, costs) cap the risk ` +
+    `below it; those books take 99 % of the risk the limits allow — ex-ante volatility median ` +
+    `${pct(median)}, range ${pct(short[0]!)}–${pct(short.at(-1)!)}.`
+  );
+}
+
+function pct(x: number): string {
+  return `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
 }
 
 function fmt(x: number): string {
