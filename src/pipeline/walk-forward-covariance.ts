@@ -10,6 +10,7 @@
 import { StructuredCovariance } from '../linalg/index.ts';
 import type { RiskOperator } from '../portfolio/optimizer.ts';
 import { SpectralRiskOperator } from '../portfolio/spectral-operator.ts';
+import { gathered, scaled, shifted } from '../risk/covariance/common.ts';
 import { fitLW2020, lw2020ShrunkSpectrum } from '../risk/covariance/lw2020.ts';
 import { fitPCA } from '../risk/covariance/pca.ts';
 import { fitRMT } from '../risk/covariance/rmt.ts';
@@ -78,30 +79,12 @@ function sharedSpectrumOf(w: CovarianceWindow): SharedSpectrum {
   for (const v of spec.values) max = Math.max(max, v);
   const idx: number[] = [];
   for (let i = 0; i < spec.values.length; i++) if (spec.values[i]! > 1e-12 * max) idx.push(i);
-  const lambda = new Float64Array(idx.length);
-  for (let c = 0; c < idx.length; c++) lambda[c] = spec.values[idx[c]!]!;
   return {
     indices: idx,
     V: w.pSpaceVectors(spec, idx, w.X, sharedFloat64(w.p * idx.length)),
-    lambda,
+    lambda: gathered(spec.values, idx),
     T: w.T,
   };
-}
-
-/**
- * scale·x and x − a entrywise. Loops in module functions rather than `map` with an arrow over this call's
- * values: such closures were recompiled at every rebalance (decision 157).
- */
-function scaled(x: Float64Array, scale: number): Float64Array {
-  const y = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) y[i] = scale * x[i]!;
-  return y;
-}
-
-function shifted(x: Float64Array, a: number): Float64Array {
-  const y = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) y[i] = x[i]! - a;
-  return y;
 }
 
 /**

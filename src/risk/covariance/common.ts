@@ -66,6 +66,32 @@ export function gramSideOperator(w: CovarianceWindow, a: number, c: number): Str
   return new StructuredCovariance({ p: w.p, k: T, diag: a, U: sharedScaledTranspose(w), C });
 }
 
+/*
+ * Small per-fit maps of spectra as module functions with loops: `map`/`from` with an arrow over a fit's values
+ * made a closure per call, and the fits that run at every rebalance were recompiled for each (decision 157).
+ */
+
+/** values[idx[c]] for each c, a new array. */
+export function gathered(values: ArrayLike<number>, idx: readonly number[]): Float64Array {
+  const y = new Float64Array(idx.length);
+  for (let c = 0; c < idx.length; c++) y[c] = values[idx[c]!]!;
+  return y;
+}
+
+/** scale·x entrywise, a new array. */
+export function scaled(x: Float64Array, scale: number): Float64Array {
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = scale * x[i]!;
+  return y;
+}
+
+/** x − a entrywise, a new array. */
+export function shifted(x: Float64Array, a: number): Float64Array {
+  const y = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) y[i] = x[i]! - a;
+  return y;
+}
+
 /** A diagonal k × k matrix. */
 export function diagonalC(c: ArrayLike<number>): Float64Array {
   const k = c.length;

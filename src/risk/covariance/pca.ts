@@ -7,7 +7,7 @@
 import { InvalidInputError } from '../../core/errors.ts';
 import type { Panel } from '../../core/panel.ts';
 import { StructuredCovariance } from '../../linalg/index.ts';
-import { asWindow, type CovarianceOptions, diagonalC, fitted } from './common.ts';
+import { asWindow, type CovarianceOptions, diagonalC, fitted, gathered } from './common.ts';
 import { operatorDiagnostics } from './diagnostics.ts';
 import type { FittedCovariance } from './types.ts';
 import type { CovarianceWindow } from './window.ts';
@@ -87,7 +87,7 @@ export function fitPCA(
   const idx: number[] = [];
   for (let i = q - 1; i >= 0 && idx.length < factors && spec.values[i]! > tol; i--) idx.push(i);
   const k = idx.length;
-  const s2 = Float64Array.from(idx, (i) => spec.values[i]!);
+  const s2 = gathered(spec.values, idx);
   const B = (formed && formedColumns(formed, p, idx)) ?? w.pSpaceVectors(spec, idx);
   const psi = new Float64Array(p);
   let traceS = 0;

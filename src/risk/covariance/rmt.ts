@@ -9,7 +9,7 @@
  */
 import type { Panel } from '../../core/panel.ts';
 import { StructuredCovariance } from '../../linalg/index.ts';
-import { asWindow, type CovarianceOptions, diagonalC, fitted } from './common.ts';
+import { asWindow, type CovarianceOptions, diagonalC, fitted, shifted } from './common.ts';
 import { operatorDiagnostics } from './diagnostics.ts';
 import type { FittedCovariance } from './types.ts';
 import type { CovarianceWindow } from './window.ts';
@@ -42,7 +42,7 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
   // descending; loops rather than per-call callbacks, which cost a recompilation of this function at every
   // rebalance (docs/decisions/157 item 5)
   const ks = signal.values.length;
-  const lamS = new Array<number>(ks);
+  const lamS = new Float64Array(ks);
   for (let s = 0; s < ks; s++) lamS[s] = signal.values[ks - 1 - s]! * scale;
   let signalSum = 0;
   for (let s = 0; s < ks; s++) signalSum += lamS[s]!;
@@ -67,7 +67,6 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
   const order = new Array<number>(ks);
   for (let s = 0; s < ks; s++) order[s] = ks - 1 - s;
   const Vs = w.pSpaceVectors(signal, order, w.standardisedShared());
-  const lamSig = Float64Array.from(lamS);
   const bar = noiseCount > 0 ? lambdaBar : 0;
   const A = new Float64Array(p);
   const U = new Float64Array(p * ks);
@@ -78,9 +77,7 @@ export function fitRMT(w: CovarianceWindow): RMTFit {
     A[i] = sd[i]! * sd[i]! * e * e * bar;
     for (let s = 0; s < ks; s++) U[i * ks + s] = sd[i]! * e * Vs[i * ks + s]!;
   }
-  const excess = new Float64Array(ks);
-  for (let s = 0; s < ks; s++) excess[s] = lamSig[s]! - bar;
-  const op = new StructuredCovariance({ p, k: ks, diag: A, U, C: diagonalC(excess) });
+  const op = new StructuredCovariance({ p, k: ks, diag: A, U, C: diagonalC(shifted(lamS, bar)) });
   return fitted('rmt', w, op, details, () => operatorDiagnostics(op, w, w.shrinkageStatistics()));
 }
 
