@@ -1,28 +1,12 @@
-// A dense covariance operator for optimiser tests: naive Gaussian elimination, obviously correct, O(p³).
+// A dense covariance operator for optimiser tests: Gaussian elimination (linalg/dense-solve.ts), O(p³).
 import type { Rng } from '../../src/core/rng.ts';
+import { solveDenseSmall } from '../../src/linalg/dense-solve.ts';
 import type { RiskOperator } from '../../src/portfolio/optimizer.ts';
 
+/** x with A·x = b (A is n × n, row-major; neither is modified), by linalg's Gaussian elimination. */
 export function naiveSolve(A: Float64Array, b: Float64Array, n: number): Float64Array {
-  const M = Float64Array.from(A);
   const x = Float64Array.from(b);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r * n + c]!) > Math.abs(M[piv * n + c]!)) piv = r;
-    if (piv !== c) {
-      for (let k = 0; k < n; k++) [M[c * n + k], M[piv * n + k]] = [M[piv * n + k]!, M[c * n + k]!];
-      [x[c], x[piv]] = [x[piv]!, x[c]!];
-    }
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r * n + c]! / M[c * n + c]!;
-      for (let k = c; k < n; k++) M[r * n + k] = M[r * n + k]! - f * M[c * n + k]!;
-      x[r] = x[r]! - f * x[c]!;
-    }
-  }
-  for (let r = n - 1; r >= 0; r--) {
-    let s = x[r]!;
-    for (let k = r + 1; k < n; k++) s -= M[r * n + k]! * x[k]!;
-    x[r] = s / M[r * n + r]!;
-  }
+  if (!solveDenseSmall(n, Float64Array.from(A), x)) throw new Error('naiveSolve: singular system');
   return x;
 }
 
