@@ -5,6 +5,7 @@
  * diagnostics and the overfitting statistics. Builds a `Report` from a pipeline result; holds no maths.
  */
 import type { AlphalabConfig } from '../core/config.ts';
+import { formatNumber } from '../report/format.ts';
 import type { Chart, Report, ReportSection, ReportTable } from '../report/model.ts';
 import { drawdowns, spearman } from '../stats/index.ts';
 import type { ResearchPipelineResult } from './research.ts';
@@ -465,7 +466,7 @@ export function volTargetSentence(
 }
 
 function pct(x: number): string {
-  return `${(100 * x).toFixed(x < 0.01 ? 2 : 1)}%`;
+  return formatNumber(x, 'pct', x < 0.01 ? 2 : 1);
 }
 
 function fmt(x: number): string {
