@@ -143,14 +143,14 @@ class DualFunction {
     private readonly start: Int32Array,
     private readonly index: Int32Array,
     private readonly value: Float64Array,
-    private readonly m: number,
+    /** Per independent row: the residual that counts as feasible. */
     private readonly rowScale: readonly number[],
   ) {
     const p = pr.alpha.length;
     this.w = new Float64Array(p);
     this.slope = new Float64Array(p);
     this.G = pr.maxGross;
-    this.grad = new Float64Array(m + (this.G !== undefined ? 1 : 0));
+    this.grad = new Float64Array(rowScale.length + (this.G !== undefined ? 1 : 0));
     this.impact = pr.impactCost!;
   }
 
@@ -158,8 +158,9 @@ class DualFunction {
   evaluate(nu: Float64Array, lambda: number): number {
     if (++this.evaluations > MAX_EVALUATIONS) throw new GaveUp();
     const { alpha, w0, lower, upper, linearCost } = this.pr;
-    const { start, index, value, w, slope, grad, one, impact, G, m } = this;
+    const { start, index, value, w, slope, grad, one, impact, G } = this;
     const p = alpha.length;
+    const m = this.rowScale.length;
     let g = G !== undefined ? lambda * G : 0;
     let gross = 0;
     grad.fill(0);
@@ -181,7 +182,8 @@ class DualFunction {
 
   /** The largest infeasibility in units of its tolerance: ≤ 1 at the solution (a slack gross limit counts 0). */
   infeasibility(lambda: number): number {
-    const { grad, rowScale, G, m } = this;
+    const { grad, rowScale, G } = this;
+    const m = rowScale.length;
     let worst = 0;
     for (let j = 0; j < m; j++) worst = Math.max(worst, Math.abs(grad[j]!) / rowScale[j]!);
     if (G === undefined) return worst;
@@ -219,7 +221,7 @@ function dualNewton(pr: PortfolioProblem): SaturatedBook | undefined {
     for (let e = start[i]!; e < start[i + 1]!; e++) reference[index[e]!] += D * value[e]! * value[e]!;
     if (G !== undefined) reference[m] = reference[m]! + D;
   }
-  const dual = new DualFunction(pr, start, index, value, m, rowScale);
+  const dual = new DualFunction(pr, start, index, value, rowScale);
   const { w, slope, grad } = dual;
   let nu = new Float64Array(m);
   let lambda = 0;

@@ -10,10 +10,10 @@
  * has m + 1 variables: Newton's method on it finds the book exactly in a few O(p·m) passes (saturated-book.ts,
  * docs/decisions/035-vol-target-predicted-iterates.md). Where that method declines (a movable name without
  * impact cost, or no convergence within its budget) the book is an ADMM solve at γ_sat = 10⁻⁶·γ₀ (γ₀ the
- * starting γ), where the risk term is negligible against α. When σ_sat < σ*(1 − tol) the target is out of reach and, rather than the
- * γ → 0 book (where Σ no longer shapes anything), the solution is the most risk-averse book that still takes
- * all but a fraction δ (`saturationShortfall`, default 1 %) of the attainable risk: the γ with
- * σ_p(γ) = (1 − δ)·σ_sat, flagged `volTargetReached: false`.
+ * starting γ), where the risk term is negligible against α. When σ_sat < σ*(1 − tol) the target is out of
+ * reach and, rather than the γ → 0 book (where Σ no longer shapes anything), the solution is the most
+ * risk-averse book that still takes all but a fraction δ (`saturationShortfall`, default 1 %) of the
+ * attainable risk: the γ with σ_p(γ) = (1 − δ)·σ_sat, flagged `volTargetReached: false`.
  *
  * **Search.** Both roots are found by one safeguarded secant method in log γ on a function that is ≈ linear
  * there: F = log(σ_goal/σ_p) when the target is reachable (σ_p ∝ 1/γ when no inequality binds, so the first
@@ -272,10 +272,7 @@ export function solveWithVolTarget(pr: PortfolioProblem, opts: VolTargetOptions)
     const below = rootValue(cur, saturated, search.saturatedVol, delta, goal) < 0;
     if (below) low = cur;
     else high = cur;
-    sameSide =
-      previous === undefined || below !== rootValue(last, saturated, search.saturatedVol, delta, goal) < 0
-        ? 1
-        : sameSide + 1;
+    sameSide = previous === undefined || below !== fl < 0 ? 1 : sameSide + 1; // fl: last's side
     previous = last;
     last = cur;
   }

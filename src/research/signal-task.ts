@@ -1,9 +1,8 @@
 /**
  * The task module of the signal tier (one task per group of consecutive specs), run by compute/parallelMap on
  * any backend. For each of its signals a task computes the raw signal, smooths it, neutralises it date by
- * date and reduces each date at once
- * into IC statistics, the decay curves, a duplicate hash and the snapshot rows a backtest needs at its
- * rebalance dates; it never holds the neutralised T×N panel.
+ * date and reduces each date at once into IC statistics, the decay curves, a duplicate hash and the snapshot
+ * rows a backtest needs at its rebalance dates; it never holds the neutralised T×N panel.
  */
 import type { SignalContext } from '../signals/context.ts';
 import { builtinFamilies } from '../signals/families.ts';
