@@ -6,10 +6,11 @@
  * into expected returns and solve one constrained mean–variance problem per covariance method.
  *
  * The work runs on a task pool (inline or worker threads, docs/decisions/154-parallel-portfolio-stage.md):
- * this thread slides the window and fits the factor model in rebalance order; a task per rebalance computes
- * the window's estimates (one eigendecomposition shared by the estimators); each covariance method is a chain
- * of warm-started solves, one task per rebalance, that runs as soon as its estimate and its own previous solve
- * are done — so the methods' chains run side by side. The books are then simulated in lockstep with the
+ * this thread slides the window and fits the factor model in rebalance order; two tasks per rebalance compute
+ * the window's estimates (one eigendecomposition shared by the spectral estimators and PCA; RMT apart,
+ * docs/decisions/164); each covariance method is a chain of warm-started solves, one task per rebalance, that
+ * runs as soon as its own estimate and its own previous solve are done — so the methods' chains run side by
+ * side. The books are then simulated in lockstep with the
  * baselines, and the simulator's held weights are checked against the ones each chain decided from.
  */
 
@@ -37,7 +38,12 @@ import type { CovarianceDiagnostics } from '../risk/covariance/types.ts';
 import { CovarianceWindow } from '../risk/covariance/window.ts';
 import { defaultLoadings, logReturnsFromUniverse } from '../risk/factor-model/loadings.ts';
 import { alphaFromScores, expectedCompositeIc } from './alpha.ts';
-import { type RiskOperatorSpec, riskOperatorFrom, structuredSpec } from './walk-forward-covariance.ts';
+import {
+  type RiskOperatorSpec,
+  riskOperatorFrom,
+  structuredSpec,
+  type WindowMethod,
+} from './walk-forward-covariance.ts';
 import { WalkForwardFactorModel } from './walk-forward-factor-model.ts';
 import { DriftedBook } from './walk-forward-held.ts';
 import type { EstimatesTask, SolveTask, StageResult, StageTask } from './walk-forward-task.ts';
@@ -221,11 +227,26 @@ export interface PortfolioStageInput {
 /** How many rebalances the window and the estimates may run ahead of the slowest method's solves. */
 const LOOKAHEAD = 2;
 
-/** A rebalance's window (slid on this thread) and its estimates (a task under way). */
+/**
+ * The window methods split into the tasks of one rebalance's estimates: RMT (its own correlation Gram matrix
+ * and eigenpairs, nothing shared) apart from the methods that share the covariance Gram matrix's spectrum
+ * (sample, LW, OAS, LW-2020 and PCA), so that the two run side by side and RMT's chain need not wait for the
+ * longer task.
+ */
+function estimateGroups<M extends string>(methods: readonly M[]): M[][] {
+  const alone = methods.filter((m) => m === 'rmt');
+  const together = methods.filter((m) => m !== 'rmt');
+  return [together, alone].filter((g) => g.length > 0);
+}
+
+/** A rebalance's window (slid on this thread) and its estimates (tasks under way, one per method group). */
 interface WindowStep {
   readonly w: CovarianceWindow;
   readonly windowNames: Int32Array;
-  readonly estimates: Promise<StageResult<EstimatesTask>> | undefined;
+  readonly estimates: readonly {
+    readonly methods: readonly WindowMethod[];
+    readonly result: Promise<StageResult<EstimatesTask>>;
+  }[];
   readonly sigmaAll: Float64Array;
   readonly covarianceMs: number;
 }
@@ -251,7 +272,10 @@ interface Plan {
   readonly adv: Float64Array;
   readonly windowStocks: number;
   readonly investable: number;
-  fits: Promise<ReadonlyMap<string, Fit>> | undefined;
+  /** Each method's risk model at this rebalance, as soon as its own estimate is done (undefined: none). */
+  fits: ReadonlyMap<string, Promise<Fit | undefined>> | undefined;
+  /** Settles when every estimates task of the rebalance is done. */
+  estimated: Promise<void>;
   readonly fmNotes: string[];
   covarianceMs: number;
   optimiseMs: number;
@@ -391,15 +415,17 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
     // the T × T cross-product is cheap here (the slid Gram matrix); a p × p one is left to the task
     if (w.side === 'gram') w.crossProduct();
     const windowNames = Int32Array.from(w.tickers, (tk) => tickerIndex.get(tk)!);
-    const estimates = covMethods.length
-      ? estimatesOf({
-          kind: 'estimates',
-          window: w.shareableParts(),
-          methods: covMethods,
-          pcaFactors: rc.pca_factors,
-          diagnostics: k === K - 1,
-        })
-      : undefined;
+    const parts = w.shareableParts();
+    const estimates = estimateGroups(covMethods).map((group) => ({
+      methods: group,
+      result: estimatesOf({
+        kind: 'estimates',
+        window: parts,
+        methods: group,
+        pcaFactors: rc.pca_factors,
+        diagnostics: k === K - 1,
+      }),
+    }));
     const sigmaAll = new Float64Array(N).fill(Number.NaN);
     const winSd = w.sd();
     windowNames.forEach((i, j) => {
@@ -466,7 +492,8 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
       adv,
       windowStocks: w.p,
       investable,
-      fits: Promise.resolve(new Map()),
+      fits: undefined,
+      estimated: Promise.resolve(),
       fmNotes,
       covarianceMs,
       optimiseMs: 0,
@@ -476,15 +503,30 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
       held: new Array<Float64Array>(methods.length),
       rowsForAssertions: [],
     };
-    plan.fits = (estimates ?? Promise.resolve(undefined)).then((est) => {
-      const fits = new Map<string, Fit>();
-      if (est) {
-        plan.covarianceMs += est.ms;
-        for (const [m, op] of est.operators) fits.set(m, { op, names: windowNames });
-        for (const [m, d] of est.diagnostics) diagnostics.set(m, d);
-      }
-      if (fm) fits.set('fama_macbeth', fm);
-      return fits;
+    const fits = new Map<string, Promise<Fit | undefined>>();
+    for (const { methods: group, result } of estimates) {
+      const done = result.then((e) => {
+        plan.covarianceMs += e.ms;
+        return e;
+      });
+      for (const m of group)
+        fits.set(
+          m,
+          done.then((e) => {
+            const op = e.operators.get(m);
+            return op && { op, names: windowNames };
+          }),
+        );
+    }
+    fits.set('fama_macbeth', Promise.resolve(fm));
+    plan.fits = fits;
+    // every task of the rebalance; the last one's diagnostics in method order, whichever task finishes first
+    plan.estimated = Promise.all(estimates.map((e) => e.result)).then((ests) => {
+      for (const m of covMethods)
+        for (const e of ests) {
+          const d = e.diagnostics.get(m);
+          if (d) diagnostics.set(m, d);
+        }
     });
     return plan;
   };
@@ -495,7 +537,7 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
     const m = methods[b]!;
     const { t, choice, scores, sigmaAll, valid, tradable, adv } = plan;
     const h = choice.horizon;
-    const fit = (await plan.fits!).get(m);
+    const fit = await plan.fits!.get(m);
     const w0All = book.heldAt(t);
     plan.held[b] = w0All;
     const hold = (status: SolveRecord['status'], note?: string) => {
@@ -660,7 +702,7 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
     if (methods.length === 0) for (let k = 0; k < K; k++) finished[k]!.resolve();
     await Promise.all([producer, ...chains]);
     // a rebalance's estimates are awaited by its chains; with no chain, wait for them here
-    await Promise.all(plans.map((p) => p.fits));
+    await Promise.all(plans.map((p) => p.estimated));
   } finally {
     await pool.close();
   }
