@@ -23,7 +23,14 @@ import { dgemm } from './gemm.ts';
 import { dgemv, dgemvT } from './gemv.ts';
 import { createMatrix, type Matrix } from './matrix.ts';
 import { checkMatrix, checkVector } from './shape.ts';
-import { factorWoodbury, rowDot, solveCapacitance, type WoodburyFactor } from './woodbury.ts';
+import {
+  factorWoodbury,
+  rowDot,
+  solveCapacitance,
+  type WoodburyFactor,
+  woodburySolveJs,
+} from './woodbury.ts';
+import { woodburyKernel } from './woodbury-kernel.ts';
 
 export interface StructuredCovarianceInit {
   /** Number of assets (rows of U). */
@@ -179,14 +186,13 @@ export class StructuredCovariance {
     checkVector('StructuredCovariance.solve', 'b', b, this.p);
     checkVector('StructuredCovariance.solve', 'out', out, this.p);
     const f = this.woodbury('solve');
-    const { p } = this;
-    const { r, dInv, DinvG } = f;
-    // z = GᵀD⁻¹b, u = K⁻¹z, x = D⁻¹b − D⁻¹G·u
-    const z = new Float64Array(r);
-    dgemvT(p, r, 1, DinvG, 0, r, b, 0, 1, 0, z, 0, 1);
-    solveCapacitance(f, z, 1);
-    for (let i = 0; i < p; i++) out[i] = dInv[i]! * b[i]! - rowDot(r, DinvG, i * r, z);
-    return out;
+    // woodburySolveJs's steps, bit for bit, with the two p-long passes in WebAssembly (woodbury-kernel.ts)
+    const kernel = woodburyKernel();
+    if (kernel) {
+      kernel.solve(f, b, out);
+      return out;
+    }
+    return woodburySolveJs(f, b, out);
   }
 
   /** Solves Σ·X = B for a p × q right-hand side, O(p·k·q) with two gemm calls. */

@@ -7,6 +7,7 @@ import { NumericalError } from '../core/errors.ts';
 import { dpotrfLower } from './cholesky.ts';
 import { dsyevRows } from './eigen.ts';
 import { dgemm } from './gemm.ts';
+import { dgemvT } from './gemv.ts';
 import { dtrsm, dtrsv } from './triangular.ts';
 
 /** The cached Woodbury factorisation (see file comment). */
@@ -126,6 +127,20 @@ export function rowDot(k: number, M: Float64Array, off: number, v: Float64Array)
   }
   for (; c < k; c++) s0 += M[off + c]! * v[c]!;
   return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * out ← Σ⁻¹b by the factor: z = GᵀD⁻¹b, u = K⁻¹z, x = D⁻¹b − D⁻¹G·u (O(p·r + r²)). The JS twin of
+ * woodbury-kernel.ts, which performs the same operations in the same order; out may be b.
+ */
+export function woodburySolveJs(f: WoodburyFactor, b: Float64Array, out: Float64Array): Float64Array {
+  const { r, dInv, DinvG } = f;
+  const p = b.length;
+  const z = new Float64Array(r);
+  dgemvT(p, r, 1, DinvG, 0, r, b, 0, 1, 0, z, 0, 1);
+  solveCapacitance(f, z, 1);
+  for (let i = 0; i < p; i++) out[i] = dInv[i]! * b[i]! - rowDot(r, DinvG, i * r, z);
+  return out;
 }
 
 /** z ← K⁻¹·z for an r × q block z (q = 1 for a vector). */
