@@ -14,7 +14,10 @@ function expectSameBits(a: Float64Array, b: Float64Array): void {
 function randomFactor(rng: Rng, p: number, k: number, negatives = 0) {
   const d = Float64Array.from({ length: p }, () => 0.5 + rng.uniform());
   const U = Float64Array.from({ length: p * k }, () => rng.normal());
-  const values = Float64Array.from({ length: k }, (_, j) => (j < negatives ? -0.01 : 1) * (0.1 + rng.uniform()));
+  const values = Float64Array.from(
+    { length: k },
+    (_, j) => (j < negatives ? -0.01 : 1) * (0.1 + rng.uniform()),
+  );
   const rows = new Float64Array(k * k);
   for (let j = 0; j < k; j++) rows[j * k + j] = 1;
   return factorWoodbury('test', p, k, d, U, { values, rows });
