@@ -2,7 +2,7 @@
  * The two p-long passes of a Woodbury solve (StructuredCovariance.solve, woodbury.ts) as WebAssembly SIMD
  * kernels: z = (D⁻¹G)ᵀb, then — after the r × r capacitance solve, which stays in JS — x_i = D⁻¹_i·b_i −
  * (D⁻¹G)_i·z. At p = 1500 and r ≈ 15–20 these two loops were the optimiser's largest JS cost on the
- * factor-model, PCA and RMT books (decision 163's profile: 3 % of the stage's worker time).
+ * factor-model, PCA and RMT books (3 % of the stage's worker time; docs/decisions/165).
  *
  * Exactness: each kernel performs the IEEE operations of its JS twin in the same order — `gemvT` is dgemvT
  * with α = 1, β = 0 (rows in groups of four, y_j + (((x₀a₀ⱼ + x₁a₁ⱼ) + x₂a₂ⱼ) + x₃a₃ⱼ), the m mod 4 rows one
