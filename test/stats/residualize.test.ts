@@ -37,15 +37,22 @@ function naiveFullOls(
     ...Array.from({ length: p }, (_, b) => rows.reduce((acc, i) => acc + cols[a]!(i) * cols[b]!(i), 0)),
     rows.reduce((acc, i) => acc + cols[a]!(i) * s[i]!, 0),
   ]);
-  const scale = Math.max(1e-300, ...A.map((r, a) => Math.abs(r[a]!)));
+  // A column is dependent when what is left of its squared norm after the kept columns is ≤ 1e-9 of its own
+  // squared norm. (A threshold relative to the largest diagonal instead would compare a small regressor with
+  // a large one's uncentred norm — e.g. 1 + 0.3·N(0,1) against 20 + 2·N(0,1) — and drop the small one when it
+  // is merely nearly collinear with the other inside the groups.)
+  const own = A.map((r, a) => Math.abs(r[a]!));
   const used = new Array<boolean>(p).fill(false);
   const pivotOf = new Array<number>(p).fill(-1);
   let rank = 0;
   for (let step = 0; step < p; step++) {
     let best = -1;
-    let bestVal = 1e-9 * scale;
-    for (let a = 0; a < p; a++)
-      if (!used[a] && Math.abs(A[a]![a]!) > bestVal) [best, bestVal] = [a, Math.abs(A[a]![a]!)];
+    let bestVal = 0;
+    for (let a = 0; a < p; a++) {
+      const pivot = Math.abs(A[a]![a]!);
+      if (!used[a] && pivot > Math.max(1e-300, 1e-9 * own[a]!) && pivot > bestVal)
+        [best, bestVal] = [a, pivot];
+    }
     if (best < 0) break;
     used[best] = true;
     pivotOf[best] = best;
@@ -201,6 +208,85 @@ const crossSectionArb = fc
     const s = Float64Array.from({ length: n }, () => nan(rng.normal()));
     return { n, nGroups, groups, Z, s, rng };
   });
+
+describe('CrossSectionResidualizer — a nearly collinear pair of regressors', () => {
+  it('keeps a regressor that is nearly (not exactly) a multiple of another within the groups', () => {
+    // fast-check's counterexample (seed −1528975965): 8 complete rows, 5 groups (3 singletons), and within the
+    // two other groups the second regressor ≈ 0.139 × the first — independent, so rank 7 and N − rank = 1 < 2:
+    // the date is skipped. The naive twin once dropped it (its threshold was relative to the first regressor's
+    // uncentred norm) and expected residuals.
+    const N = Number.NaN;
+    const groups = Int32Array.from([6, 5, 6, 1, 3, 5, 6, 2, 5, 4, 5, 3, 6, 1, 0, 5, 2, 0]);
+    const Z = [
+      Float64Array.from([
+        20.56535067159517,
+        N,
+        N,
+        19.59492969721814,
+        20.67982156117487,
+        23.5607341914273,
+        N,
+        18.061430734400915,
+        18.937831951862677,
+        21.13034400849365,
+        22.968267839347174,
+        22.37532819756165,
+        20.94597782416104,
+        N,
+        N,
+        N,
+        18.880779493016508,
+        21.074489980744875,
+      ]),
+      Float64Array.from([
+        0.6069111302722691,
+        1.2367677007432458,
+        1.3736307139601627,
+        1.2791381485798419,
+        0.5827449638611876,
+        1.6776317766048727,
+        N,
+        0.5841698358431919,
+        1.0353033504836306,
+        0.44801357108775763,
+        1.596480025764938,
+        N,
+        N,
+        1.0812766491950017,
+        1.0492628344331678,
+        1.015818421281899,
+        0.7035588206537775,
+        1.1587617335687597,
+      ]),
+    ];
+    const s = Float64Array.from([
+      N,
+      -1.1724377917057984,
+      N,
+      0.3623262580247422,
+      N,
+      -1.3189912172157943,
+      N,
+      -0.9016299882428043,
+      0.3271966970934593,
+      1.1521596662122922,
+      0.4963371565170461,
+      0.26107730742104013,
+      1.7912878078463124,
+      0.021309101545003862,
+      0.3704617497081224,
+      N,
+      0.33152681147828494,
+      1.348896291098074,
+    ]);
+    const fit = new CrossSectionResidualizer(groups, 7, Z).fit(s);
+    expect([fit.rank, fit.count]).toEqual([7, 8]);
+    expect(fit.residuals.every((e) => Number.isNaN(e))).toBe(true);
+    const naive = naiveFullOls(s, groups, 7, Z);
+    expect(naive.rank).toBe(7);
+    expectClose(fit.residuals, naive.e, 1e-9);
+  });
+});
 
 describe('CrossSectionResidualizer — properties', () => {
   it('FWL residual equals the full OLS residual (naive dense twin)', () => {
