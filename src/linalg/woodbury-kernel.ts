@@ -23,6 +23,7 @@ import {
   ModuleBuilder,
   newWasmMemory,
 } from '../core/wasm.ts';
+import { addScaledRow, emitRowDotParts } from './wasm-rows.ts';
 import { solveCapacitance, type WoodburyFactor } from './woodbury.ts';
 
 type GemvT = (A: number, x: number, y: number, m: number, n: number) => void;
@@ -37,11 +38,11 @@ function gemvTFunction(): FunctionBuilder {
     ['m', 'i32'],
     ['n', 'i32'],
   ])
-    .local(['i', 'r0', 'r1', 'r2', 'r3', 'jb', 'nb', 'n2b', 'o', 'xb'], 'i32')
+    .local(['i', 'r0', 'r1', 'r2', 'r3', 'jb', 'kb', 'k2b', 'o', 'xb'], 'i32')
     .local(['v0', 'v1', 'v2', 'v3'], 'v128');
-  f.get('n').i32(3).op('i32.shl').set('nb');
-  f.get('n').i32(-2).op('i32.and').i32(3).op('i32.shl').set('n2b');
-  f.get('y').i32(0).get('nb').op('memory.fill');
+  f.get('n').i32(3).op('i32.shl').set('kb');
+  f.get('n').i32(-2).op('i32.and').i32(3).op('i32.shl').set('k2b');
+  f.get('y').i32(0).get('kb').op('memory.fill');
   f.get('A').set('r0');
   const splat = (at: number, v: string) => f.get('xb').load('f64.load', at).op('f64x2.splat').set(v);
   const lane0 = (v: string) => f.get(v).lane('f64x2.extract_lane', 0);
@@ -53,11 +54,11 @@ function gemvTFunction(): FunctionBuilder {
   splat(8, 'v1');
   splat(16, 'v2');
   splat(24, 'v3');
-  f.get('r0').get('nb').op('i32.add').tee('r1').get('nb').op('i32.add').tee('r2');
-  f.get('nb').op('i32.add').set('r3');
+  f.get('r0').get('kb').op('i32.add').tee('r1').get('kb').op('i32.add').tee('r2');
+  f.get('kb').op('i32.add').set('r3');
   f.i32(0).set('jb');
   f.block('quadVecDone').loop('quadVec');
-  f.get('jb').get('n2b').op('i32.ge_u').brIf('quadVecDone');
+  f.get('jb').get('k2b').op('i32.ge_u').brIf('quadVecDone');
   f.get('y').get('jb').op('i32.add').tee('o');
   f.get('o').load('v128.load', 0, 3);
   f.get('r0').get('jb').op('i32.add').load('v128.load', 0, 3).get('v0').op('f64x2.mul');
@@ -70,7 +71,7 @@ function gemvTFunction(): FunctionBuilder {
   f.get('jb').i32(16).op('i32.add').set('jb').br('quadVec');
   f.end().end();
   // odd n: the last column
-  f.get('jb').get('nb').op('i32.lt_u').if();
+  f.get('jb').get('kb').op('i32.lt_u').if();
   f.get('y').get('jb').op('i32.add').tee('o');
   f.get('o').load('f64.load');
   f.get('r0').get('jb').op('i32.add').load('f64.load');
@@ -86,7 +87,7 @@ function gemvTFunction(): FunctionBuilder {
   lane0('v3');
   f.op('f64.mul').op('f64.add').op('f64.add').store('f64.store');
   f.end();
-  f.get('r3').get('nb').op('i32.add').set('r0');
+  f.get('r3').get('kb').op('i32.add').set('r0');
   f.get('i').i32(4).op('i32.add').set('i').br('quads');
   f.end().end();
   // the m mod 4 rows one by one: y_j + x_i·a_ij
@@ -94,23 +95,8 @@ function gemvTFunction(): FunctionBuilder {
   f.get('i').get('m').op('i32.ge_s').brIf('restDone');
   f.get('x').get('i').i32(3).op('i32.shl').op('i32.add').set('xb');
   splat(0, 'v0');
-  f.i32(0).set('jb');
-  f.block('restVecDone').loop('restVec');
-  f.get('jb').get('n2b').op('i32.ge_u').brIf('restVecDone');
-  f.get('y').get('jb').op('i32.add').tee('o');
-  f.get('o').load('v128.load', 0, 3);
-  f.get('r0').get('jb').op('i32.add').load('v128.load', 0, 3).get('v0').op('f64x2.mul');
-  f.op('f64x2.add').store('v128.store', 0, 3);
-  f.get('jb').i32(16).op('i32.add').set('jb').br('restVec');
-  f.end().end();
-  f.get('jb').get('nb').op('i32.lt_u').if();
-  f.get('y').get('jb').op('i32.add').tee('o');
-  f.get('o').load('f64.load');
-  f.get('r0').get('jb').op('i32.add').load('f64.load');
-  lane0('v0');
-  f.op('f64.mul').op('f64.add').store('f64.store');
-  f.end();
-  f.get('r0').get('nb').op('i32.add').set('r0');
+  addScaledRow(f, 'y', 'r0', 'v0', () => lane0('v0'));
+  f.get('r0').get('kb').op('i32.add').set('r0');
   f.get('i').i32(1).op('i32.add').set('i').br('rest');
   f.end().end();
   return f;
@@ -138,31 +124,17 @@ function rowsMinusDotFunction(): FunctionBuilder {
   f.get('A').set('row');
   f.block('rowsDone').loop('rows');
   f.get('i').get('m').op('i32.ge_s').brIf('rowsDone');
-  f.f64x2(0, 0).set('P');
-  f.f64x2(0, 0).set('Q');
-  f.i32(0).set('jb');
-  f.block('quadDone').loop('quad');
-  f.get('jb').get('n4b').op('i32.ge_u').brIf('quadDone');
-  f.get('P');
-  f.get('row').get('jb').op('i32.add').load('v128.load', 0, 3);
-  f.get('z').get('jb').op('i32.add').load('v128.load', 0, 3);
-  f.op('f64x2.mul').op('f64x2.add').set('P');
-  f.get('Q');
-  f.get('row').get('jb').op('i32.add').load('v128.load', 16, 3);
-  f.get('z').get('jb').op('i32.add').load('v128.load', 16, 3);
-  f.op('f64x2.mul').op('f64x2.add').set('Q');
-  f.get('jb').i32(32).op('i32.add').set('jb').br('quad');
-  f.end().end();
-  // the tail on s0
-  f.get('P').lane('f64x2.extract_lane', 0).set('s0');
-  f.block('tailDone').loop('tail');
-  f.get('jb').get('nb').op('i32.ge_u').brIf('tailDone');
-  f.get('s0');
-  f.get('row').get('jb').op('i32.add').load('f64.load');
-  f.get('z').get('jb').op('i32.add').load('f64.load');
-  f.op('f64.mul').op('f64.add').set('s0');
-  f.get('jb').i32(8).op('i32.add').set('jb').br('tail');
-  f.end().end();
+  emitRowDotParts(f, {
+    row: 'row',
+    vec: 'z',
+    quadBytes: 'n4b',
+    bytes: 'nb',
+    at: 'jb',
+    lo: 'P',
+    hi: 'Q',
+    s0: 's0',
+    label: 'dot',
+  });
   f.get('i').i32(3).op('i32.shl').set('ib');
   f.get('out').get('ib').op('i32.add');
   f.get('d').get('ib').op('i32.add').load('f64.load');

@@ -25,6 +25,7 @@ import {
   type WasmMemory,
   type WasmModule,
 } from '../core/wasm.ts';
+import { addScaledRow, emitRowDotParts } from '../linalg/wasm-rows.ts';
 
 type Project = (V: number, x: number, out: number, p: number, k: number) => void;
 type Expand = (V: number, x: number, s: number, y: number, out: number, p: number, k: number) => void;
@@ -150,36 +151,6 @@ function projectFunction(): FunctionBuilder {
 }
 
 /**
- * dst_j += row_j·x for j < k (byte offsets jb < kb: the pairs below k2b by f64x2, an odd last entry alone),
- * one multiply and one add per entry as the JS loops do: `vector` is the local holding x splatted, `scalar`
- * pushes x as an f64. Uses the locals jb, kb, k2b and o.
- */
-function addScaledRow(
-  f: FunctionBuilder,
-  dst: string,
-  row: string,
-  vector: string,
-  scalar: () => void,
-): void {
-  f.i32(0).set('jb');
-  f.block('addDone').loop('add');
-  f.get('jb').get('k2b').op('i32.ge_u').brIf('addDone');
-  f.get(dst).get('jb').op('i32.add').tee('o');
-  f.get('o').load('v128.load', 0, 3);
-  f.get(row).get('jb').op('i32.add').load('v128.load', 0, 3).get(vector).op('f64x2.mul');
-  f.op('f64x2.add').store('v128.store', 0, 3);
-  f.get('jb').i32(16).op('i32.add').set('jb').br('add');
-  f.end().end();
-  f.get('jb').get('kb').op('i32.lt_u').if();
-  f.get(dst).get('jb').op('i32.add').tee('o');
-  f.get('o').load('f64.load');
-  f.get(row).get('jb').op('i32.add').load('f64.load');
-  scalar();
-  f.op('f64.mul').op('f64.add').store('f64.store');
-  f.end();
-}
-
-/**
  * out_i ← s·x_i + ((acc + lo₁) + (hi₀ + hi₁)) at byte offset ib + `offset` (row i + offset/8): a row's partial
  * sums combined in the JS `expand`'s order — acc holds lo₀ plus the k mod 4 tail.
  */
@@ -255,27 +226,17 @@ function expandFunction(): FunctionBuilder {
   f.end().end();
   // odd p: the last row alone
   f.get('i').get('p').op('i32.lt_s').if();
-  f.f64x2(0, 0).tee('A').set('B');
-  f.i32(0).set('jb');
-  f.block('lastDone').loop('last');
-  f.get('jb').get('k4b').op('i32.ge_u').brIf('lastDone');
-  f.get('A').get('row').get('jb').op('i32.add').load('v128.load', 0, 3);
-  f.get('y').get('jb').op('i32.add').load('v128.load', 0, 3);
-  f.op('f64x2.mul').op('f64x2.add').set('A');
-  f.get('B').get('row').get('jb').op('i32.add').load('v128.load', 16, 3);
-  f.get('y').get('jb').op('i32.add').load('v128.load', 16, 3);
-  f.op('f64x2.mul').op('f64x2.add').set('B');
-  f.get('jb').i32(32).op('i32.add').set('jb').br('last');
-  f.end().end();
-  f.get('A').lane('f64x2.extract_lane', 0).set('a0');
-  f.block('lastTailDone').loop('lastTail');
-  f.get('jb').get('kb').op('i32.ge_u').brIf('lastTailDone');
-  f.get('a0');
-  f.get('row').get('jb').op('i32.add').load('f64.load');
-  f.get('y').get('jb').op('i32.add').load('f64.load');
-  f.op('f64.mul').op('f64.add').set('a0');
-  f.get('jb').i32(8).op('i32.add').set('jb').br('lastTail');
-  f.end().end();
+  emitRowDotParts(f, {
+    row: 'row',
+    vec: 'y',
+    quadBytes: 'k4b',
+    bytes: 'kb',
+    at: 'jb',
+    lo: 'A',
+    hi: 'B',
+    s0: 'a0',
+    label: 'last',
+  });
   f.get('i').i32(3).op('i32.shl').set('ib');
   storeExpandedRow(f, 'a0', 'A', 'B', 0);
   f.end();
