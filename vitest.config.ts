@@ -8,6 +8,8 @@ const json = process.env.ALPHALAB_VITEST_JSON;
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // FC_SEED fixes fast-check's seed (test/setup/fast-check.ts)
+    setupFiles: ['test/setup/fast-check.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
