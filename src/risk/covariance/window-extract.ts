@@ -120,17 +120,13 @@ export function selectWindow(panel: Panel, options: WindowOptions = {}): WindowS
   const minHistory = options.minHistory ?? Tw;
   checkInt('minHistory', minHistory, 1, Number.MAX_SAFE_INTEGER);
   const counts = new Int32Array(N);
-  const lo = new Float64Array(N).fill(Number.POSITIVE_INFINITY);
-  const hi = new Float64Array(N).fill(Number.NEGATIVE_INFINITY);
   for (let t = start; t <= end; t++) {
     const o = t * N;
     for (let i = 0; i < N; i++) {
       const x = v[o + i]!;
-      if (Number.isFinite(x)) {
-        counts[i]!++;
-        if (x < lo[i]!) lo[i] = x;
-        if (x > hi[i]!) hi[i] = x;
-      } else if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+      // x − x is 0 for a finite x and NaN for NaN and ±∞: one test on the common path
+      if (x - x === 0) counts[i]!++;
+      else if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
         throw new InvalidInputError(`return is ${x}`, {
           where: { ticker: panel.tickers[i]!, date: panel.dates[t]! },
         });
@@ -142,19 +138,21 @@ export function selectWindow(panel: Panel, options: WindowOptions = {}): WindowS
   for (let i = 0; i < N; i++) {
     if (counts[i]! < minHistory) {
       excluded.push({ ticker: panel.tickers[i]!, observations: counts[i]!, reason: 'insufficient-history' });
-    } else if (hi[i] === lo[i]) {
+    } else if (allEqual(v, N, i, start, end)) {
       excluded.push({ ticker: panel.tickers[i]!, observations: counts[i]!, reason: 'constant' });
     } else keptCols.push(i);
   }
   const p = keptCols.length;
+  // Only a kept stock with a gap in the window can make a date incomplete.
+  const gappy = keptCols.filter((i) => counts[i]! < Tw);
   const keptRows: number[] = [];
   const droppedDates: string[] = [];
   for (let t = start; t <= end; t++) {
     let complete = empty[t - start] === 0;
     if (complete && missing === 'listwise') {
       const o = t * N;
-      for (let j = 0; j < p; j++) {
-        if (Number.isNaN(v[o + keptCols[j]!]!)) {
+      for (const i of gappy) {
+        if (Number.isNaN(v[o + i]!)) {
           complete = false;
           break;
         }
@@ -174,6 +172,21 @@ export function selectWindow(panel: Panel, options: WindowOptions = {}): WindowS
     droppedDates,
     missing,
   };
+}
+
+/**
+ * Whether stock i's finite returns between rows start and end are all equal (no variance to estimate):
+ * stops at the first one that differs from the first, which for a live stock is its second return.
+ */
+function allEqual(v: Float64Array, N: number, i: number, start: number, end: number): boolean {
+  let first = Number.NaN;
+  for (let t = start; t <= end; t++) {
+    const x = v[t * N + i]!;
+    if (Number.isNaN(x)) continue;
+    if (Number.isNaN(first)) first = x;
+    else if (x !== first) return false;
+  }
+  return true;
 }
 
 /**
