@@ -193,9 +193,15 @@ describe('addZScoredEffect', () => {
   it('matches the naive twin on random inputs with NaNs, at an offset', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constant(Number.NaN)), {
-          maxLength: 30,
-        }),
+        // |x| < 1e-100 becomes 0: the squared deviations of values near 1e-159 are subnormal (< 2.2e-308), where
+        // both sums of squares lose relative precision — a property of IEEE doubles, not of the kernel
+        fc.array(
+          fc.oneof(
+            fc.double({ min: -1e3, max: 1e3, noNaN: true }).map((v) => (Math.abs(v) < 1e-100 ? 0 : v)),
+            fc.constant(Number.NaN),
+          ),
+          { maxLength: 30 },
+        ),
         fc.double({ min: -1, max: 1, noNaN: true }),
         (x, kappa) => {
           const buf = Float64Array.from([7, 7, ...x]);
