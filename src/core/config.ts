@@ -92,6 +92,13 @@ const portfolio = z
     max_position: z.number().positive().default(0.005),
     max_gross: z.number().positive().optional(),
     target_vol: z.number().positive().default(0.1),
+    /**
+     * How the volatility target binds (methods.md §7): `target` puts every book's ex-ante volatility on it from
+     * either side by choosing γ (seed 002's scaling, done inside the optimiser; when the limits cap the risk
+     * below it, the book takes 99 % of what they allow); `cap` keeps the configured γ and only raises it for a
+     * book whose risk would exceed the target — the target as the constraint w′Σw ≤ σ*²/252.
+     */
+    vol_target_mode: z.enum(['target', 'cap']).default('target'),
     max_leverage: z.number().positive().default(3),
     sector_neutral: z.boolean().default(true),
     beta_neutral: z.boolean().default(true),

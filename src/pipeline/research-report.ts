@@ -450,6 +450,7 @@ export function volTargetSentence(
   pc: AlphalabConfig['portfolio'],
 ): string {
   const solved = records.flatMap((r) => r.solves.filter((s) => s.status === 'ok'));
+  if (pc.vol_target_mode === 'cap') return volCapSentence(solved, pc);
   const target = `Volatility target ${pct(pc.target_vol)} (annualised, ex ante)`;
   if (solved.length === 0) return `${target}: no book was solved.`;
   const short = solved.filter((s) => !s.volTargetReached).map((s) => s.exAnteVol);
@@ -462,6 +463,20 @@ export function volTargetSentence(
     `${short.length} the limits (±${pct(pc.max_position)} per name, gross ≤ ${gross}×, costs) cap the risk ` +
     `below it; those books take 99 % of the risk the limits allow — ex-ante volatility median ` +
     `${pct(median)}, range ${pct(short[0]!)}–${pct(short.at(-1)!)}.`
+  );
+}
+
+/** The cap form: books at the configured γ unless their risk exceeded the cap, then γ raised until it holds. */
+function volCapSentence(solved: readonly SolveRecord[], pc: AlphalabConfig['portfolio']): string {
+  const cap = `Volatility cap ${pct(pc.target_vol)} (annualised, ex ante; vol_target_mode: cap)`;
+  if (solved.length === 0) return `${cap}: no book was solved.`;
+  const binding = solved.filter((s) => s.gamma > pc.gamma).length;
+  const vols = solved.map((s) => s.exAnteVol).sort((a, b) => a - b);
+  const median = vols[Math.floor((vols.length - 1) / 2)]!;
+  return (
+    `${cap}: binding in ${binding} of ${solved.length} solved books (γ raised above ${fmt(pc.gamma)} until the ` +
+    `risk met it); the others kept γ = ${fmt(pc.gamma)}. Ex-ante volatility median ${pct(median)}, range ` +
+    `${pct(vols[0]!)}–${pct(vols.at(-1)!)}.`
   );
 }
 

@@ -155,7 +155,7 @@ export function solveBook(problem: BookProblem): BookSolution {
       {
         alpha: problem.alpha,
         Sigma: riskOperatorFrom(problem.operator),
-        // start the volatility-target search from the previous rebalance's risk aversion
+        // the previous rebalance's root in 'target' mode, the configured γ in 'cap' (runPortfolioStage)
         gamma: problem.gamma,
         w0: problem.w0,
         lower: problem.lower,
@@ -167,7 +167,7 @@ export function solveBook(problem: BookProblem): BookSolution {
       },
       {
         targetVol: pc.target_vol,
-        mode: 'target',
+        mode: pc.vol_target_mode,
         // methods.md §7's backtest tolerances (docs/decisions/153-portfolio-admm-iterations.md)
         epsAbs: 1e-8,
         epsRel: 1e-6,
@@ -606,7 +606,9 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
           : {}),
         ...(pc.beta_neutral ? { beta: betaRow } : {}),
       },
-      gamma: prev?.gamma ?? pc.gamma,
+      // 'target' starts its search from the previous rebalance's root; 'cap' from the configured γ every
+      // time, so that a rebalance where the cap bound does not carry its higher γ into the next
+      gamma: pc.vol_target_mode === 'cap' ? pc.gamma : (prev?.gamma ?? pc.gamma),
       ...(prev
         ? {
             warm: {

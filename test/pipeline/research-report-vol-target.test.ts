@@ -50,4 +50,17 @@ describe('volTargetSentence', () => {
       'Volatility target 10.0% (annualised, ex ante): no book was solved.',
     );
   });
+
+  it("in 'cap' mode says where the cap bound (γ raised) and the risk the books took", () => {
+    const cap = { ...pc, vol_target_mode: 'cap' as const, gamma: 4 };
+    const records = [
+      { solves: [solve({ gamma: 4, exAnteVol: 0.06 }), solve({ gamma: 9.5, exAnteVol: 0.1 })] },
+      { solves: [solve({ gamma: 4, exAnteVol: 0.03 }), solve({ status: 'not-converged', gamma: 20 })] },
+    ];
+    expect(volTargetSentence(records, cap)).toBe(
+      'Volatility cap 10.0% (annualised, ex ante; vol_target_mode: cap): binding in 1 of 3 solved books (γ ' +
+        'raised above 4.00 until the risk met it); the others kept γ = 4.00. Ex-ante volatility median 6.0%, ' +
+        'range 3.0%–10.0%.',
+    );
+  });
 });
