@@ -9,7 +9,7 @@ import { makeUniverse } from '../../src/core/universe.ts';
 import { generateSyntheticMarket } from '../../src/data/index.ts';
 import { type PortfolioStageResult, runPortfolioStage } from '../../src/pipeline/walk-forward.ts';
 import { DriftedBook } from '../../src/pipeline/walk-forward-held.ts';
-import { runResearch } from '../../src/research/index.ts';
+import { stageTier } from '../helpers/stage-tier.ts';
 
 describe('DriftedBook (a chain’s held weights)', () => {
   it('holds exactly the weights the simulator hands to decide, for any delay and schedule (property)', () => {
@@ -91,16 +91,7 @@ describe('portfolio stage in parallel (docs/decisions/154)', () => {
     const universe = generateSyntheticMarket({ stocks: 50, days: 320, seed: 11 }).universe;
     const rc = config.research;
     const schedule = rebalanceSchedule(320, 150, 21, rc.execution_delay);
-    const research = await runResearch(universe, {
-      until: 'weights',
-      horizons: rc.horizons,
-      executionDelay: rc.execution_delay,
-      variants: rc.variants,
-      minIcObs: rc.min_ic_obs,
-      ic: { minCoverage: 25, quantiles: rc.quantiles, skips: rc.decay_skips },
-      snapshots: schedule,
-      compositePanel: false,
-    });
+    const research = await stageTier(universe, rc, schedule);
     const input = { universe, tier: research.tier, config, schedule };
     const inline = await runPortfolioStage({ ...input, backend: 'inline' });
     const one = await runPortfolioStage({ ...input, backend: 'threads', workers: 1 });

@@ -4,7 +4,7 @@ import { resolveConfig } from '../../src/core/config.ts';
 import { generateSyntheticMarket } from '../../src/data/index.ts';
 import { volTargetSentence } from '../../src/pipeline/research-report.ts';
 import { runPortfolioStage } from '../../src/pipeline/walk-forward.ts';
-import { runResearch } from '../../src/research/index.ts';
+import { stageTier } from '../helpers/stage-tier.ts';
 
 describe("the volatility target as a cap (portfolio.vol_target_mode: 'cap')", () => {
   it('keeps the configured γ where the risk is under the cap and raises it to meet the cap elsewhere', async () => {
@@ -16,16 +16,7 @@ describe("the volatility target as a cap (portfolio.vol_target_mode: 'cap')", ()
     };
     const rc = resolveConfig(base).research;
     const schedule = rebalanceSchedule(T, 150, 21, rc.execution_delay);
-    const research = await runResearch(universe, {
-      until: 'weights',
-      horizons: rc.horizons,
-      executionDelay: rc.execution_delay,
-      variants: rc.variants,
-      minIcObs: rc.min_ic_obs,
-      ic: { minCoverage: 25, quantiles: rc.quantiles, skips: rc.decay_skips },
-      snapshots: schedule,
-      compositePanel: false,
-    });
+    const research = await stageTier(universe, rc, schedule);
     const stage = (portfolio: Record<string, unknown>) => {
       const config = resolveConfig({ ...base, portfolio: { warmup: 150, max_position: 0.06, ...portfolio } });
       return runPortfolioStage({ universe, tier: research.tier, config, schedule }).then((res) => ({
