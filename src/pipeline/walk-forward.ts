@@ -10,8 +10,8 @@
  * the window's estimates (one eigendecomposition shared by the spectral estimators and PCA; RMT apart,
  * docs/decisions/164); each covariance method is a chain of warm-started solves, one task per rebalance, that
  * runs as soon as its own estimate and its own previous solve are done — so the methods' chains run side by
- * side. The books are then simulated in lockstep with the
- * baselines, and the simulator's held weights are checked against the ones each chain decided from.
+ * side. The books are then simulated in lockstep with the baselines, and the simulator's held weights are
+ * checked against the ones each chain decided from.
  */
 
 import { type BaselineSpec, decileBook, MOMENTUM_BASELINE, VALUE_BASELINE } from '../backtest/baselines.ts';
@@ -415,12 +415,13 @@ export async function runPortfolioStage(input: PortfolioStageInput): Promise<Por
     // the T × T cross-product is cheap here (the slid Gram matrix); a p × p one is left to the task
     if (w.side === 'gram') w.crossProduct();
     const windowNames = Int32Array.from(w.tickers, (tk) => tickerIndex.get(tk)!);
-    const parts = w.shareableParts();
-    const estimates = estimateGroups(covMethods).map((group) => ({
+    const groups = estimateGroups(covMethods);
+    const parts = groups.length > 0 ? w.shareableParts() : undefined;
+    const estimates = groups.map((group) => ({
       methods: group,
       result: estimatesOf({
         kind: 'estimates',
-        window: parts,
+        window: parts!,
         methods: group,
         pcaFactors: rc.pca_factors,
         diagnostics: k === K - 1,
