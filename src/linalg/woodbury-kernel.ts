@@ -14,7 +14,6 @@
  *   rowsMinusDot(A, d, b, z, out, m, n): out_i = d_i·b_i − A_i·z
  */
 
-import type { WasmMemory } from '../core/wasm.ts';
 import {
   ensureWasmMemory,
   FunctionBuilder,
@@ -22,6 +21,7 @@ import {
   lazyModule,
   ModuleBuilder,
   newWasmMemory,
+  type WasmMemory,
 } from '../core/wasm.ts';
 import { addScaledRow, emitRowDotParts } from './wasm-rows.ts';
 import { solveCapacitance, type WoodburyFactor } from './woodbury.ts';
@@ -158,15 +158,13 @@ const align16 = (n: number) => Math.ceil(n / 16) * 16;
 /**
  * This thread's Woodbury solver: one memory holding the factor last solved with (D⁻¹G and D⁻¹, copied in when
  * another factor's solve arrives — an ADMM run solves with one factor many times in a row) and the vectors b,
- * x and z.
+ * out and z. The layout follows the resident factor's p (its D⁻¹'s length) and r.
  */
 class WoodburyKernel {
   private readonly memory: WasmMemory;
   private readonly gemvT: GemvT;
   private readonly rowsMinusDot: RowsMinusDot;
   private resident: WoodburyFactor | undefined;
-  private p = 0;
-  private r = 0;
   private dAt = 0;
   private bAt = 0;
   private outAt = 0;
@@ -182,10 +180,9 @@ class WoodburyKernel {
     this.rowsMinusDot = exports.rowsMinusDot as RowsMinusDot;
   }
 
-  private load(f: WoodburyFactor, p: number): void {
+  private load(f: WoodburyFactor): void {
     const { r } = f;
-    this.p = p;
-    this.r = r;
+    const p = f.dInv.length;
     this.dAt = align16(8 * p * r);
     this.bAt = this.dAt + align16(8 * p);
     this.outAt = this.bAt + align16(8 * p);
@@ -202,26 +199,25 @@ class WoodburyKernel {
 
   /** out ← Σ⁻¹b by the factor (structured-covariance.ts `solve`'s steps, the same bits). */
   solve(f: WoodburyFactor, b: Float64Array, out: Float64Array): void {
-    const p = b.length;
-    if (this.resident !== f || this.p !== p) this.load(f, p);
-    const { r } = this;
+    if (this.resident !== f) this.load(f);
+    const p = f.dInv.length;
     this.b.set(b);
-    this.gemvT(0, this.bAt, this.zAt, p, r);
+    this.gemvT(0, this.bAt, this.zAt, p, f.r);
     solveCapacitance(f, this.z, 1);
-    this.rowsMinusDot(0, this.dAt, this.bAt, this.zAt, this.outAt, p, r);
+    this.rowsMinusDot(0, this.dAt, this.bAt, this.zAt, this.outAt, p, f.r);
     out.set(this.out);
   }
 }
 
-let threadKernel: WoodburyKernel | null | undefined;
+let instance: WoodburyKernel | null | undefined;
 
 /** This thread's Woodbury kernel, or null where WebAssembly SIMD is unavailable (the caller's JS loops run). */
 export function woodburyKernel(): WoodburyKernel | null {
-  if (threadKernel === undefined) {
+  if (instance === undefined) {
     const module = kernelModule();
-    threadKernel = module ? new WoodburyKernel(module) : null;
+    instance = module ? new WoodburyKernel(module) : null;
   }
-  return threadKernel;
+  return instance;
 }
 
 export type { WoodburyKernel };

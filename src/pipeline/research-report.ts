@@ -443,7 +443,8 @@ function portfolioSections(res: ResearchPipelineResult): ReportSection[] {
 /**
  * Whether the books reached the volatility target, and if not why: where the box and gross limits cap the
  * risk below σ*, vol-target.ts takes 99 % of the attainable risk and flags the solve (docs/decisions/035), so a
- * reader must not take σ* for the books' risk.
+ * reader must not take σ* for the books' risk. Under `vol_target_mode: cap`, where the cap bound instead
+ * (docs/decisions/166).
  */
 export function volTargetSentence(
   records: readonly { readonly solves: readonly SolveRecord[] }[],
@@ -455,14 +456,11 @@ export function volTargetSentence(
   if (solved.length === 0) return `${target}: no book was solved.`;
   const short = solved.filter((s) => !s.volTargetReached).map((s) => s.exAnteVol);
   if (short.length === 0) return `${target}: reached in all ${solved.length} solved books.`;
-  short.sort((a, b) => a - b);
-  const median = short[Math.floor((short.length - 1) / 2)]!;
   const gross = pc.max_gross ?? pc.max_leverage;
   return (
     `${target}: reached in ${solved.length - short.length} of ${solved.length} solved books. In the other ` +
     `${short.length} the limits (±${pct(pc.max_position)} per name, gross ≤ ${gross}×, costs) cap the risk ` +
-    `below it; those books take 99 % of the risk the limits allow — ex-ante volatility median ` +
-    `${pct(median)}, range ${pct(short[0]!)}–${pct(short.at(-1)!)}.`
+    `below it; those books take 99 % of the risk the limits allow — ex-ante volatility ${medianAndRange(short)}.`
   );
 }
 
@@ -471,13 +469,18 @@ function volCapSentence(solved: readonly SolveRecord[], pc: AlphalabConfig['port
   const cap = `Volatility cap ${pct(pc.target_vol)} (annualised, ex ante; vol_target_mode: cap)`;
   if (solved.length === 0) return `${cap}: no book was solved.`;
   const binding = solved.filter((s) => s.gamma > pc.gamma).length;
-  const vols = solved.map((s) => s.exAnteVol).sort((a, b) => a - b);
-  const median = vols[Math.floor((vols.length - 1) / 2)]!;
   return (
     `${cap}: binding in ${binding} of ${solved.length} solved books (γ raised above ${fmt(pc.gamma)} until the ` +
-    `risk met it); the others kept γ = ${fmt(pc.gamma)}. Ex-ante volatility median ${pct(median)}, range ` +
-    `${pct(vols[0]!)}–${pct(vols.at(-1)!)}.`
+    `risk met it); the others kept γ = ${fmt(pc.gamma)}. Ex-ante volatility ` +
+    `${medianAndRange(solved.map((s) => s.exAnteVol))}.`
   );
+}
+
+/** "median m, range lo–hi" of some ex-ante volatilities (the lower middle value for an even count). */
+function medianAndRange(vols: number[]): string {
+  vols.sort((a, b) => a - b);
+  const median = vols[Math.floor((vols.length - 1) / 2)]!;
+  return `median ${pct(median)}, range ${pct(vols[0]!)}–${pct(vols.at(-1)!)}`;
 }
 
 function pct(x: number): string {

@@ -143,8 +143,8 @@ export function selectWindow(panel: Panel, options: WindowOptions = {}): WindowS
     } else keptCols.push(i);
   }
   const p = keptCols.length;
-  // Only a kept stock with a gap in the window can make a date incomplete.
-  const gappy = keptCols.filter((i) => counts[i]! < Tw);
+  // Only a kept stock with a gap in the window can make a date incomplete (listwise deletion).
+  const gappy = missing === 'listwise' ? keptCols.filter((i) => counts[i]! < Tw) : [];
   const keptRows: number[] = [];
   const droppedDates: string[] = [];
   for (let t = start; t <= end; t++) {
