@@ -9,6 +9,7 @@ import { Rng } from '../../src/core/rng.ts';
 import { dgemm, setGemmWasmKernel } from '../../src/linalg/gemm.ts';
 import { dsyrk } from '../../src/linalg/syrk.ts';
 import { gemmWorkspace } from '../../src/linalg/wasm-gemm.ts';
+import { expectSameBits } from '../helpers/bits.ts';
 
 interface Case {
   transA: boolean;
@@ -70,11 +71,6 @@ function naive(c: Case): Float64Array {
     }
   }
   return C;
-}
-
-function expectSameBits(x: Float64Array, y: Float64Array): void {
-  expect(x.length).toBe(y.length);
-  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) expect([i, x[i]]).toEqual([i, y[i]]);
 }
 
 const hasKernel = gemmWorkspace() !== null;

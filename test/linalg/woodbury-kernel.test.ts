@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { factorWoodbury, woodburySolveJs } from '../../src/linalg/woodbury.ts';
 import { woodburyKernel } from '../../src/linalg/woodbury-kernel.ts';
-
-/** Every entry equal as bits (Object.is tells −0 from 0). */
-function expectSameBits(a: Float64Array, b: Float64Array): void {
-  expect(a.length).toBe(b.length);
-  const differing = [...a.keys()].filter((i) => !Object.is(a[i], b[i]));
-  expect(differing).toEqual([]);
-}
+import { expectSameBits } from '../helpers/bits.ts';
 
 /** A random factor of D + U·diag(c)·Uᵀ (c with `negatives` negative entries: the eigendecomposed capacitance). */
 function randomFactor(rng: Rng, p: number, k: number, negatives = 0) {

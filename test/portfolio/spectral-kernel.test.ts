@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.ts';
 import { SpectralKernel } from '../../src/portfolio/spectral-kernel.ts';
 import { SpectralRiskOperator } from '../../src/portfolio/spectral-operator.ts';
-
-/** Every entry equal as bits (Object.is tells −0 from 0). */
-function expectSameBits(a: Float64Array, b: Float64Array): void {
-  expect(a.length).toBe(b.length);
-  const differing = [...a.keys()].filter((i) => !Object.is(a[i], b[i]));
-  expect(differing).toEqual([]);
-}
+import { expectSameBits } from '../helpers/bits.ts';
 
 // odd and even p and k, k below, at and above the f64x2/4-sum widths, and one of the stage's shapes
 const SHAPES = [
